@@ -1,0 +1,77 @@
+"""Reads of the directory, already filtered by the access policy and prefetched."""
+
+from django.db.models import Count, Prefetch, Q
+
+from earlyhelp import access
+
+from .models import Agency, Locality, Team, User
+
+
+def agencies_for(user):
+    return (
+        access.visible(user, Agency.objects.all())
+        .annotate(
+            team_count=Count("teams", filter=Q(teams__archived_on__isnull=True), distinct=True)
+        )
+        .order_by("name")
+    )
+
+
+def localities_for(user):
+    return (
+        access.visible(user, Locality.objects.all())
+        .annotate(
+            team_count=Count("teams", filter=Q(teams__archived_on__isnull=True), distinct=True)
+        )
+        .order_by("name")
+    )
+
+
+def teams_for(user):
+    return access.visible(user, Team.objects.all()).select_related("agency", "locality")
+
+
+def team_detail_for(user):
+    return teams_for(user).prefetch_related(
+        Prefetch("managers", queryset=User.objects.select_related("agency")),
+        Prefetch("members", queryset=User.objects.select_related("agency")),
+    )
+
+
+def users_for(user):
+    return access.visible(user, User.objects.all()).select_related("agency")
+
+
+def user_detail_for(user):
+    """A colleague's record, with only the teams whose membership the viewer may see."""
+    visible_teams = access.team_members_visible_to(user).select_related("agency", "locality")
+    return users_for(user).prefetch_related(
+        Prefetch(
+            "teams",
+            queryset=Team.objects.filter(pk__in=visible_teams.values("pk")).select_related(
+                "agency", "locality"
+            ),
+            to_attr="visible_teams",
+        ),
+        Prefetch(
+            "managed_teams",
+            queryset=Team.objects.filter(pk__in=visible_teams.values("pk")).select_related(
+                "agency", "locality"
+            ),
+            to_attr="visible_managed_teams",
+        ),
+        "groups",
+    )
+
+
+def me(user):
+    """The signed-in user's own record with everything the home page and /api/me/ show."""
+    return (
+        User.objects.select_related("agency")
+        .prefetch_related(
+            Prefetch("teams", queryset=Team.objects.select_related("agency", "locality")),
+            Prefetch("managed_teams", queryset=Team.objects.select_related("agency", "locality")),
+            "groups",
+        )
+        .get(pk=user.pk)
+    )

@@ -1,0 +1,155 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from audit.views import AuditedDetailMixin, AuditedListMixin
+from earlyhelp import access
+
+from . import selectors
+from .filters import AgencyFilter, LocalityFilter, TeamFilter, UserFilter
+from .forms import SignInForm
+from .models import Agency, Locality, Team, User
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+class SignedOutView(TemplateView):
+    template_name = "accounts/signed_out.html"
+
+
+class ServiceUserMixin(LoginRequiredMixin):
+    """Signed in, active and holding at least one role."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not access.can(
+            request.user, access.Permission.USE_SERVICE
+        ):
+            raise PermissionDenied("Your account has no role yet. Ask your system administrator.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class HomeView(ServiceUserMixin, TemplateView):
+    template_name = "accounts/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        me = selectors.me(self.request.user)
+        context["me"] = me
+        managed = set(me.managed_teams.all())
+        context["my_teams"] = [
+            (team, team in managed)
+            for team in sorted(managed | set(me.teams.all()), key=lambda team: team.name)
+        ]
+        if access.can(self.request.user, access.Permission.CONFIGURE):
+            context["directory_counts"] = {
+                "agencies": Agency.objects.current().count(),
+                "localities": Locality.objects.current().count(),
+                "teams": Team.objects.current().count(),
+                "users": User.objects.aggregate(
+                    active=Count("pk", filter=Q(is_active=True)),
+                    inactive=Count("pk", filter=Q(is_active=False)),
+                ),
+            }
+        return context
+
+
+class _DirectoryList(ServiceUserMixin, AuditedListMixin, FilterView):
+    paginate_by = 50
+    strict = False
+    selector = None
+
+    def get_queryset(self):
+        return type(self).selector(self.request.user)
+
+
+class AgencyListView(_DirectoryList):
+    model = Agency
+    filterset_class = AgencyFilter
+    selector = staticmethod(selectors.agencies_for)
+    template_name = "accounts/agency_list.html"
+
+
+class AgencyDetailView(ServiceUserMixin, AuditedDetailMixin, DetailView):
+    model = Agency
+    slug_field = slug_url_kwarg = "uuid"
+    template_name = "accounts/agency_detail.html"
+
+    def get_queryset(self):
+        return selectors.agencies_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["teams"] = selectors.teams_for(self.request.user).filter(agency=self.object)
+        return context
+
+
+class LocalityListView(_DirectoryList):
+    model = Locality
+    filterset_class = LocalityFilter
+    selector = staticmethod(selectors.localities_for)
+    template_name = "accounts/locality_list.html"
+
+
+class LocalityDetailView(ServiceUserMixin, AuditedDetailMixin, DetailView):
+    model = Locality
+    slug_field = slug_url_kwarg = "uuid"
+    template_name = "accounts/locality_detail.html"
+
+    def get_queryset(self):
+        return selectors.localities_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["teams"] = selectors.teams_for(self.request.user).filter(locality=self.object)
+        return context
+
+
+class TeamListView(_DirectoryList):
+    model = Team
+    filterset_class = TeamFilter
+    selector = staticmethod(selectors.teams_for)
+    template_name = "accounts/team_list.html"
+
+
+class TeamDetailView(ServiceUserMixin, AuditedDetailMixin, DetailView):
+    model = Team
+    slug_field = slug_url_kwarg = "uuid"
+    template_name = "accounts/team_detail.html"
+
+    def get_queryset(self):
+        return selectors.team_detail_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["may_see_members"] = access.can(
+            self.request.user, access.Permission.VIEW_TEAM_MEMBERS, self.object
+        )
+        return context
+
+
+class UserListView(_DirectoryList):
+    model = User
+    filterset_class = UserFilter
+    selector = staticmethod(selectors.users_for)
+    template_name = "accounts/user_list.html"
+
+
+class UserDetailView(ServiceUserMixin, AuditedDetailMixin, DetailView):
+    model = User
+    slug_field = slug_url_kwarg = "uuid"
+    context_object_name = "colleague"
+    template_name = "accounts/user_detail.html"
+
+    def get_queryset(self):
+        return selectors.user_detail_for(self.request.user)

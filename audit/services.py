@@ -1,0 +1,59 @@
+"""Writing the audit log. Every read and change of a record calls one of these."""
+
+from collections.abc import Iterable
+
+from . import context
+from .models import AuditAction, AuditEvent
+
+
+def _object_type(obj=None, model=None):
+    if obj is not None:
+        return obj._meta.label_lower
+    if model is not None:
+        return model._meta.label_lower
+    return ""
+
+
+def record(
+    *,
+    actor,
+    action: AuditAction | str,
+    obj=None,
+    model=None,
+    object_id: str = "",
+    reason: str = "",
+    detail: dict | None = None,
+    actor_label: str | None = None,
+) -> AuditEvent:
+    """Append one event. `obj` is the record acted on; `model` names a type for lists."""
+    where = context.current()
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if signed_in else None,
+        actor_label=actor_label if actor_label is not None else (actor.email if signed_in else ""),
+        action=action,
+        object_type=_object_type(obj, model),
+        object_id=str(obj.pk) if obj is not None else str(object_id),
+        ip_address=where.ip_address,
+        user_agent=where.user_agent,
+        path=where.path,
+        reason=reason,
+        detail=detail or {},
+    )
+
+
+def record_view(*, actor, obj) -> AuditEvent:
+    return record(actor=actor, action=AuditAction.VIEW, obj=obj)
+
+
+def record_list(*, actor, model, objects: Iterable, filters: dict | None = None) -> AuditEvent:
+    """A list page or endpoint: which records were shown, and with what filters."""
+    return record(
+        actor=actor,
+        action=AuditAction.LIST,
+        model=model,
+        detail={
+            "ids": [str(item.pk) for item in objects],
+            "filters": {key: value for key, value in (filters or {}).items() if value},
+        },
+    )

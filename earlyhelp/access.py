@@ -1,0 +1,162 @@
+"""The access policy: the one place that decides who may see and do what.
+
+Views, the API, exports, search and background jobs ask this module; none of them checks
+a role, a group or a guardian permission itself (DESIGN section 7).
+
+Two questions, two functions:
+
+- ``visible(user, queryset)``: which records of this kind may this user see? A queryset
+  filter, so lists, counts and searches can never show more than a detail page would.
+- ``can(user, permission, obj=None)``: may this user do this (to this record)?
+
+``get_for_user`` and ``get_for_change`` turn those answers into 404 (may not know it
+exists) and 403 (may see it but not change it).
+
+At this stage the policy governs agencies, localities, teams and users. Later issues add
+families, episodes, requests and the rest here, in the same two functions.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from accounts.models import Agency, Locality, Role, Team, User
+
+
+class Permission(StrEnum):
+    """What a user may do. The value is what the audit log and error messages name."""
+
+    USE_SERVICE = "use_service"
+    """Sign in and use the pages and API at all: any active user with at least one role."""
+
+    CONFIGURE = "configure"
+    """Configure agencies, localities, teams and users (admin pages and API writes).
+    System administrators only; it grants no access to case records."""
+
+    VIEW_TEAM_MEMBERS = "view_team_members"
+    """See who belongs to a team: its members and managers, managers of teams in the same
+    locality, system administrators, and anyone granted it on that team (guardian)."""
+
+    VIEW_AUDIT_LOG = "view_audit_log"
+    """Read the audit log. Superusers only for now: events carry search terms."""
+
+
+# The guardian permission codename that grants VIEW_TEAM_MEMBERS on one team.
+TEAM_MEMBERS_GRANT = "accounts.view_team_members"
+
+
+def roles(user) -> frozenset[str]:
+    """The user's role names, fetched once per user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def has_role(user, *wanted: Role) -> bool:
+    return bool(roles(user) & {str(role) for role in wanted})
+
+
+def is_system_administrator(user) -> bool:
+    return has_role(user, Role.SYSTEM_ADMINISTRATOR) or bool(
+        getattr(user, "is_superuser", False) and user.is_active
+    )
+
+
+def can(user, permission: Permission, obj=None) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    match permission:
+        case Permission.USE_SERVICE:
+            return bool(roles(user)) or user.is_superuser
+        case Permission.CONFIGURE:
+            return is_system_administrator(user)
+        case Permission.VIEW_TEAM_MEMBERS:
+            if obj is None:
+                raise ValueError("VIEW_TEAM_MEMBERS is a question about one team")
+            return _team_members_visible(user).filter(pk=obj.pk).exists()
+        case Permission.VIEW_AUDIT_LOG:
+            return user.is_superuser
+    raise ValueError(f"Unknown permission {permission!r}")
+
+
+def visible(user, queryset):
+    """Filter `queryset` to the records `user` may see."""
+    if not can(user, Permission.USE_SERVICE):
+        return queryset.none()
+    model = queryset.model
+    if model in (Agency, Locality, Team):
+        # The directory of organisations is open to every user of the service: a
+        # practitioner must be able to find any agency, locality or team to contact.
+        return queryset
+    if model is User:
+        return _users_visible(user, queryset)
+    raise NotImplementedError(f"The access policy does not govern {model.__name__} yet")
+
+
+def _team_members_visible(user):
+    """Teams whose membership `user` may see."""
+    teams = Team.objects.all()
+    if is_system_administrator(user):
+        return teams
+    own = Q(members=user) | Q(managers=user)
+    managed_localities = Team.objects.filter(managers=user, locality__isnull=False).values(
+        "locality"
+    )
+    in_managed_locality = (
+        Q(locality__in=managed_localities)
+        if has_role(user, Role.LOCALITY_MANAGER)
+        else Q(pk__in=[])
+    )
+    granted = get_objects_for_user(
+        user, TEAM_MEMBERS_GRANT, klass=Team, use_groups=False, with_superuser=False
+    ).values("pk")
+    return teams.filter(own | in_managed_locality | Q(pk__in=granted)).distinct()
+
+
+def _users_visible(user, queryset):
+    """Colleagues: oneself, one's agency, and the members and managers of teams one may see."""
+    if is_system_administrator(user):
+        return queryset
+    teams = _team_members_visible(user).values("pk")
+    rule = Q(pk=user.pk) | Q(teams__in=teams) | Q(managed_teams__in=teams)
+    if user.agency_id:
+        rule |= Q(agency_id=user.agency_id)
+    return queryset.filter(pk__in=User.objects.filter(rule).values("pk"))
+
+
+def team_members_visible_to(user):
+    """The teams whose members and managers `user` may see (for list pages and the API)."""
+    return _team_members_visible(user)
+
+
+def get_for_user(user, queryset, **lookup):
+    """The record, if the user may see it; otherwise 404 so its existence is not revealed."""
+    try:
+        return visible(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError) as error:
+        raise Http404(f"No {queryset.model._meta.verbose_name} found") from error
+
+
+def get_for_change(user, queryset, permission: Permission, **lookup):
+    """The record for changing: 404 if the user may not see it, 403 if they may not change it."""
+    obj = get_for_user(user, queryset, **lookup)
+    if not can(user, permission, obj):
+        raise PermissionDenied(
+            f"You do not have permission to {permission.value.replace('_', ' ')}"
+        )
+    return obj
+
+
+def grant_team_members_view(*, to_user, team):
+    assign_perm(TEAM_MEMBERS_GRANT, to_user, team)
+
+
+def revoke_team_members_view(*, from_user, team):
+    remove_perm(TEAM_MEMBERS_GRANT, from_user, team)

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.urls import reverse
+
+from earlyhelp import access
+
+
+def _navigation(request):
+    user = request.user
+    if not access.can(user, access.Permission.USE_SERVICE):
+        return []
+    # (text, link, the path prefix under which the item is the current one)
+    items = [
+        ("Home", reverse("home"), None),
+        ("Directory", reverse("accounts:agency-list"), "/directory/"),
+    ]
+    if access.can(user, access.Permission.CONFIGURE):
+        items.append(("Administration", reverse("admin:index"), "/admin/"))
+    items.append(("API", reverse("api-docs"), "/api/"))
+    current = request.path
+    return [
+        {
+            "text": text,
+            "href": href,
+            "active": current.startswith(prefix) if prefix else current == href,
+        }
+        for text, href, prefix in items
+    ]
+
+
+def service(request):
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "council_name": settings.COUNCIL_NAME,
+        "phase": settings.PHASE,
+        "navigation": _navigation(request),
+    }

@@ -1,0 +1,46 @@
+from csp.decorators import csp_update
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from accounts import api as accounts_api
+from accounts.views import HomeView
+
+from . import views
+
+admin.site.site_header = "Early Help administration"
+admin.site.site_title = "Early Help administration"
+
+router = DefaultRouter(trailing_slash=True)
+router.register("agencies", accounts_api.AgencyViewSet, basename="agency")
+router.register("localities", accounts_api.LocalityViewSet, basename="locality")
+router.register("teams", accounts_api.TeamViewSet, basename="team")
+router.register("users", accounts_api.UserViewSet, basename="user")
+
+api_urlpatterns = [
+    path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "docs/",
+        # Swagger UI sets style attributes from its scripts; only this page allows that.
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("", include("accounts.urls")),
+    path("healthz/", views.health, name="health"),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_urlpatterns)),
+]
+
+handler400 = "earlyhelp.views.bad_request"
+handler403 = "earlyhelp.views.permission_denied"
+handler404 = "earlyhelp.views.page_not_found"
+handler500 = "earlyhelp.views.server_error"

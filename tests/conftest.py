@@ -1,0 +1,123 @@
+import shutil
+import subprocess
+
+import pytest
+from django.conf import settings
+
+from accounts.models import Role
+
+from .factories import TeamFactory, UserFactory
+
+
+def _database_line():
+    database = settings.DATABASES["default"]
+    engine = database["ENGINE"].rsplit(".", 1)[-1]
+    if engine != "postgresql":
+        return f"Database: {engine} (not PostgreSQL: use `make test` for the real suite)"
+    import psycopg2
+
+    with (
+        psycopg2.connect(
+            dbname=database["NAME"],
+            user=database["USER"],
+            host=database["HOST"],
+            port=database["PORT"],
+            password=database.get("PASSWORD") or None,
+        ) as connection,
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    connection.close()
+    return f"Database: PostgreSQL {version} at {database['HOST']}:{database['PORT']}"
+
+
+def _redis_line():
+    if not settings.REDIS_URL:
+        return "Redis: none (REDIS_URL unset; broker tests will fail)"
+    import redis
+
+    info = redis.Redis.from_url(settings.REDIS_URL).info("server")
+    return f"Redis: {info['redis_version']} at {settings.REDIS_URL}"
+
+
+def _chromium_line():
+    if not shutil.which("/usr/bin/chromium"):
+        return "Chromium: not installed at /usr/bin/chromium"
+    version = subprocess.run(
+        ["/usr/bin/chromium", "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return f"Chromium: {version}"
+
+
+def pytest_report_header(config):
+    return [_database_line(), _redis_line(), _chromium_line()]
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks_unless_broker_test(request):
+    """Tasks run in-process, except in tests that exercise the real Redis broker."""
+    from earlyhelp.celery import app
+
+    eager = not request.node.get_closest_marker("broker")
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory()
+
+
+@pytest.fixture
+def practitioner(team):
+    return UserFactory(roles=[Role.PRACTITIONER], agency=team.agency, teams=[team])
+
+
+@pytest.fixture
+def colleague(team):
+    """Another member of the practitioner's team."""
+    return UserFactory(roles=[Role.PRACTITIONER], agency=team.agency, teams=[team])
+
+
+@pytest.fixture
+def outsider(db):
+    """A partner agency user from an unrelated agency and team."""
+    return UserFactory(roles=[Role.PARTNER_AGENCY_USER], teams=[TeamFactory()])
+
+
+@pytest.fixture
+def locality_manager(team):
+    return UserFactory(roles=[Role.LOCALITY_MANAGER], agency=team.agency, manages=[team])
+
+
+@pytest.fixture
+def system_administrator(db):
+    return UserFactory(roles=[Role.SYSTEM_ADMINISTRATOR])
+
+
+@pytest.fixture
+def analyst(db):
+    return UserFactory(roles=[Role.PERFORMANCE_ANALYST])
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()

@@ -1,0 +1,80 @@
+import functools
+
+import factory
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from factory.django import DjangoModelFactory
+
+from accounts.models import Agency, AgencyType, Locality, Role, Team, User
+
+factory.Faker._DEFAULT_LOCALE = "en_GB"
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+@functools.cache
+def _test_password_hash():
+    return make_password(TEST_PASSWORD)
+
+
+class AgencyFactory(DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Agency {n:03d}")
+    agency_type = AgencyType.COUNCIL_EARLY_HELP
+    email = factory.LazyAttribute(lambda agency: f"contact{agency.name[-3:]}@agency.example")
+
+
+class LocalityFactory(DjangoModelFactory):
+    class Meta:
+        model = Locality
+
+    name = factory.Sequence(lambda n: f"Locality {n:03d}")
+    code = factory.Sequence(lambda n: f"loc{n:03d}")
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Team {n:03d}")
+    agency = factory.SubFactory(AgencyFactory)
+    locality = factory.SubFactory(LocalityFactory)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n:04d}@example.org")
+    full_name = factory.Faker("name")
+    job_title = factory.Faker("job")
+    agency = factory.SubFactory(AgencyFactory)
+    # Hashed once per run: hashing for every user would dominate the suite's time.
+    password = factory.LazyFunction(lambda: _test_password_hash())
+
+    @factory.post_generation
+    def roles(user, create, extracted, **kwargs):
+        if create and extracted:
+            # get_or_create: a transactional test's flush removes the migration's groups.
+            user.groups.set([Group.objects.get_or_create(name=str(role))[0] for role in extracted])
+        if create:
+            user.save()
+
+    @factory.post_generation
+    def teams(user, create, extracted, **kwargs):
+        if create and extracted:
+            for team in extracted:
+                team.members.add(user)
+
+    @factory.post_generation
+    def manages(user, create, extracted, **kwargs):
+        if create and extracted:
+            for team in extracted:
+                team.managers.add(user)
+
+
+def user_with_role(role: Role, **kwargs) -> User:
+    return UserFactory(roles=[role], **kwargs)
