@@ -40,7 +40,7 @@ lint: install
 check-migrations: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: install system-deps
+test: install system-deps lint check-migrations
 	scripts/with-test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -5,7 +5,8 @@ from earlyhelp import access
 
 
 def _navigation(request):
-    user = request.user
+    # Error pages for requests refused before authentication (a bad Host) have no user.
+    user = getattr(request, "user", None)
     if not access.can(user, access.Permission.USE_SERVICE):
         return []
     # (text, link, the path prefix under which the item is the current one)

@@ -206,3 +206,13 @@ def test_endpoint_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(12):
         response = client.get(url_for(team))
     assert response.status_code == 200
+
+
+def test_issue_api_token_defaults_to_the_configured_lifetime(practitioner, capsys, settings):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("issue_api_token", practitioner.email)
+    token = AuthToken.objects.get(user=practitioner)
+    lifetime = token.expiry - timezone.now()
+    assert abs(lifetime - settings.REST_KNOX["TOKEN_TTL"]).total_seconds() < 60

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from knox.models import AuthToken
 
@@ -15,7 +16,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("email")
-        parser.add_argument("--days", type=int, default=90, help="Days until it expires")
+        default_days = settings.REST_KNOX["TOKEN_TTL"].days
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=default_days,
+            help=f"Days until it expires (default API_TOKEN_TTL_DAYS, now {default_days})",
+        )
 
     def handle(self, *args, email, days, **options):
         user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
