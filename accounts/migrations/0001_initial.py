@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                     "is_staff",
                     models.BooleanField(
                         default=False,
-                        help_text="Leave off: administrators reach the admin through the system administrator role.",
+                        help_text="Leave off: administrators reach the admin through their role.",
                         verbose_name="Django admin (superuser only)",
                     ),
                 ),
