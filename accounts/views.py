@@ -1,16 +1,20 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.urls import reverse_lazy
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from audit.models import AuditAction
+from audit.services import record
 from audit.views import AuditedDetailMixin, AuditedListMixin
 from earlyhelp import access
 
 from . import selectors
 from .filters import AgencyFilter, LocalityFilter, TeamFilter, UserFilter
-from .forms import SignInForm
+from .forms import ChangePasswordForm, SignInForm
 from .models import Agency, Locality, Team, User
 
 
@@ -26,6 +30,23 @@ class SignOutView(auth_views.LogoutView):
 
 class SignedOutView(TemplateView):
     template_name = "accounts/signed_out.html"
+
+
+class ChangePasswordView(LoginRequiredMixin, auth_views.PasswordChangeView):
+    template_name = "accounts/change_password.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record(
+            actor=self.request.user,
+            action=AuditAction.CHANGE,
+            obj=self.request.user,
+            detail={"fields": ["password"]},
+        )
+        messages.success(self.request, "Your password has been changed")
+        return response
 
 
 class ServiceUserMixin(LoginRequiredMixin):

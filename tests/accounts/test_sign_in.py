@@ -133,3 +133,57 @@ def test_password_validators_refuse_weak_passwords():
         with pytest.raises(ValidationError):
             validate_password(weak)
     validate_password("a long and unusual passphrase")
+
+
+CHANGE_PASSWORD = reverse("accounts:change-password")
+
+
+def test_change_password_keeps_the_session_and_is_audited(client, member):
+    client.force_login(member)
+    response = client.post(
+        CHANGE_PASSWORD,
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "a long and unusual passphrase",
+            "new_password2": "a long and unusual passphrase",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "Your password has been changed" in response.content.decode()
+    member.refresh_from_db()
+    assert member.check_password("a long and unusual passphrase")
+    event = AuditEvent.objects.get(actor=member, action="change")
+    assert event.detail == {"fields": ["password"]}
+
+
+@pytest.mark.parametrize(
+    "old, new1, new2, message",
+    [
+        (
+            "wrong",
+            "a long and unusual passphrase",
+            "a long and unusual passphrase",
+            "Your current password is not right",
+        ),
+        (TEST_PASSWORD, "password1234", "password1234", "This password is too common"),
+        (
+            TEST_PASSWORD,
+            "a long and unusual passphrase",
+            "a different long passphrase",
+            "The new passwords do not match",
+        ),
+        ("", "", "", "Enter your current password"),
+    ],
+)
+def test_change_password_errors_are_shown_on_the_fields(client, member, old, new1, new2, message):
+    client.force_login(member)
+    response = client.post(
+        CHANGE_PASSWORD, {"old_password": old, "new_password1": new1, "new_password2": new2}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in page
+    assert message in page
+    member.refresh_from_db()
+    assert member.check_password(TEST_PASSWORD)

@@ -42,6 +42,18 @@ def test_sign_in_see_home_and_sign_out(live_server, page, practitioner):
     assert axe_violations(page) == []
     screenshot(page, "home")
 
+    page.get_by_role("link", name="Directory").click()
+    page.get_by_role("link", name="Teams", exact=True).click()
+    page.get_by_label("Team or agency name").fill("north")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.locator(".app-count").inner_text() == "1 team"
+    assert axe_violations(page) == []
+    screenshot(page, "team-list")
+    page.get_by_role("link", name="Early Help North").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Early Help North"
+    assert page.get_by_role("link", name="Chloe Bennett").is_visible()
+    assert axe_violations(page) == []
+
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{live_server.url}/signed-out/")
     assert page.get_by_role("heading", level=1).inner_text() == "You have signed out"
