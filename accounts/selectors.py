@@ -7,24 +7,19 @@ from earlyhelp import access
 from .models import Agency, Locality, Team, User
 
 
+def _with_team_count(queryset):
+    # Ordered explicitly: an aggregate drops Meta.ordering, and pages must not shuffle.
+    return queryset.annotate(
+        team_count=Count("teams", filter=Q(teams__archived_on__isnull=True), distinct=True)
+    ).order_by("name")
+
+
 def agencies_for(user):
-    return (
-        access.visible(user, Agency.objects.all())
-        .annotate(
-            team_count=Count("teams", filter=Q(teams__archived_on__isnull=True), distinct=True)
-        )
-        .order_by("name")
-    )
+    return _with_team_count(access.visible(user, Agency.objects.all()))
 
 
 def localities_for(user):
-    return (
-        access.visible(user, Locality.objects.all())
-        .annotate(
-            team_count=Count("teams", filter=Q(teams__archived_on__isnull=True), distinct=True)
-        )
-        .order_by("name")
-    )
+    return _with_team_count(access.visible(user, Locality.objects.all()))
 
 
 def teams_for(user):

@@ -101,18 +101,26 @@ class AgencyListView(_DirectoryList):
     template_name = "accounts/agency_list.html"
 
 
-class AgencyDetailView(ServiceUserMixin, AuditedDetailMixin, DetailView):
-    model = Agency
+class _TeamsOfDetail(ServiceUserMixin, AuditedDetailMixin, DetailView):
+    """An agency or locality page: its details and its teams."""
+
     slug_field = slug_url_kwarg = "uuid"
-    template_name = "accounts/agency_detail.html"
+    selector = None
 
     def get_queryset(self):
-        return selectors.agencies_for(self.request.user)
+        return type(self).selector(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["teams"] = selectors.teams_for(self.request.user).filter(agency=self.object)
+        teams = selectors.teams_for(self.request.user)
+        context["teams"] = teams.filter(**{self.model._meta.model_name: self.object})
         return context
+
+
+class AgencyDetailView(_TeamsOfDetail):
+    model = Agency
+    selector = staticmethod(selectors.agencies_for)
+    template_name = "accounts/agency_detail.html"
 
 
 class LocalityListView(_DirectoryList):
@@ -122,18 +130,10 @@ class LocalityListView(_DirectoryList):
     template_name = "accounts/locality_list.html"
 
 
-class LocalityDetailView(ServiceUserMixin, AuditedDetailMixin, DetailView):
+class LocalityDetailView(_TeamsOfDetail):
     model = Locality
-    slug_field = slug_url_kwarg = "uuid"
+    selector = staticmethod(selectors.localities_for)
     template_name = "accounts/locality_detail.html"
-
-    def get_queryset(self):
-        return selectors.localities_for(self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["teams"] = selectors.teams_for(self.request.user).filter(locality=self.object)
-        return context
 
 
 class TeamListView(_DirectoryList):
