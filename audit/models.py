@@ -26,6 +26,8 @@ class AuditAction(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
     SIGN_OUT = "sign_out", "Signed out"
     TOKEN_ISSUED = "token_issued", "API token issued"
+    MERGE = "merge", "Merged"
+    UNMERGE = "unmerge", "Merge undone"
 
 
 class AuditEventQuerySet(models.QuerySet):

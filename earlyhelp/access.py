@@ -12,8 +12,11 @@ Two questions, two functions:
 ``get_for_user`` and ``get_for_change`` turn those answers into 404 (may not know it
 exists) and 403 (may see it but not change it).
 
-At this stage the policy governs agencies, localities, teams and users. Later issues add
-families, episodes, requests and the rest here, in the same two functions.
+It governs the directory (agencies, localities, teams, users) and case records (people,
+families, their memberships, relationships and notes). Until episodes exist, a case record
+belongs to its owning team: the team's members and managers, and the locality managers of
+its locality, work on it; anyone else needs an explicit grant. Later issues add the lead
+professional, TAF members and the front door here, in the same functions.
 """
 
 from enum import StrEnum
@@ -24,6 +27,7 @@ from django.http import Http404
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from accounts.models import Agency, Locality, Role, Team, User
+from cases.models import CaseNote, Family, FamilyMembership, Person, Relationship
 
 
 class Permission(StrEnum):
@@ -43,9 +47,42 @@ class Permission(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     """Read the audit log. Superusers only for now: events carry search terms."""
 
+    CREATE_CASE_RECORDS = "create_case_records"
+    """Create people and families, and search for them: the practice roles that own work
+    (practitioner, triage officer, locality manager, social worker)."""
+
+    CHANGE_CASE_RECORD = "change_case_record"
+    """Change a person or family, add members, relationships and notes: anyone with a
+    practice role who may see the record."""
+
+    VIEW_SENSITIVE = "view_sensitive"
+    """See a person's sensitive fields, confidential addresses and restricted notes: the
+    author, the managers of the owning team and the locality managers of its locality."""
+
+    MERGE_PEOPLE = "merge_people"
+    """Merge duplicate person records and undo a merge: locality managers, on records they
+    may see."""
+
 
 # The guardian permission codename that grants VIEW_TEAM_MEMBERS on one team.
 TEAM_MEMBERS_GRANT = "accounts.view_team_members"
+# Explicit grants of access to one case record.
+FAMILY_GRANT = "cases.view_family"
+PERSON_GRANT = "cases.view_person"
+
+PRACTICE_ROLES = (
+    Role.PRACTITIONER,
+    Role.TRIAGE_OFFICER,
+    Role.LOCALITY_MANAGER,
+    Role.SOCIAL_WORKER,
+    Role.PARTNER_AGENCY_USER,
+)
+CASE_OWNING_ROLES = (
+    Role.PRACTITIONER,
+    Role.TRIAGE_OFFICER,
+    Role.LOCALITY_MANAGER,
+    Role.SOCIAL_WORKER,
+)
 
 
 def roles(user) -> frozenset[str]:
@@ -83,6 +120,16 @@ def can(user, permission: Permission, obj=None) -> bool:
             return _team_members_visible(user).filter(pk=obj.pk).exists()
         case Permission.VIEW_AUDIT_LOG:
             return user.is_superuser
+        case Permission.CREATE_CASE_RECORDS:
+            return has_role(user, *CASE_OWNING_ROLES)
+        case Permission.CHANGE_CASE_RECORD:
+            return has_role(user, *PRACTICE_ROLES) and _case_record_visible(user, obj)
+        case Permission.VIEW_SENSITIVE:
+            return _sees_sensitive(user, obj)
+        case Permission.MERGE_PEOPLE:
+            return has_role(user, Role.LOCALITY_MANAGER) and (
+                obj is None or _case_record_visible(user, obj)
+            )
     raise ValueError(f"Unknown permission {permission!r}")
 
 
@@ -97,7 +144,94 @@ def visible(user, queryset):
         return queryset
     if model is User:
         return _users_visible(user, queryset)
+    if model is Family:
+        return _families_visible(user, queryset)
+    if model is Person:
+        return _people_visible(user, queryset)
+    if model in (FamilyMembership, Relationship):
+        return queryset.filter(family__in=_families_visible(user, Family.objects.all()))
+    if model is CaseNote:
+        return _notes_visible(user, queryset)
     raise NotImplementedError(f"The access policy does not govern {model.__name__} yet")
+
+
+def case_team_ids(user) -> frozenset[int]:
+    """Teams whose case records the user works on: teams they belong to or manage, and as
+    a locality manager, every team in the localities of the teams they manage."""
+    cached = getattr(user, "case_team_ids", None)
+    if cached is None:
+        own = Q(members=user) | Q(managers=user)
+        if has_role(user, Role.LOCALITY_MANAGER):
+            own |= Q(locality__in=_managed_localities(user))
+        cached = frozenset(Team.objects.filter(own).values_list("pk", flat=True))
+        user.case_team_ids = cached
+    return cached
+
+
+def _managed_localities(user):
+    return Team.objects.filter(managers=user, locality__isnull=False).values("locality")
+
+
+def _managing_team_ids(user) -> frozenset[int]:
+    """Teams the user manages, and as a locality manager, every team in their localities."""
+    cached = getattr(user, "_managing_team_ids", None)
+    if cached is None:
+        managed = Q(managers=user)
+        if has_role(user, Role.LOCALITY_MANAGER):
+            managed |= Q(locality__in=_managed_localities(user))
+        cached = frozenset(Team.objects.filter(managed).values_list("pk", flat=True))
+        user._managing_team_ids = cached
+    return cached
+
+
+def _granted_ids(user, codename, model):
+    return get_objects_for_user(
+        user, codename, klass=model, use_groups=False, with_superuser=False
+    ).values("pk")
+
+
+def _families_visible(user, queryset):
+    if not has_role(user, *PRACTICE_ROLES):
+        return queryset.none()
+    return queryset.filter(
+        Q(owning_team__in=case_team_ids(user)) | Q(pk__in=_granted_ids(user, FAMILY_GRANT, Family))
+    )
+
+
+def _people_visible(user, queryset):
+    if not has_role(user, *PRACTICE_ROLES):
+        return queryset.none()
+    families = _families_visible(user, Family.objects.all())
+    return queryset.filter(
+        Q(owning_team__in=case_team_ids(user))
+        | Q(pk__in=FamilyMembership.objects.filter(family__in=families).values("person"))
+        | Q(pk__in=_granted_ids(user, PERSON_GRANT, Person))
+    )
+
+
+def _notes_visible(user, queryset):
+    """Notes of visible families. Restricted ones are listed too (the chronology must not
+    hide that something happened) but their content is for VIEW_SENSITIVE only."""
+    return queryset.filter(family__in=_families_visible(user, Family.objects.all()))
+
+
+def _case_record_visible(user, obj):
+    if obj is None:
+        raise ValueError("This permission is a question about one record")
+    return visible(user, type(obj).objects.filter(pk=obj.pk)).exists()
+
+
+def _sees_sensitive(user, obj):
+    """Authors of a note, creators of a record, and managers over its owning team.
+
+    Asked of records the user already sees (fetched through `visible`), so it needs no
+    query of its own and lists stay at a fixed number of queries.
+    """
+    if obj is None:
+        raise ValueError("VIEW_SENSITIVE is a question about one record")
+    if isinstance(obj, CaseNote):
+        return obj.author_id == user.pk or obj.family.owning_team_id in _managing_team_ids(user)
+    return obj.created_by_id == user.pk or obj.owning_team_id in _managing_team_ids(user)
 
 
 def _team_members_visible(user):

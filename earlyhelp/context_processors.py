@@ -12,8 +12,13 @@ def _navigation(request):
     # (text, link, the path prefix under which the item is the current one)
     items = [
         ("Home", reverse("home"), None),
-        ("Directory", reverse("accounts:agency-list"), "/directory/"),
     ]
+    if access.has_role(user, *access.PRACTICE_ROLES):
+        items += [
+            ("Find a person", reverse("cases:search"), "/people/"),
+            ("Families", reverse("cases:family-list"), "/families/"),
+        ]
+    items.append(("Directory", reverse("accounts:agency-list"), "/directory/"))
     if access.can(user, access.Permission.CONFIGURE):
         items.append(("Administration", reverse("admin:index"), "/admin/"))
     items.append(("API", reverse("api-docs"), "/api/"))

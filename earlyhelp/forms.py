@@ -223,3 +223,23 @@ class FilterForm(forms.Form):
     """The form behind a list page's filters: every field is optional, so none is marked."""
 
     mark_optional_fields = False
+
+
+def add_service_errors(form, error):
+    """Show a refusal from a service on the form: on the field it names, else at the top.
+
+    Takes a ServiceError (one message, maybe a field) or a ValidationError from a model's
+    full_clean (messages by field). Fields the form does not have go to the top.
+    """
+    from django.core.exceptions import NON_FIELD_ERRORS
+
+    if hasattr(error, "message_dict"):
+        items = error.message_dict.items()
+    elif hasattr(error, "messages") and not hasattr(error, "field"):
+        items = [(NON_FIELD_ERRORS, error.messages)]
+    else:
+        items = [(error.field or NON_FIELD_ERRORS, [error.message])]
+    for field, messages in items:
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)

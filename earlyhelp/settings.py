@@ -101,7 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "earlyhelp.context_processors.service",
             ],
-            "builtins": ["earlyhelp.templatetags.gds"],
+            "builtins": ["earlyhelp.templatetags.gds", "cases.templatetags.case_tags"],
         },
     },
 ]

@@ -35,6 +35,7 @@ api_urlpatterns = [
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("accounts.urls")),
+    path("", include("cases.urls")),
     path("healthz/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),

@@ -78,3 +78,43 @@ class UserFactory(DjangoModelFactory):
 
 def user_with_role(role: Role, **kwargs) -> User:
     return UserFactory(roles=[role], **kwargs)
+
+
+class FamilyFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.Family"
+
+    name = factory.Sequence(lambda n: f"Family {n:03d}")
+    line_1 = factory.Sequence(lambda n: f"{n} Mill Lane")
+    town = "Brackenford"
+    postcode = "BK1 2AB"
+    owning_team = factory.SubFactory(TeamFactory)
+
+
+class PersonFactory(DjangoModelFactory):
+    """A child by default. Search keys are built as the services would."""
+
+    class Meta:
+        model = "cases.Person"
+        skip_postgeneration_save = True
+
+    record_type = "child"
+    given_name = factory.Faker("first_name")
+    family_name = factory.Faker("last_name")
+    date_of_birth = factory.Faker("date_between", start_date="-15y", end_date="-1y")
+    owning_team = factory.SubFactory(TeamFactory)
+
+    @factory.post_generation
+    def indexed(person, create, extracted, **kwargs):
+        if create:
+            from cases.search import index_person
+
+            index_person(person)
+
+    @factory.post_generation
+    def families(person, create, extracted, **kwargs):
+        if create and extracted:
+            from cases.models import FamilyMembership
+
+            for family in extracted:
+                FamilyMembership.objects.create(family=family, person=person)

@@ -1,0 +1,83 @@
+"""Reads of case records, already filtered by the access policy and prefetched."""
+
+from django.db.models import Count, Prefetch, Q
+
+from earlyhelp import access
+
+from .models import CaseNote, Family, FamilyMembership, Person, PersonMerge, Relationship
+
+
+def families_for(user):
+    return (
+        access.visible(user, Family.objects.all())
+        .select_related("owning_team")
+        .annotate(current_members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .order_by("name", "id")
+    )
+
+
+def family_detail_for(user):
+    memberships = FamilyMembership.objects.select_related("person").order_by(
+        "left_on", "person__date_of_birth", "id"
+    )
+    relationships = Relationship.objects.select_related("from_person", "to_person")
+    return (
+        access.visible(user, Family.objects.all())
+        .select_related("owning_team", "owning_team__agency")
+        .prefetch_related(
+            Prefetch("memberships", queryset=memberships),
+            Prefetch("relationships", queryset=relationships),
+        )
+    )
+
+
+def notes_for(user, family, *, person=None, note_type=None, chronology=False):
+    notes = (
+        access.visible(user, CaseNote.objects.filter(family=family))
+        .select_related("author", "family")
+        .prefetch_related("subjects")
+    )
+    if chronology:
+        notes = notes.chronology()
+    if person is not None:
+        notes = notes.filter(subjects=person)
+    if note_type:
+        notes = notes.filter(note_type=note_type)
+    return notes
+
+
+def people_for(user):
+    return (
+        access.visible(user, Person.objects.live())
+        .select_related("owning_team")
+        .order_by("family_name", "given_name", "id")
+    )
+
+
+def person_detail_for(user):
+    """Tombstones are included: their page points to the record they were merged into."""
+    memberships = FamilyMembership.objects.select_related("family").order_by("left_on", "-id")
+    return (
+        access.visible(user, Person.objects.all())
+        .select_related("owning_team", "owning_team__agency", "merged_into")
+        .prefetch_related(
+            "other_names",
+            "addresses",
+            Prefetch("memberships", queryset=memberships),
+            Prefetch(
+                "relationships_from",
+                queryset=Relationship.objects.select_related("to_person", "family"),
+            ),
+            Prefetch(
+                "relationships_to",
+                queryset=Relationship.objects.select_related("from_person", "family"),
+            ),
+        )
+    )
+
+
+def merges_for(user, person):
+    """Merges this person took part in, newest first (for the person page and undo)."""
+    return PersonMerge.objects.filter(Q(survivor=person) | Q(duplicate=person)).select_related(
+        "survivor", "duplicate", "merged_by", "undone_by"
+    )
