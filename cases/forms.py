@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from earlyhelp import access
-from earlyhelp.forms import GovUKDateField
+from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin
 
 from .identifiers import (
     normalise_nhs_number,
@@ -103,7 +103,7 @@ class PostcodeField(forms.CharField):
         return value
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(GovUKMessagesMixin, forms.ModelForm):
     record_type = forms.ChoiceField(
         label="Who is this record for?",
         choices=RecordType.choices,
@@ -184,7 +184,7 @@ class PersonCreateForm(PersonForm):
     )
 
 
-class FamilyForm(forms.ModelForm):
+class FamilyForm(GovUKMessagesMixin, forms.ModelForm):
     postcode = PostcodeField(required=False)
 
     class Meta:
@@ -199,18 +199,18 @@ class FamilyForm(forms.ModelForm):
             self.fields["owning_team"].initial = self.instance.owning_team_id
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(GovUKMessagesMixin, forms.Form):
     joined_on = GovUKDateField(label="Date they joined the household", required=False)
     lives_at_family_address = forms.BooleanField(
         label="Lives at the family address", required=False, initial=True
     )
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(GovUKMessagesMixin, forms.Form):
     left_on = GovUKDateField(label="Date they left the household")
 
 
-class RelationshipForm(forms.ModelForm):
+class RelationshipForm(GovUKMessagesMixin, forms.ModelForm):
     class Meta:
         model = Relationship
         fields = [
@@ -247,7 +247,7 @@ class RelationshipForm(forms.ModelForm):
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(GovUKMessagesMixin, forms.ModelForm):
     occurred_on = GovUKDateField(label="Date it happened")
     occurred_time = forms.CharField(
         label="Time",
@@ -302,7 +302,7 @@ class NoteForm(forms.ModelForm):
         return cleaned
 
 
-class OtherNameForm(forms.ModelForm):
+class OtherNameForm(GovUKMessagesMixin, forms.ModelForm):
     name_type = forms.ChoiceField(
         label="Type of name", choices=NameType.choices, widget=forms.RadioSelect
     )
@@ -314,7 +314,7 @@ class OtherNameForm(forms.ModelForm):
         fields = ["name_type", "given_name", "family_name", "used_from", "used_to"]
 
 
-class AddressForm(forms.ModelForm):
+class AddressForm(GovUKMessagesMixin, forms.ModelForm):
     postcode = PostcodeField(error_messages={"required": "Enter the postcode"})
     moved_in = GovUKDateField(label="Date they moved in", required=False)
     moved_out = GovUKDateField(
@@ -338,7 +338,7 @@ class AddressForm(forms.ModelForm):
         }
 
 
-class BirthForm(forms.Form):
+class BirthForm(GovUKMessagesMixin, forms.Form):
     date_of_birth = GovUKDateField(label="Date of birth")
     given_name = forms.CharField(label="Given name", required=False)
     sex = forms.ChoiceField(choices=Sex.choices, widget=forms.RadioSelect, required=False)
@@ -350,7 +350,7 @@ class BirthForm(forms.Form):
         return born
 
 
-class SearchForm(forms.Form):
+class SearchForm(GovUKMessagesMixin, forms.Form):
     given_name = forms.CharField(label="Given name", required=False)
     family_name = forms.CharField(label="Family name", required=False)
     date_of_birth = GovUKDateField(label="Date of birth", required=False)
@@ -383,7 +383,7 @@ class SearchForm(forms.Form):
         return cleaned
 
 
-class MergeForm(forms.Form):
+class MergeForm(GovUKMessagesMixin, forms.Form):
     reason = forms.CharField(
         label="Why are these the same person?",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -391,7 +391,7 @@ class MergeForm(forms.Form):
     )
 
 
-class UndoMergeForm(forms.Form):
+class UndoMergeForm(GovUKMessagesMixin, forms.Form):
     reason = forms.CharField(
         label="Why was the merge wrong?",
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -243,3 +243,38 @@ def add_service_errors(form, error):
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+class GovUKMessagesMixin:
+    """Replace Django's "This field is required." with GOV.UK wording on every field that
+    has no message of its own: "Enter the …" for typed answers, "Choose the …" for choices.
+    A model field's own "blank" message is used when it has one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = forms.Field.default_error_messages["required"]
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        for name, field in self.fields.items():
+            if field.error_messages.get("required") != default:
+                continue
+            own = _model_blank_message(model, name)
+            label = str(field.label or pretty_name(name))
+            lower = label[:1].lower() + label[1:]
+            choosing = isinstance(field.widget, (forms.Select, forms.RadioSelect,
+                                                 forms.CheckboxSelectMultiple))
+            field.error_messages["required"] = own or (
+                f"Choose the {lower}" if choosing else f"Enter the {lower}"
+            )
+
+
+def _model_blank_message(model, name):
+    if model is None:
+        return None
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        message = model._meta.get_field(name).error_messages.get("blank")
+    except FieldDoesNotExist:
+        return None
+    default = "This field cannot be blank."
+    return message if message and message != default else None
