@@ -13,8 +13,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def practitioner():
     team = TeamFactory(name="Early Help North", email="earlyhelp.north@brackenshire.example")
-    return UserFactory(email="chloe@brackenshire.example", full_name="Chloe Bennett",
-                       roles=[Role.PRACTITIONER], agency=team.agency, teams=[team])
+    return UserFactory(
+        email="chloe@brackenshire.example",
+        full_name="Chloe Bennett",
+        roles=[Role.PRACTITIONER],
+        agency=team.agency,
+        teams=[team],
+    )
 
 
 def sign_in(page, live_server, user):

@@ -22,35 +22,63 @@ from tests.factories import FamilyFactory, PersonFactory
 @pytest.fixture
 def pair(team, practitioner):
     """The same boy recorded twice, each record with links of its own."""
-    survivor = PersonFactory(given_name="William", family_name="Hughes", owning_team=team,
-                             nhs_number="")
-    duplicate = PersonFactory(given_name="Bill", family_name="Hughes", owning_team=team,
-                              date_of_birth=survivor.date_of_birth, nhs_number="9434765919")
+    survivor = PersonFactory(
+        given_name="William", family_name="Hughes", owning_team=team, nhs_number=""
+    )
+    duplicate = PersonFactory(
+        given_name="Bill",
+        family_name="Hughes",
+        owning_team=team,
+        date_of_birth=survivor.date_of_birth,
+        nhs_number="9434765919",
+    )
     home = FamilyFactory(owning_team=team, name="The Hughes family")
     dads = FamilyFactory(owning_team=team, name="Dad's household")
-    mother = PersonFactory(record_type="adult", given_name="Carys", family_name="Hughes",
-                           owning_team=team, families=[home])
+    mother = PersonFactory(
+        record_type="adult",
+        given_name="Carys",
+        family_name="Hughes",
+        owning_team=team,
+        families=[home],
+    )
     FamilyMembership.objects.create(family=home, person=survivor)
     FamilyMembership.objects.create(family=dads, person=duplicate, lives_at_family_address=False)
-    relationship = Relationship.objects.create(family=home, from_person=mother,
-                                               to_person=duplicate, relationship_type="mother")
-    note = CaseNote.objects.create(family=home, note_type="phone", occurred_at=timezone.now(),
-                                   summary="School called", author=practitioner)
+    relationship = Relationship.objects.create(
+        family=home, from_person=mother, to_person=duplicate, relationship_type="mother"
+    )
+    note = CaseNote.objects.create(
+        family=home,
+        note_type="phone",
+        occurred_at=timezone.now(),
+        summary="School called",
+        author=practitioner,
+    )
     note.subjects.set([duplicate])
-    previous = PersonName.objects.create(person=duplicate, name_type="previous",
-                                         family_name="Price")
-    address = PersonAddress.objects.create(person=duplicate, line_1="2 Bank St",
-                                           town="Brackenford", postcode="BK1 2AB")
+    previous = PersonName.objects.create(
+        person=duplicate, name_type="previous", family_name="Price"
+    )
+    address = PersonAddress.objects.create(
+        person=duplicate, line_1="2 Bank St", town="Brackenford", postcode="BK1 2AB"
+    )
     services.person_update(by=practitioner, person=duplicate, known_as="Billy")
     return {
-        "survivor": survivor, "duplicate": duplicate, "dads": dads, "note": note,
-        "relationship": relationship, "previous": previous, "address": address,
+        "survivor": survivor,
+        "duplicate": duplicate,
+        "dads": dads,
+        "note": note,
+        "relationship": relationship,
+        "previous": previous,
+        "address": address,
     }
 
 
 def merge(by, pair):
-    return services.person_merge(by=by, survivor=pair["survivor"], duplicate=pair["duplicate"],
-                                 reason="Same child: same date of birth and mother")
+    return services.person_merge(
+        by=by,
+        survivor=pair["survivor"],
+        duplicate=pair["duplicate"],
+        reason="Same child: same date of birth and mother",
+    )
 
 
 def test_merge_moves_every_link_and_leaves_a_tombstone(locality_manager, pair):
@@ -61,18 +89,23 @@ def test_merge_moves_every_link_and_leaves_a_tombstone(locality_manager, pair):
 
     assert duplicate.merged_into == survivor
     assert set(survivor.memberships.values_list("family__name", flat=True)) == {
-        "The Hughes family", "Dad's household"}
+        "The Hughes family",
+        "Dad's household",
+    }
     assert not duplicate.memberships.exists()
     pair["relationship"].refresh_from_db()
     assert pair["relationship"].to_person == survivor
     assert list(pair["note"].subjects.all()) == [survivor]
     assert set(survivor.other_names.values_list("family_name", "given_name")) == {
-        ("Price", ""), ("Hughes", "Bill")}
+        ("Price", ""),
+        ("Hughes", "Bill"),
+    }
     assert list(survivor.addresses.all()) == [pair["address"]]
     assert survivor.nhs_number == "9434765919"
     # Searching by the duplicate's name finds the survivor, and never the tombstone.
-    found = [m.person for m in search.find(search.Criteria(given_name="Bill",
-                                                           family_name="Hughes"))]
+    found = [
+        m.person for m in search.find(search.Criteria(given_name="Bill", family_name="Hughes"))
+    ]
     assert found[0] == survivor
     assert duplicate not in found
 
@@ -84,7 +117,9 @@ def test_both_audit_trails_are_kept_and_the_merge_is_audited(locality_manager, p
     assert AuditEvent.objects.for_object(pair["duplicate"]).count() == duplicate_history + 1
     merged = AuditEvent.objects.filter(action="merge").order_by("id")
     assert [(e.object_id, e.detail["role"]) for e in merged] == [
-        (str(pair["survivor"].pk), "survivor"), (str(pair["duplicate"].pk), "duplicate")]
+        (str(pair["survivor"].pk), "survivor"),
+        (str(pair["duplicate"].pk), "duplicate"),
+    ]
     assert all(e.reason.startswith("Same child") for e in merged)
 
 
@@ -97,8 +132,9 @@ def test_undo_restores_exactly_what_moved(locality_manager, practitioner, pair):
     }
     done = merge(locality_manager, pair)
     # Work recorded after the merge stays with the survivor.
-    later = services.person_name_add(by=practitioner, person=survivor, name_type="alias",
-                                     given_name="Will")
+    later = services.person_name_add(
+        by=practitioner, person=survivor, name_type="alias", given_name="Will"
+    )
     services.person_merge_undo(by=locality_manager, merge=done, reason="Twins, not one child")
 
     survivor.refresh_from_db()
@@ -107,15 +143,17 @@ def test_undo_restores_exactly_what_moved(locality_manager, practitioner, pair):
     assert set(survivor.memberships.values_list("pk", flat=True)) == before["survivor_families"]
     assert set(duplicate.memberships.values_list("pk", flat=True)) == before["duplicate_families"]
     assert set(survivor.other_names.values_list("pk", flat=True)) == (
-        before["survivor_names"] | {later.pk})
+        before["survivor_names"] | {later.pk}
+    )
     pair["relationship"].refresh_from_db()
     assert pair["relationship"].to_person == duplicate
     assert list(pair["note"].subjects.all()) == [duplicate]
     assert (survivor.nhs_number, duplicate.nhs_number) == ("", "9434765919")
     assert PersonMerge.objects.get().is_undone
     assert AuditEvent.objects.filter(action="unmerge").count() == 2
-    found = {m.person for m in search.find(search.Criteria(given_name="Bill",
-                                                           family_name="Hughes"))}
+    found = {
+        m.person for m in search.find(search.Criteria(given_name="Bill", family_name="Hughes"))
+    }
     assert duplicate in found
     with pytest.raises(ServiceError):
         services.person_merge_undo(by=locality_manager, merge=done, reason="again")
@@ -138,8 +176,9 @@ def test_a_tombstone_cannot_be_merged_again(locality_manager, pair, team):
     merge(locality_manager, pair)
     third = PersonFactory(owning_team=team)
     with pytest.raises(ServiceError):
-        services.person_merge(by=locality_manager, survivor=third, duplicate=pair["duplicate"],
-                              reason="x")
+        services.person_merge(
+            by=locality_manager, survivor=third, duplicate=pair["duplicate"], reason="x"
+        )
 
 
 def test_a_link_the_survivor_already_has_stays_with_the_tombstone(locality_manager, pair):

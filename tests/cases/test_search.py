@@ -18,16 +18,33 @@ BORN = datetime.date(2016, 4, 3)
 def records(team):
     """The child we are looking for, among others who resemble them in one way or another."""
     return {
-        "william": PersonFactory(given_name="William", family_name="Smith-Jones",
-                                 date_of_birth=BORN, owning_team=team),
-        "elizabeth": PersonFactory(given_name="Elizabeth", family_name="Kowalczyk",
-                                   date_of_birth=datetime.date(2014, 11, 20), owning_team=team),
-        "mohammed": PersonFactory(given_name="Mohammed", family_name="Rahman",
-                                  date_of_birth=datetime.date(2012, 7, 9), owning_team=team),
-        "other_smith": PersonFactory(given_name="Oliver", family_name="Smith",
-                                     date_of_birth=datetime.date(2010, 1, 1), owning_team=team),
-        "unrelated": PersonFactory(given_name="Priya", family_name="Patel",
-                                   date_of_birth=datetime.date(2015, 5, 5), owning_team=team),
+        "william": PersonFactory(
+            given_name="William", family_name="Smith-Jones", date_of_birth=BORN, owning_team=team
+        ),
+        "elizabeth": PersonFactory(
+            given_name="Elizabeth",
+            family_name="Kowalczyk",
+            date_of_birth=datetime.date(2014, 11, 20),
+            owning_team=team,
+        ),
+        "mohammed": PersonFactory(
+            given_name="Mohammed",
+            family_name="Rahman",
+            date_of_birth=datetime.date(2012, 7, 9),
+            owning_team=team,
+        ),
+        "other_smith": PersonFactory(
+            given_name="Oliver",
+            family_name="Smith",
+            date_of_birth=datetime.date(2010, 1, 1),
+            owning_team=team,
+        ),
+        "unrelated": PersonFactory(
+            given_name="Priya",
+            family_name="Patel",
+            date_of_birth=datetime.date(2015, 5, 5),
+            owning_team=team,
+        ),
     }
 
 
@@ -65,8 +82,9 @@ def test_a_spelling_variant_of_a_given_name(records):
 
 
 def test_a_previous_name(records):
-    PersonName.objects.create(person=records["elizabeth"], name_type=NameType.PREVIOUS,
-                              family_name="Nowak")
+    PersonName.objects.create(
+        person=records["elizabeth"], name_type=NameType.PREVIOUS, family_name="Nowak"
+    )
     search.index_person(records["elizabeth"])
     matches = find(given_name="Elizabeth", family_name="Nowak")
     assert found(matches) == [records["elizabeth"]]
@@ -91,8 +109,9 @@ def test_date_of_birth_alone_and_year_of_birth(records):
 
 
 def test_the_exact_match_ranks_first(records, team):
-    near = PersonFactory(given_name="Wiliam", family_name="Smith Jones", date_of_birth=BORN,
-                         owning_team=team)
+    near = PersonFactory(
+        given_name="Wiliam", family_name="Smith Jones", date_of_birth=BORN, owning_team=team
+    )
     matches = find(given_name="William", family_name="Smith-Jones", date_of_birth=BORN)
     assert found(matches)[:2] == [records["william"], near]
     assert matches[0].score > matches[1].score
@@ -115,8 +134,7 @@ def test_identifiers_and_postcode(records, team):
 def test_a_different_nhs_number_counts_against(records):
     records["mohammed"].nhs_number = "9434765919"
     records["mohammed"].save()
-    criteria = search.Criteria(given_name="Mohammed", family_name="Rahman",
-                               nhs_number="4010232137")
+    criteria = search.Criteria(given_name="Mohammed", family_name="Rahman", nhs_number="4010232137")
     scored = search.score(criteria, records["mohammed"])
     assert scored.reasons == ["different NHS number", "family name exact", "given name exact"]
     assert scored.score == 30 + 25 - 50
@@ -193,5 +211,3 @@ def test_analysts_may_not_search(analyst):
     with pytest.raises(PermissionDenied):
         services.search_people(by=analyst, criteria=search.Criteria(family_name="Smith"))
     assert not AuditEvent.objects.filter(action="search").exists()
-
-

@@ -71,11 +71,16 @@ def test_bad_input_is_refused_on_the_field_and_nothing_is_saved(
 
 def test_unborn_child_needs_a_due_date_and_becomes_a_child_on_birth(practitioner, team):
     with pytest.raises(ValidationError) as refused:
-        create_child(practitioner, team, record_type=RecordType.UNBORN, given_name="",
-                     date_of_birth=None)
+        create_child(
+            practitioner, team, record_type=RecordType.UNBORN, given_name="", date_of_birth=None
+        )
     assert "expected_date_of_delivery" in refused.value.message_dict
     unborn = create_child(
-        practitioner, team, record_type=RecordType.UNBORN, given_name="", date_of_birth=None,
+        practitioner,
+        team,
+        record_type=RecordType.UNBORN,
+        given_name="",
+        date_of_birth=None,
         expected_date_of_delivery=TODAY + datetime.timedelta(days=60),
     )
     assert unborn.full_name == "Unborn child Okafor"
@@ -103,8 +108,14 @@ def test_likely_duplicate_is_refused_until_confirmed(practitioner, team):
 def test_an_identical_nhs_number_is_refused_even_when_confirmed(practitioner, team):
     create_child(practitioner, team, nhs_number="9434765919")
     with pytest.raises(ValidationError) as refused:
-        create_child(practitioner, team, given_name="Zara", family_name="Bello",
-                     nhs_number="9434765919", confirmed_not_duplicate=True)
+        create_child(
+            practitioner,
+            team,
+            given_name="Zara",
+            family_name="Bello",
+            nhs_number="9434765919",
+            confirmed_not_duplicate=True,
+        )
     assert "Another record already has this NHS number" in str(refused.value)
 
 
@@ -114,8 +125,9 @@ def test_owning_team_must_be_one_of_the_users_teams(practitioner):
     assert refused.value.field == "owning_team"
 
 
-@pytest.mark.parametrize("role", [Role.PERFORMANCE_ANALYST, Role.SYSTEM_ADMINISTRATOR,
-                                  Role.PARTNER_AGENCY_USER])
+@pytest.mark.parametrize(
+    "role", [Role.PERFORMANCE_ANALYST, Role.SYSTEM_ADMINISTRATOR, Role.PARTNER_AGENCY_USER]
+)
 def test_roles_that_own_no_cases_cannot_create_them(team, role):
     user = UserFactory(roles=[role], teams=[team])
     with pytest.raises(PermissionDenied):
@@ -162,60 +174,112 @@ def test_household_membership_over_time_and_shared_care(practitioner, team, fami
 
 
 def test_relationships_are_between_members(practitioner, team, family):
-    mother = create_child(practitioner, team, record_type=RecordType.ADULT, given_name="Ngozi",
-                          date_of_birth=years_ago(34), confirmed_not_duplicate=True)
+    mother = create_child(
+        practitioner,
+        team,
+        record_type=RecordType.ADULT,
+        given_name="Ngozi",
+        date_of_birth=years_ago(34),
+        confirmed_not_duplicate=True,
+    )
     child = create_child(practitioner, team)
     stranger = create_child(practitioner, team, given_name="Tom", family_name="Reid")
     for person in (mother, child):
         services.family_member_add(by=practitioner, family=family, person=person)
     relationship = services.relationship_add(
-        by=practitioner, family=family, from_person=mother, to_person=child,
-        relationship_type="mother", has_parental_responsibility=True,
+        by=practitioner,
+        family=family,
+        from_person=mother,
+        to_person=child,
+        relationship_type="mother",
+        has_parental_responsibility=True,
     )
     assert str(relationship) == "Ngozi Okafor is the mother of Amara Okafor"
     with pytest.raises(ServiceError) as refused:
-        services.relationship_add(by=practitioner, family=family, from_person=stranger,
-                                  to_person=child, relationship_type="sibling")
+        services.relationship_add(
+            by=practitioner,
+            family=family,
+            from_person=stranger,
+            to_person=child,
+            relationship_type="sibling",
+        )
     assert refused.value.field == "from_person"
     with pytest.raises(ValidationError):
-        services.relationship_add(by=practitioner, family=family, from_person=child,
-                                  to_person=child, relationship_type="sibling")
+        services.relationship_add(
+            by=practitioner,
+            family=family,
+            from_person=child,
+            to_person=child,
+            relationship_type="sibling",
+        )
 
 
 def test_notes_concern_members_and_cannot_be_in_the_future(practitioner, team, family):
     child = create_child(practitioner, team)
     services.family_member_add(by=practitioner, family=family, person=child)
     note = services.note_add(
-        by=practitioner, family=family, subjects=[child], note_type="home_visit",
-        occurred_at=timezone.now() - datetime.timedelta(hours=2), summary="Home visit",
+        by=practitioner,
+        family=family,
+        subjects=[child],
+        note_type="home_visit",
+        occurred_at=timezone.now() - datetime.timedelta(hours=2),
+        summary="Home visit",
         is_significant=True,
     )
     assert list(note.subjects.all()) == [child]
     assert list(CaseNote.objects.chronology()) == [note]
     with pytest.raises(ServiceError):
-        services.note_add(by=practitioner, family=family, note_type="phone",
-                          occurred_at=timezone.now() + datetime.timedelta(days=1), summary="x")
+        services.note_add(
+            by=practitioner,
+            family=family,
+            note_type="phone",
+            occurred_at=timezone.now() + datetime.timedelta(days=1),
+            summary="x",
+        )
     with pytest.raises(ServiceError):
-        services.note_add(by=practitioner, family=family, subjects=[PersonFactory()],
-                          note_type="phone", occurred_at=timezone.now(), summary="x")
+        services.note_add(
+            by=practitioner,
+            family=family,
+            subjects=[PersonFactory()],
+            note_type="phone",
+            occurred_at=timezone.now(),
+            summary="x",
+        )
 
 
 def test_new_current_address_ends_the_previous_one(practitioner, team):
     child = create_child(practitioner, team)
-    first = services.person_address_add(by=practitioner, person=child, line_1="1 Mill Lane",
-                                        town="Brackenford", postcode="bk12ab",
-                                        moved_in=years_ago(3))
+    first = services.person_address_add(
+        by=practitioner,
+        person=child,
+        line_1="1 Mill Lane",
+        town="Brackenford",
+        postcode="bk12ab",
+        moved_in=years_ago(3),
+    )
     assert first.postcode == "BK1 2AB"
-    services.person_address_add(by=practitioner, person=child, line_1="9 Oak Road",
-                                town="Brackenford", postcode="BK3 4DE", moved_in=years_ago(1))
+    services.person_address_add(
+        by=practitioner,
+        person=child,
+        line_1="9 Oak Road",
+        town="Brackenford",
+        postcode="BK3 4DE",
+        moved_in=years_ago(1),
+    )
     first.refresh_from_db()
     assert first.moved_out == years_ago(1)
     assert child.addresses.filter(moved_out__isnull=True).count() == 1
 
 
 def test_family_create_and_update(practitioner, team):
-    family = services.family_create(by=practitioner, owning_team=team, name="The Nowak family",
-                                    postcode="bk1 2ab", line_1="3 Elm Close", town="Brackenford")
+    family = services.family_create(
+        by=practitioner,
+        owning_team=team,
+        name="The Nowak family",
+        postcode="bk1 2ab",
+        line_1="3 Elm Close",
+        town="Brackenford",
+    )
     assert family.postcode == "BK1 2AB"
     services.family_update(by=practitioner, family=family, name="The Nowak-Kowalski family")
     assert Family.objects.get().name == "The Nowak-Kowalski family"

@@ -19,12 +19,23 @@ TODAY = timezone.localdate()
 @pytest.fixture
 def family(team):
     family = FamilyFactory(owning_team=team, name="The Okafor family")
-    mother = PersonFactory(record_type="adult", given_name="Ngozi", family_name="Okafor",
-                           owning_team=team, families=[family])
-    child = PersonFactory(given_name="Amara", family_name="Okafor", owning_team=team,
-                          families=[family])
-    Relationship.objects.create(family=family, from_person=mother, to_person=child,
-                                relationship_type="mother", has_parental_responsibility=True)
+    mother = PersonFactory(
+        record_type="adult",
+        given_name="Ngozi",
+        family_name="Okafor",
+        owning_team=team,
+        families=[family],
+    )
+    child = PersonFactory(
+        given_name="Amara", family_name="Okafor", owning_team=team, families=[family]
+    )
+    Relationship.objects.create(
+        family=family,
+        from_person=mother,
+        to_person=child,
+        relationship_type="mother",
+        has_parental_responsibility=True,
+    )
     return family
 
 
@@ -38,8 +49,9 @@ def test_family_page_shows_members_relationships_and_is_audited(client, practiti
     assert "Amara Okafor" in page and "Ngozi Okafor" in page
     assert "Ngozi Okafor is the mother of Amara Okafor" in page
     assert "Parental responsibility" in page
-    assert AuditEvent.objects.filter(actor=practitioner, action="view",
-                                     object_id=str(family.pk)).exists()
+    assert AuditEvent.objects.filter(
+        actor=practitioner, action="view", object_id=str(family.pk)
+    ).exists()
 
 
 def test_outsider_gets_404_for_family_person_and_notes(client, outsider, family):
@@ -66,18 +78,31 @@ def test_roles_without_case_work_are_refused(client, db, role):
 
 def test_create_family_then_add_a_new_person(client, practitioner, team):
     client.force_login(practitioner)
-    response = client.post(reverse("cases:family-create"), {
-        "name": "The Nowak family", "line_1": "3 Elm Close", "town": "Brackenford",
-        "postcode": "bk1 2ab", "owning_team": team.pk,
-    })
+    response = client.post(
+        reverse("cases:family-create"),
+        {
+            "name": "The Nowak family",
+            "line_1": "3 Elm Close",
+            "town": "Brackenford",
+            "postcode": "bk1 2ab",
+            "owning_team": team.pk,
+        },
+    )
     family = Family.objects.get()
     assert response["Location"] == reverse("cases:family-detail", args=[family.uuid])
     assert family.postcode == "BK1 2AB"
-    response = client.post(reverse("cases:person-create") + f"?family={family.uuid}", {
-        "family": family.uuid, "record_type": "child", "given_name": "Zofia",
-        "family_name": "Nowak", **date_fields("date_of_birth", datetime.date(2017, 5, 1)),
-        "sex": "female", "owning_team": team.pk,
-    })
+    response = client.post(
+        reverse("cases:person-create") + f"?family={family.uuid}",
+        {
+            "family": family.uuid,
+            "record_type": "child",
+            "given_name": "Zofia",
+            "family_name": "Nowak",
+            **date_fields("date_of_birth", datetime.date(2017, 5, 1)),
+            "sex": "female",
+            "owning_team": team.pk,
+        },
+    )
     assert response.status_code == 302, response.content.decode()
     assert FamilyMembership.objects.get(family=family).person.given_name == "Zofia"
 
@@ -85,9 +110,14 @@ def test_create_family_then_add_a_new_person(client, practitioner, team):
 def test_bad_input_keeps_everything_typed(client, practitioner, team):
     client.force_login(practitioner)
     typed = {
-        "record_type": "child", "given_name": "Tomasz", "family_name": "Wiśniewski",
-        "known_as": "Tomek", **date_fields("date_of_birth", TODAY.replace(year=TODAY.year - 19)),
-        "sex": "male", "nhs_number": "943 476 5918", "owning_team": team.pk,
+        "record_type": "child",
+        "given_name": "Tomasz",
+        "family_name": "Wiśniewski",
+        "known_as": "Tomek",
+        **date_fields("date_of_birth", TODAY.replace(year=TODAY.year - 19)),
+        "sex": "male",
+        "nhs_number": "943 476 5918",
+        "owning_team": team.pk,
     }
     response = client.post(reverse("cases:person-create"), typed)
     page = response.content.decode()
@@ -106,33 +136,50 @@ def test_bad_input_keeps_everything_typed(client, practitioner, team):
 
 
 def test_create_shows_possible_duplicates_and_needs_confirmation(client, practitioner, team):
-    existing = PersonFactory(given_name="William", family_name="Hughes", owning_team=team,
-                             date_of_birth=datetime.date(2015, 2, 3))
+    existing = PersonFactory(
+        given_name="William",
+        family_name="Hughes",
+        owning_team=team,
+        date_of_birth=datetime.date(2015, 2, 3),
+    )
     client.force_login(practitioner)
-    typed = {"record_type": "child", "given_name": "Bill", "family_name": "Hughes",
-             **date_fields("date_of_birth", datetime.date(2015, 2, 3)), "sex": "male",
-             "owning_team": team.pk}
+    typed = {
+        "record_type": "child",
+        "given_name": "Bill",
+        "family_name": "Hughes",
+        **date_fields("date_of_birth", datetime.date(2015, 2, 3)),
+        "sex": "male",
+        "owning_team": team.pk,
+    }
     page = client.post(reverse("cases:person-create"), typed).content.decode()
     assert "These records may be the same person" in page
     assert reverse("cases:person-detail", args=[existing.uuid]) in page
     assert "given name: nickname" in page
     assert Person.objects.count() == 1
-    response = client.post(reverse("cases:person-create"),
-                           {**typed, "confirmed_not_duplicate": "on"})
+    response = client.post(
+        reverse("cases:person-create"), {**typed, "confirmed_not_duplicate": "on"}
+    )
     assert response.status_code == 302
     assert Person.objects.count() == 2
 
 
-def test_possible_duplicate_the_user_cannot_see_is_shown_only_as_known(client, outsider, team,
-                                                                          family):
+def test_possible_duplicate_the_user_cannot_see_is_shown_only_as_known(
+    client, outsider, team, family
+):
     creator = UserFactory(roles=[Role.PRACTITIONER], teams=[outsider.teams.get()])
     child = family.members.get(given_name="Amara")
     client.force_login(creator)
-    page = client.post(reverse("cases:person-create"), {
-        "record_type": "child", "given_name": "Amara", "family_name": "Okafor",
-        **date_fields("date_of_birth", child.date_of_birth), "sex": "female",
-        "owning_team": outsider.teams.get().pk,
-    }).content.decode()
+    page = client.post(
+        reverse("cases:person-create"),
+        {
+            "record_type": "child",
+            "given_name": "Amara",
+            "family_name": "Okafor",
+            **date_fields("date_of_birth", child.date_of_birth),
+            "sex": "female",
+            "owning_team": outsider.teams.get().pk,
+        },
+    ).content.decode()
     assert f"Known to {escape(team.name)}" in page
     assert str(child.uuid) not in page
 
@@ -141,8 +188,9 @@ def test_search_page_as_an_outsider_shows_only_whom_to_contact(client, outsider,
     team.email = "earlyhelp.north@brackenshire.example"
     team.save()
     client.force_login(outsider)
-    page = client.get(reverse("cases:search"),
-                      {"given_name": "Amra", "family_name": "Okafor"}).content.decode()
+    page = client.get(
+        reverse("cases:search"), {"given_name": "Amra", "family_name": "Okafor"}
+    ).content.decode()
     assert f"Known to {escape(team.name)}" in page
     assert "earlyhelp.north@brackenshire.example" in page
     child = family.members.get(given_name="Amara")
@@ -161,18 +209,25 @@ def test_search_with_nothing_to_search_by_says_so(client, practitioner):
 
 def test_search_with_a_bad_date_is_a_field_error(client, practitioner):
     client.force_login(practitioner)
-    page = client.get(reverse("cases:search"), {"family_name": "Okafor",
-                                                "date_of_birth_day": "31",
-                                                "date_of_birth_month": "2",
-                                                "date_of_birth_year": "2016"}).content.decode()
+    page = client.get(
+        reverse("cases:search"),
+        {
+            "family_name": "Okafor",
+            "date_of_birth_day": "31",
+            "date_of_birth_month": "2",
+            "date_of_birth_year": "2016",
+        },
+    ).content.decode()
     assert "Date of birth must be a real date" in page
     assert 'value="31"' in page
 
 
-def test_sensitive_fields_for_managers_and_creators_only(client, practitioner, colleague,
-                                                        locality_manager, team):
-    child = PersonFactory(owning_team=team, gender="Non-binary", phone="07700 900123",
-                          created_by=practitioner)
+def test_sensitive_fields_for_managers_and_creators_only(
+    client, practitioner, colleague, locality_manager, team
+):
+    child = PersonFactory(
+        owning_team=team, gender="Non-binary", phone="07700 900123", created_by=practitioner
+    )
     url = reverse("cases:person-detail", args=[child.uuid])
     for user, sees in ((practitioner, True), (locality_manager, True), (colleague, False)):
         client.force_login(user)
@@ -184,9 +239,16 @@ def test_sensitive_fields_for_managers_and_creators_only(client, practitioner, c
 def test_restricted_notes_are_listed_but_only_readable_by_author_and_managers(
     client, practitioner, colleague, locality_manager, family
 ):
-    CaseNote.objects.create(family=family, note_type="significant_event", summary="Disclosure",
-                            body="Private detail", occurred_at=timezone.now(),
-                            author=practitioner, is_significant=True, is_restricted=True)
+    CaseNote.objects.create(
+        family=family,
+        note_type="significant_event",
+        summary="Disclosure",
+        body="Private detail",
+        occurred_at=timezone.now(),
+        author=practitioner,
+        is_significant=True,
+        is_restricted=True,
+    )
     url = reverse("cases:family-detail", args=[family.uuid])
     for user, reads in ((practitioner, True), (locality_manager, True), (colleague, False)):
         client.force_login(user)
@@ -198,12 +260,19 @@ def test_restricted_notes_are_listed_but_only_readable_by_author_and_managers(
 def test_chronology_filters_by_person_and_type(client, practitioner, family):
     amara = family.members.get(given_name="Amara")
     ngozi = family.members.get(given_name="Ngozi")
-    for summary, subject, kind in (("School exclusion", amara, "significant_event"),
-                                   ("Mum's hospital stay", ngozi, "significant_event"),
-                                   ("Call with the school nurse", amara, "phone")):
-        note = CaseNote.objects.create(family=family, note_type=kind, summary=summary,
-                                       occurred_at=timezone.now(), author=practitioner,
-                                       is_significant=True)
+    for summary, subject, kind in (
+        ("School exclusion", amara, "significant_event"),
+        ("Mum's hospital stay", ngozi, "significant_event"),
+        ("Call with the school nurse", amara, "phone"),
+    ):
+        note = CaseNote.objects.create(
+            family=family,
+            note_type=kind,
+            summary=summary,
+            occurred_at=timezone.now(),
+            author=practitioner,
+            is_significant=True,
+        )
         note.subjects.set([subject])
     client.force_login(practitioner)
     url = reverse("cases:family-detail", args=[family.uuid])
@@ -215,8 +284,12 @@ def test_chronology_filters_by_person_and_type(client, practitioner, family):
 
 def test_merge_and_undo_in_the_browser_pages(client, locality_manager, team):
     survivor = PersonFactory(given_name="William", family_name="Hughes", owning_team=team)
-    duplicate = PersonFactory(given_name="Bill", family_name="Hughes", owning_team=team,
-                              date_of_birth=survivor.date_of_birth)
+    duplicate = PersonFactory(
+        given_name="Bill",
+        family_name="Hughes",
+        owning_team=team,
+        date_of_birth=survivor.date_of_birth,
+    )
     client.force_login(locality_manager)
     url = reverse("cases:person-merge", args=[survivor.uuid]) + f"?duplicate={duplicate.uuid}"
     page = client.post(url, {"duplicate": duplicate.uuid, "reason": ""}).content.decode()
@@ -246,22 +319,40 @@ def test_add_relationship_and_note_forms(client, practitioner, family):
     amara = family.members.get(given_name="Amara")
     ngozi = family.members.get(given_name="Ngozi")
     client.force_login(practitioner)
-    response = client.post(reverse("cases:relationship-add", args=[family.uuid]), {
-        "from_person": amara.pk, "relationship_type": "sibling", "to_person": amara.pk,
-    })
+    response = client.post(
+        reverse("cases:relationship-add", args=[family.uuid]),
+        {
+            "from_person": amara.pk,
+            "relationship_type": "sibling",
+            "to_person": amara.pk,
+        },
+    )
     assert "A relationship is between two different people" in response.content.decode()
-    response = client.post(reverse("cases:note-add", args=[family.uuid]), {
-        "note_type": "home_visit", "summary": "Home visit", "body": "Routine improving",
-        "subjects": [amara.pk, ngozi.pk], **date_fields("occurred_on", TODAY),
-        "occurred_time": "25:00",
-    })
+    response = client.post(
+        reverse("cases:note-add", args=[family.uuid]),
+        {
+            "note_type": "home_visit",
+            "summary": "Home visit",
+            "body": "Routine improving",
+            "subjects": [amara.pk, ngozi.pk],
+            **date_fields("occurred_on", TODAY),
+            "occurred_time": "25:00",
+        },
+    )
     assert "Enter a real time, like 14:30" in response.content.decode()
     assert 'value="Home visit"' in response.content.decode()
-    response = client.post(reverse("cases:note-add", args=[family.uuid]), {
-        "note_type": "home_visit", "summary": "Home visit", "body": "Routine improving",
-        "subjects": [amara.pk, ngozi.pk], **date_fields("occurred_on", TODAY),
-        "occurred_time": "09:30", "is_significant": "on",
-    })
+    response = client.post(
+        reverse("cases:note-add", args=[family.uuid]),
+        {
+            "note_type": "home_visit",
+            "summary": "Home visit",
+            "body": "Routine improving",
+            "subjects": [amara.pk, ngozi.pk],
+            **date_fields("occurred_on", TODAY),
+            "occurred_time": "09:30",
+            "is_significant": "on",
+        },
+    )
     assert response.status_code == 302
     note = CaseNote.objects.get()
     assert set(note.subjects.all()) == {amara, ngozi}
@@ -272,12 +363,18 @@ def _big_family(team, practitioner, size):
     family = FamilyFactory(owning_team=team)
     people = [PersonFactory(owning_team=team, families=[family]) for _ in range(size)]
     for first, second in zip(people, people[1:]):
-        Relationship.objects.create(family=family, from_person=first, to_person=second,
-                                    relationship_type="sibling")
+        Relationship.objects.create(
+            family=family, from_person=first, to_person=second, relationship_type="sibling"
+        )
     for person in people:
-        note = CaseNote.objects.create(family=family, note_type="phone", summary="Call",
-                                       occurred_at=timezone.now(), author=practitioner,
-                                       is_significant=True)
+        note = CaseNote.objects.create(
+            family=family,
+            note_type="phone",
+            summary="Call",
+            occurred_at=timezone.now(),
+            author=practitioner,
+            is_significant=True,
+        )
         note.subjects.set([person])
     return family, people
 
@@ -296,8 +393,9 @@ PAGES = {
 
 @pytest.mark.parametrize("size", [2, 50])
 @pytest.mark.parametrize("url_for", PAGES.values(), ids=PAGES.keys())
-def test_page_query_count_does_not_grow(client, django_assert_max_num_queries, practitioner,
-                                        team, size, url_for):
+def test_page_query_count_does_not_grow(
+    client, django_assert_max_num_queries, practitioner, team, size, url_for
+):
     family, people = _big_family(team, practitioner, size)
     for _ in range(size):
         FamilyFactory(owning_team=team)
