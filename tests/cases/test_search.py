@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from audit.models import AuditEvent
 from cases import search, services
 from cases.models import NameType, PersonName
-from tests.factories import FamilyFactory, PersonFactory, TeamFactory
+from tests.factories import FamilyFactory, PersonFactory
 
 BORN = datetime.date(2016, 4, 3)
 

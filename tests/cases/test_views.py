@@ -2,6 +2,7 @@
 and a fixed number of queries whatever the size of the family."""
 
 import datetime
+import itertools
 
 import pytest
 from django.urls import reverse
@@ -362,7 +363,7 @@ def test_add_relationship_and_note_forms(client, practitioner, family):
 def _big_family(team, practitioner, size):
     family = FamilyFactory(owning_team=team)
     people = [PersonFactory(owning_team=team, families=[family]) for _ in range(size)]
-    for first, second in zip(people, people[1:]):
+    for first, second in itertools.pairwise(people):
         Relationship.objects.create(
             family=family, from_person=first, to_person=second, relationship_type="sibling"
         )
