@@ -10,6 +10,7 @@ from django_filters.views import FilterView
 from audit.models import AuditAction
 from audit.services import record
 from audit.views import AuditedDetailMixin, AuditedListMixin
+from cases.selectors import families_for, people_for
 from earlyhelp import access
 
 from . import selectors
@@ -72,6 +73,11 @@ class HomeView(ServiceUserMixin, TemplateView):
             (team, team in managed)
             for team in sorted(managed | set(me.teams.all()), key=lambda team: team.name)
         ]
+        if access.has_role(self.request.user, *access.PRACTICE_ROLES):
+            context["case_counts"] = {
+                "families": families_for(self.request.user).count(),
+                "people": people_for(self.request.user).count(),
+            }
         if access.can(self.request.user, access.Permission.CONFIGURE):
             context["directory_counts"] = {
                 "agencies": Agency.objects.current().count(),
