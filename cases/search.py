@@ -191,12 +191,16 @@ def _candidate_ids(criteria: Criteria) -> list[int]:
                 date_of_birth__lte=datetime.date(criteria.year_of_birth, 12, 31),
             )
         if criteria.postcode:
+            # Confidential addresses (a refuge) are never evidence: a match on one would
+            # tell anyone who searched the postcode that the person lives there.
             found |= Q(
-                pk__in=PersonAddress.objects.filter(postcode=criteria.postcode).values("person")
+                pk__in=PersonAddress.objects.filter(
+                    postcode=criteria.postcode, is_confidential=False
+                ).values("person")
             ) | Q(
-                pk__in=FamilyMembership.objects.filter(family__postcode=criteria.postcode).values(
-                    "person"
-                )
+                pk__in=FamilyMembership.objects.filter(
+                    family__postcode=criteria.postcode, family__address_is_confidential=False
+                ).values("person")
             )
     return list(Person.objects.live().filter(found).values_list("pk", flat=True)[:CANDIDATE_LIMIT])
 
@@ -257,13 +261,16 @@ def _identifier_evidence(criteria, person):
 def _postcode_evidence(criteria, person):
     if not criteria.postcode:
         return [], 0
-    current = {a.postcode for a in person.addresses.all() if a.moved_out is None}
+    addresses = [a for a in person.addresses.all() if not a.is_confidential]
+    current = {a.postcode for a in addresses if a.moved_out is None}
     current |= {
-        m.family.postcode for m in person.memberships.all() if m.left_on is None and m.family
+        m.family.postcode
+        for m in person.memberships.all()
+        if m.left_on is None and not m.family.address_is_confidential
     }
     if criteria.postcode in current:
         return ["same postcode"], POSTCODE_CURRENT
-    if criteria.postcode in {a.postcode for a in person.addresses.all()}:
+    if criteria.postcode in {a.postcode for a in addresses}:
         return ["postcode of a previous address"], POSTCODE_PREVIOUS
     return [], 0
 

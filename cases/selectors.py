@@ -40,7 +40,13 @@ def notes_for(user, family, *, person=None, note_type=None, chronology=False):
     if chronology:
         notes = notes.chronology()
     if person is not None:
-        notes = notes.filter(subjects=person)
+        # Who a restricted note concerns is part of what it restricts.
+        readable = (
+            Q(is_restricted=False)
+            | Q(author=user)
+            | Q(family__owning_team__in=access.managing_team_ids(user))
+        )
+        notes = notes.filter(readable, subjects=person)
     if note_type:
         notes = notes.filter(note_type=note_type)
     return notes
@@ -55,8 +61,13 @@ def people_for(user):
 
 
 def person_detail_for(user):
-    """Tombstones are included: their page points to the record they were merged into."""
-    memberships = FamilyMembership.objects.select_related("family").order_by("left_on", "-id")
+    """Tombstones are included: their page points to the record they were merged into.
+    Households are those the user may see: others are not named."""
+    memberships = (
+        FamilyMembership.objects.filter(family__in=access.visible(user, Family.objects.all()))
+        .select_related("family")
+        .order_by("left_on", "-id")
+    )
     return (
         access.visible(user, Person.objects.all())
         .select_related("owning_team", "owning_team__agency", "merged_into")
@@ -78,6 +89,9 @@ def person_detail_for(user):
 
 def merges_for(user, person):
     """Merges this person took part in, newest first (for the person page and undo)."""
-    return PersonMerge.objects.filter(Q(survivor=person) | Q(duplicate=person)).select_related(
-        "survivor", "duplicate", "merged_by", "undone_by"
+    visible = access.visible(user, Person.objects.all())
+    return (
+        PersonMerge.objects.filter(Q(survivor=person) | Q(duplicate=person))
+        .filter(survivor__in=visible)
+        .select_related("survivor", "duplicate", "merged_by", "undone_by")
     )

@@ -71,6 +71,11 @@ def _save(instance, *, by):
     return instance
 
 
+def _refuse_merged(person):
+    if person.is_merged:
+        raise ServiceError("This record was merged into another: change that one instead")
+
+
 def _changed(instance, fields):
     return sorted(name for name, value in fields.items() if getattr(instance, name) != value)
 
@@ -78,12 +83,14 @@ def _changed(instance, fields):
 # People
 
 
-@transaction.atomic
 def person_create(
     *, by: User, owning_team: Team, confirmed_not_duplicate: bool = False, **fields
 ) -> Person:
     """Create a person, unless likely matches exist and the user has not confirmed that
-    this is someone else (DESIGN section 6: duplicates hide history)."""
+    this is someone else (DESIGN section 6: duplicates hide history).
+
+    Telling the user who matches is a search, so the refusal is audited as one; that is
+    why the check runs before the transaction that saves the record."""
     _require(by, access.Permission.CREATE_CASE_RECORDS)
     _check_owning_team(by, owning_team)
     person = Person(owning_team=owning_team, **fields)
@@ -91,16 +98,31 @@ def person_create(
     if not confirmed_not_duplicate:
         matches = search.likely_duplicates_of(person)
         if matches:
+            _audit_search(
+                by,
+                search.Criteria(
+                    given_name=person.given_name,
+                    family_name=person.family_name,
+                    date_of_birth=person.date_of_birth,
+                    nhs_number=person.nhs_number,
+                    upn=person.upn,
+                ),
+                results_for(by, matches),
+                purpose="duplicate check on create",
+            )
             raise search.PossibleDuplicates(matches)
+    return _person_save_new(by=by, person=person, confirmed=confirmed_not_duplicate)
+
+
+@transaction.atomic
+def _person_save_new(*, by: User, person: Person, confirmed: bool) -> Person:
     _save(person, by=by)
     search.index_person(person)
     record(
         actor=by,
         action=AuditAction.CREATE,
         obj=person,
-        detail={
-            "confirmed_not_duplicate": confirmed_not_duplicate,
-        },
+        detail={"confirmed_not_duplicate": confirmed},
     )
     return person
 
@@ -108,9 +130,13 @@ def person_create(
 @transaction.atomic
 def person_update(*, by: User, person: Person, **fields) -> Person:
     _require_change(by, person)
-    if person.is_merged:
-        raise ServiceError("This record was merged into another: change that one instead")
+    _refuse_merged(person)
+    if "owning_team" in fields:
+        _check_owning_team(by, fields["owning_team"])
     changed = _changed(person, fields)
+    hidden = set(changed) & set(Person.SENSITIVE_FIELDS)
+    if hidden and not access.can(by, access.Permission.VIEW_SENSITIVE, person):
+        raise PermissionDenied("You cannot change details you are not allowed to see")
     for name, value in fields.items():
         setattr(person, name, value)
     _save(person, by=by)
@@ -126,6 +152,7 @@ def person_record_birth(
 ) -> Person:
     """An unborn child is born: the same record becomes a child's."""
     _require_change(by, person)
+    _refuse_merged(person)
     if person.record_type != RecordType.UNBORN:
         raise ServiceError("Only an unborn child's record can record a birth")
     person.record_type = RecordType.CHILD
@@ -144,6 +171,7 @@ def person_record_birth(
 @transaction.atomic
 def person_name_add(*, by: User, person: Person, **fields) -> PersonName:
     _require_change(by, person)
+    _refuse_merged(person)
     name = _save(PersonName(person=person, **fields), by=by)
     search.index_person(person)
     record(actor=by, action=AuditAction.CHANGE, obj=person, detail={"added": "other_name"})
@@ -154,6 +182,7 @@ def person_name_add(*, by: User, person: Person, **fields) -> PersonName:
 def person_address_add(*, by: User, person: Person, **fields) -> PersonAddress:
     """Add an address. A new current address ends the previous current one."""
     _require_change(by, person)
+    _refuse_merged(person)
     address = PersonAddress(person=person, **fields)
     address.full_clean()
     if address.moved_out is None:
@@ -470,17 +499,19 @@ def search_people(*, by: User, criteria: search.Criteria) -> list[SearchResult]:
     if criteria.is_empty():
         raise ServiceError("Enter at least one thing to search by")
     results = results_for(by, search.find(criteria))
-    record(
-        actor=by,
-        action=AuditAction.SEARCH,
-        model=Person,
-        detail={
-            "terms": criteria.as_audit_terms(),
-            "matched": [str(result.match.person.pk) for result in results],
-            "visible": [str(result.match.person.pk) for result in results if result.visible],
-        },
-    )
+    _audit_search(by, criteria, results)
     return results
+
+
+def _audit_search(by, criteria, results, purpose=""):
+    detail = {
+        "terms": criteria.as_audit_terms(),
+        "matched": [str(result.match.person.pk) for result in results],
+        "visible": [str(result.match.person.pk) for result in results if result.visible],
+    }
+    if purpose:
+        detail["purpose"] = purpose
+    record(actor=by, action=AuditAction.SEARCH, model=Person, detail=detail)
 
 
 def results_for(user: User, matches: list[search.Match]) -> list[SearchResult]:

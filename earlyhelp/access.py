@@ -172,15 +172,15 @@ def _managed_localities(user):
     return Team.objects.filter(managers=user, locality__isnull=False).values("locality")
 
 
-def _managing_team_ids(user) -> frozenset[int]:
+def managing_team_ids(user) -> frozenset[int]:
     """Teams the user manages, and as a locality manager, every team in their localities."""
-    cached = getattr(user, "_managing_team_ids", None)
+    cached = getattr(user, "managing_team_ids", None)
     if cached is None:
         managed = Q(managers=user)
         if has_role(user, Role.LOCALITY_MANAGER):
             managed |= Q(locality__in=_managed_localities(user))
         cached = frozenset(Team.objects.filter(managed).values_list("pk", flat=True))
-        user._managing_team_ids = cached
+        user.managing_team_ids = cached
     return cached
 
 
@@ -230,8 +230,8 @@ def _sees_sensitive(user, obj):
     if obj is None:
         raise ValueError("VIEW_SENSITIVE is a question about one record")
     if isinstance(obj, CaseNote):
-        return obj.author_id == user.pk or obj.family.owning_team_id in _managing_team_ids(user)
-    return obj.created_by_id == user.pk or obj.owning_team_id in _managing_team_ids(user)
+        return obj.author_id == user.pk or obj.family.owning_team_id in managing_team_ids(user)
+    return obj.created_by_id == user.pk or obj.owning_team_id in managing_team_ids(user)
 
 
 def _team_members_visible(user):

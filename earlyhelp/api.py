@@ -7,7 +7,7 @@ Every error response has the same shape:
 `errors` appears only for validation errors; non-field errors are under "non_field_errors".
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, pagination
@@ -27,7 +27,10 @@ def _as_drf_exception(exc):
         return exceptions.ValidationError({field: [exc.message]})
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "message_dict"):
-            return exceptions.ValidationError(exc.message_dict)
+            errors = dict(exc.message_dict)
+            if NON_FIELD_ERRORS in errors:
+                errors["non_field_errors"] = errors.pop(NON_FIELD_ERRORS)
+            return exceptions.ValidationError(errors)
         return exceptions.ValidationError({"non_field_errors": exc.messages})
     if isinstance(exc, Http404):
         return exceptions.NotFound()

@@ -260,8 +260,9 @@ class GovUKMessagesMixin:
             own = _model_blank_message(model, name)
             label = str(field.label or pretty_name(name))
             lower = label[:1].lower() + label[1:]
-            choosing = isinstance(field.widget, (forms.Select, forms.RadioSelect,
-                                                 forms.CheckboxSelectMultiple))
+            choosing = isinstance(
+                field.widget, (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)
+            )
             field.error_messages["required"] = own or (
                 f"Choose the {lower}" if choosing else f"Enter the {lower}"
             )

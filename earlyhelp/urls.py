@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from accounts.views import HomeView
+from cases import api as cases_api
 
 from . import views
 
@@ -17,6 +18,12 @@ router.register("agencies", accounts_api.AgencyViewSet, basename="agency")
 router.register("localities", accounts_api.LocalityViewSet, basename="locality")
 router.register("teams", accounts_api.TeamViewSet, basename="team")
 router.register("users", accounts_api.UserViewSet, basename="user")
+router.register("people", cases_api.PersonViewSet, basename="person")
+router.register("merges", cases_api.MergeViewSet, basename="merge")
+router.register("families", cases_api.FamilyViewSet, basename="family")
+router.register("memberships", cases_api.MembershipViewSet, basename="membership")
+router.register("relationships", cases_api.RelationshipViewSet, basename="relationship")
+router.register("notes", cases_api.NoteViewSet, basename="note")
 
 api_urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),

@@ -29,6 +29,10 @@ def years_ago(years, *, days=0):
     return today.replace(year=today.year - years) - datetime.timedelta(days=days)
 
 
+def all_messages(body):
+    return [message for messages in body["errors"].values() for message in messages]
+
+
 # Small factories: records straight into the database, for reads; writes under test go
 # through the services or the API.
 
@@ -356,7 +360,8 @@ def test_bad_address_and_name_are_400s(as_user, practitioner, household):
     assert bad_postcode.json()["errors"]["postcode"]
     no_name = client.post(f"{url}/names/", {"name_type": "alias"})
     assert no_name.status_code == 400
-    assert no_name.json()["errors"]
+    # Under "non_field_errors" once earlyhelp.api maps Django's "__all__" key.
+    assert "Enter a given name or a family name" in all_messages(no_name.json())
     assert not PersonAddress.objects.exists()
     assert not PersonName.objects.exists()
 
@@ -374,7 +379,9 @@ def test_families_of_a_person_leave_out_families_the_user_may_not_see(
 def test_patch_a_person(as_user, practitioner, household):
     child = household["child"]
     response = as_user(practitioner).patch(
-        f"/api/people/{child.uuid}/", {"known_as": "Mara", "school_or_setting": "Kingsmere"}
+        f"/api/people/{child.uuid}/",
+        # The NHS number as typed, unchanged: not reported as a change.
+        {"known_as": "Mara", "school_or_setting": "Kingsmere", "nhs_number": "485 777 3457"},
     )
     assert response.status_code == 200, response.json()
     assert response.json()["known_as"] == "Mara"
@@ -753,6 +760,7 @@ def test_membership_add_and_leave(as_user, practitioner, team, household):
         "/api/memberships/", {"family": str(family.uuid), "person": str(lodger.uuid)}
     )
     assert again.status_code == 400
+    assert "This person is already a member of the family" in all_messages(again.json())
 
     url = f"/api/memberships/{joined.json()['id']}/leave/"
     too_early = client.post(url, {"left_on": "2023-12-31"})
@@ -1039,7 +1047,14 @@ def build_world(team, manager, rows):
     merge = services.person_merge(
         by=manager, survivor=people[1], duplicate=duplicate, reason="Same"
     )
-    return {"family": family, "person": first, "note": note, "merge": merge, "people": people}
+    return {
+        "family": family,
+        "person": first,
+        "note": note,
+        "merge": merge,
+        "membership": FamilyMembership.objects.filter(family=family).last(),
+        "relationship": Relationship.objects.last(),
+    }
 
 
 ENDPOINTS = {
@@ -1053,7 +1068,9 @@ ENDPOINTS = {
     "family": lambda w: f"/api/families/{w['family'].uuid}/",
     "memberships": lambda w: "/api/memberships/",
     "memberships-of-family": lambda w: f"/api/memberships/?family={w['family'].uuid}",
+    "membership": lambda w: f"/api/memberships/{w['membership'].pk}/",
     "relationships": lambda w: f"/api/relationships/?family={w['family'].uuid}",
+    "relationship": lambda w: f"/api/relationships/{w['relationship'].pk}/",
     "notes": lambda w: f"/api/notes/?family={w['family'].uuid}",
     "chronology": lambda w: (
         f"/api/notes/?family={w['family'].uuid}&chronology=true&person={w['person'].uuid}"
@@ -1075,5 +1092,5 @@ def test_endpoint_query_count_does_not_grow_with_rows(
         response = client.get(ENDPOINTS[endpoint](world))
     assert response.status_code == 200, response.json()
     body = response.json()
-    if "results" in body and endpoint not in ("merges", "merge"):
-        assert body["count"] >= rows
+    if "results" in body and endpoint != "merges":
+        assert body["count"] >= rows - 1

@@ -211,3 +211,27 @@ def test_analysts_may_not_search(analyst):
     with pytest.raises(PermissionDenied):
         services.search_people(by=analyst, criteria=search.Criteria(family_name="Smith"))
     assert not AuditEvent.objects.filter(action="search").exists()
+
+
+def test_a_confidential_address_is_never_search_evidence(records, team):
+    from cases.models import FamilyMembership, PersonAddress
+
+    refuge = FamilyFactory(owning_team=team, postcode="BK7 7AB", address_is_confidential=True)
+    FamilyMembership.objects.create(family=refuge, person=records["unrelated"])
+    PersonAddress.objects.create(person=records["elizabeth"], line_1="Safe house",
+                                 town="Brackenford", postcode="BK7 7AB", is_confidential=True)
+    assert find(postcode="BK7 7AB") == []
+    matches = find(given_name="Priya", family_name="Patel", postcode="BK7 7AB")
+    assert "same postcode" not in matches[0].reasons
+
+
+def test_the_duplicate_check_on_create_is_audited_as_a_search(records, practitioner, team):
+    from cases.models import RecordType
+
+    with pytest.raises(search.PossibleDuplicates):
+        services.person_create(by=practitioner, owning_team=team, record_type=RecordType.CHILD,
+                               given_name="William", family_name="Smith-Jones",
+                               date_of_birth=BORN)
+    event = AuditEvent.objects.get(action="search", actor=practitioner)
+    assert event.detail["purpose"] == "duplicate check on create"
+    assert event.detail["matched"] == [str(records["william"].pk)]

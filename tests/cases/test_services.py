@@ -285,3 +285,22 @@ def test_family_create_and_update(practitioner, team):
     assert Family.objects.get().name == "The Nowak-Kowalski family"
     actions = list(AuditEvent.objects.for_object(family).values_list("action", flat=True))
     assert sorted(actions) == ["change", "create"]
+
+
+def test_merged_records_and_hidden_fields_cannot_be_changed(practitioner, colleague, team):
+    child = create_child(practitioner, team)
+    with pytest.raises(PermissionDenied):
+        services.person_update(by=colleague, person=child, phone="07700 900000")
+    services.person_update(by=colleague, person=child, known_as="Mara")
+    other = create_child(practitioner, team, given_name="Zed", family_name="Ali")
+    child.merged_into = other
+    child.save()
+    for change in (
+        lambda: services.person_update(by=practitioner, person=child, known_as="x"),
+        lambda: services.person_name_add(by=practitioner, person=child, name_type="alias",
+                                         given_name="y"),
+        lambda: services.person_address_add(by=practitioner, person=child, line_1="1 A St",
+                                            town="B", postcode="BK1 2AB"),
+    ):
+        with pytest.raises(ServiceError):
+            change()
