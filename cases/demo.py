@@ -15,14 +15,16 @@ pattern never changes: the same child is always 9 with a birthday on 17 November
 
 Idempotent. A family's key is its name and postcode within its owning team; keys are unique
 within the plan. A household (one family, or two linked ones: shared care, or a deliberate
-near-duplicate pair) is created whole or skipped whole when any of its keys exists already,
-so running it again creates nothing and leaves alone whatever people have changed.
+near-duplicate pair) is created whole, or skipped whole when any of its keys exists already
+(or when one of its people's NHS numbers is already on a record: someone renamed or moved
+the family), so running it again creates nothing and leaves alone what people changed.
 
 Records are made through ``cases.services``, as the demo practitioners (and now and then
 their managers), so permissions are checked and audit events written as for typed records.
 
-NEAR_DUPLICATES lists the children deliberately recorded twice, in different teams'
-families, with the slips that make duplicates in real records (DESIGN section 6).
+NEAR_DUPLICATES lists the children deliberately recorded twice, with the slips that make
+duplicates in real records (DESIGN section 6): most in different teams' families, to show
+the "known to" answer; three twice in the same team, so its locality manager can merge them.
 """
 
 import datetime
@@ -43,6 +45,7 @@ from .models import (
     Family,
     NameType,
     NoteType,
+    Person,
     RecordType,
     RelationshipType,
     Sex,
@@ -223,660 +226,315 @@ class Community:
     multigenerational: float = 0.04
 
 
+def _names(text):
+    """A pool of names written as "Olivia, Amelia, ..." (some names have spaces)."""
+    return tuple(name.strip() for name in text.split(","))
+
+
 COMMUNITIES = {
     "white_british": Community(
         "White British",
         Ethnicity.WBRI,
         (("English", 1),),
         0.0,
-        girls=(
-            "Olivia",
-            "Amelia",
-            "Isla",
-            "Ava",
-            "Mia",
-            "Ivy",
-            "Lily",
-            "Grace",
-            "Freya",
-            "Poppy",
-            "Ella",
-            "Evie",
-            "Willow",
-            "Daisy",
-            "Emily",
-            "Ruby",
-            "Harper",
-            "Phoebe",
-            "Chloe",
-            "Lacey",
-            "Ellie-May",
-            "Millie",
-            "Holly",
-            "Megan",
-            "Bethany",
-            "Skye",
-            "Maisie",
-            "Jessica",
-            "Summer",
-            "Scarlett",
+        girls=_names(
+            "Olivia, Amelia, Isla, Ava, Mia, Ivy, Lily, Grace, Freya, Poppy, Ella, Evie, Willow, "
+            "Daisy, Emily, Ruby, Harper, Phoebe, Chloe, Lacey, Ellie-May, Millie, Holly, Megan, "
+            "Bethany, Skye, Maisie, Jessica, Summer, Scarlett"
         ),
-        boys=(
-            "Oliver",
-            "George",
-            "Noah",
-            "Arthur",
-            "Harry",
-            "Leo",
-            "Jack",
-            "Charlie",
-            "Oscar",
-            "Freddie",
-            "Alfie",
-            "Theo",
-            "Archie",
-            "Tommy",
-            "Riley",
-            "Mason",
-            "Harvey",
-            "Tyler",
-            "Jayden",
-            "Callum",
-            "Ethan",
-            "Logan",
-            "Lewis",
-            "Reece",
-            "Jake",
-            "Kian",
-            "Brandon",
-            "Ryan",
-            "Finley",
-            "Bobby",
+        boys=_names(
+            "Oliver, George, Noah, Arthur, Harry, Leo, Jack, Charlie, Oscar, Freddie, Alfie, "
+            "Theo, Archie, Tommy, Riley, Mason, Harvey, Tyler, Jayden, Callum, Ethan, Logan, "
+            "Lewis, Reece, Jake, Kian, Brandon, Ryan, Finley, Bobby"
         ),
-        women=(
-            "Sarah",
-            "Emma",
-            "Laura",
-            "Gemma",
-            "Kerry",
-            "Lisa",
-            "Natalie",
-            "Stacey",
-            "Claire",
-            "Rebecca",
-            "Hayley",
-            "Jodie",
-            "Leanne",
-            "Danielle",
-            "Kirsty",
-            "Amy",
-            "Charlotte",
-            "Samantha",
-            "Michelle",
-            "Kelly",
-            "Jade",
-            "Chelsea",
-            "Shannon",
-            "Zoe",
+        women=_names(
+            "Sarah, Emma, Laura, Gemma, Kerry, Lisa, Natalie, Stacey, Claire, Rebecca, Hayley, "
+            "Jodie, Leanne, Danielle, Kirsty, Amy, Charlotte, Samantha, Michelle, Kelly, Jade, "
+            "Chelsea, Shannon, Zoe"
         ),
-        men=(
-            "David",
-            "Paul",
-            "Mark",
-            "Lee",
-            "Craig",
-            "Daniel",
-            "James",
-            "Matthew",
-            "Christopher",
-            "Jamie",
-            "Ashley",
-            "Dean",
-            "Carl",
-            "Wayne",
-            "Stuart",
-            "Darren",
-            "Gary",
-            "Richard",
-            "Steven",
-            "Scott",
-            "Kieran",
-            "Adam",
-            "Shaun",
-            "Ben",
+        men=_names(
+            "David, Paul, Mark, Lee, Craig, Daniel, James, Matthew, Christopher, Jamie, Ashley, "
+            "Dean, Carl, Wayne, Stuart, Darren, Gary, Richard, Steven, Scott, Kieran, Adam, "
+            "Shaun, Ben"
         ),
-        surnames=(
-            "Smith",
-            "Jones",
-            "Taylor",
-            "Brown",
-            "Wilson",
-            "Johnson",
-            "Walker",
-            "Wright",
-            "Robinson",
-            "Thompson",
-            "White",
-            "Hughes",
-            "Edwards",
-            "Green",
-            "Hall",
-            "Wood",
-            "Harris",
-            "Lewis",
-            "Martin",
-            "Jackson",
-            "Clarke",
-            "Turner",
-            "Hill",
-            "Scott",
-            "Cooper",
-            "Morris",
-            "Ward",
-            "Moore",
-            "King",
-            "Watson",
-            "Baker",
-            "Harrison",
-            "Morgan",
-            "Young",
-            "Allen",
-            "Mitchell",
-            "Phillips",
-            "Bell",
-            "Parker",
-            "Davis",
-            "Bennett",
-            "Price",
-            "Griffiths",
-            "Cox",
-            "Marshall",
-            "Shaw",
-            "Carter",
-            "Dixon",
-            "Holmes",
-            "Barker",
-            "Fletcher",
-            "Booth",
-            "Pearson",
-            "Hudson",
-            "Lawson",
-            "Fox",
-            "Mason",
-            "Webb",
-            "Rowe",
-            "Knight",
-            "Hunt",
-            "Chapman",
-            "Ellis",
-            "Atkinson",
+        surnames=_names(
+            "Smith, Jones, Taylor, Brown, Wilson, Johnson, Walker, Wright, Robinson, Thompson, "
+            "White, Hughes, Edwards, Green, Hall, Wood, Harris, Lewis, Martin, Jackson, Clarke, "
+            "Turner, Hill, Scott, Cooper, Morris, Ward, Moore, King, Watson, Baker, Harrison, "
+            "Morgan, Young, Allen, Mitchell, Phillips, Bell, Parker, Davis, Bennett, Price, "
+            "Griffiths, Cox, Marshall, Shaw, Carter, Dixon, Holmes, Barker, Fletcher, Booth, "
+            "Pearson, Hudson, Lawson, Fox, Mason, Webb, Rowe, Knight, Hunt, Chapman, Ellis, "
+            "Atkinson"
         ),
-        elder_women=(
-            "Susan",
-            "Julie",
-            "Karen",
-            "Tracey",
-            "Linda",
-            "Janet",
-            "Carol",
-            "Denise",
-            "Jackie",
-            "Sharon",
-            "Wendy",
-            "Beverley",
+        elder_women=_names(
+            "Susan, Julie, Karen, Tracey, Linda, Janet, Carol, Denise, Jackie, Sharon, Wendy, "
+            "Beverley"
         ),
-        elder_men=("Keith", "Kevin", "Brian", "Alan", "Colin", "Terry", "Graham", "Stephen"),
-    ),  # fmt: skip
+        elder_men=_names("Keith, Kevin, Brian, Alan, Colin, Terry, Graham, Stephen"),
+    ),
     "irish": Community(
         "Irish",
         Ethnicity.WIRI,
         (("English", 1),),
         0.0,
-        girls=(
-            "Aoife",
-            "Saoirse",
-            "Niamh",
-            "Ciara",
-            "Orla",
-            "Roisin",
-            "Caoimhe",
-            "Erin",
-            "Clodagh",
+        girls=_names("Aoife, Saoirse, Niamh, Ciara, Orla, Roisin, Caoimhe, Erin, Clodagh"),
+        boys=_names("Cian, Oisin, Sean, Conor, Darragh, Eoin, Finn, Ronan, Cillian"),
+        women=_names("Siobhan, Mairead, Bridget, Deirdre, Fiona, Grainne, Sinead, Aisling"),
+        men=_names("Ciaran, Brendan, Eamon, Niall, Fergal, Colm, Donal, Padraig"),
+        surnames=_names(
+            "Murphy, Kelly, O'Sullivan, Walsh, O'Brien, Byrne, Ryan, O'Connor, O'Neill, Doyle, "
+            "McCarthy, Gallagher, Kennedy, Quinn, Brennan"
         ),
-        boys=("Cian", "Oisin", "Sean", "Conor", "Darragh", "Eoin", "Finn", "Ronan", "Cillian"),
-        women=("Siobhan", "Mairead", "Bridget", "Deirdre", "Fiona", "Grainne", "Sinead", "Aisling"),
-        men=("Ciaran", "Brendan", "Eamon", "Niall", "Fergal", "Colm", "Donal", "Padraig"),
-        surnames=(
-            "Murphy",
-            "Kelly",
-            "O'Sullivan",
-            "Walsh",
-            "O'Brien",
-            "Byrne",
-            "Ryan",
-            "O'Connor",
-            "O'Neill",
-            "Doyle",
-            "McCarthy",
-            "Gallagher",
-            "Kennedy",
-            "Quinn",
-            "Brennan",
-        ),
-    ),  # fmt: skip
+    ),
     "irish_traveller": Community(
         "Irish Traveller",
         Ethnicity.WIRT,
         (("English", 1),),
         0.0,
-        girls=("Bridget", "Margaret", "Mary", "Kathleen", "Ellen", "Winnie", "Nora", "Josie"),
-        boys=("Patrick", "John", "Michael", "Martin", "Thomas", "Christy", "Johnny", "Francie"),
-        women=("Bridget", "Margaret", "Mary", "Kathleen", "Ann", "Teresa", "Nellie", "Helen"),
-        men=("Patrick", "John", "Michael", "Martin", "Thomas", "Christy", "James", "Joe"),
-        surnames=(
-            "McDonagh",
-            "Ward",
-            "Joyce",
-            "Connors",
-            "Maughan",
-            "Stokes",
-            "Doherty",
-            "Delaney",
-            "Cash",
-            "Sweeney",
+        girls=_names("Bridget, Margaret, Mary, Kathleen, Ellen, Winnie, Nora, Josie"),
+        boys=_names("Patrick, John, Michael, Martin, Thomas, Christy, Johnny, Francie"),
+        women=_names("Bridget, Margaret, Mary, Kathleen, Ann, Teresa, Nellie, Helen"),
+        men=_names("Patrick, John, Michael, Martin, Thomas, Christy, James, Joe"),
+        surnames=_names(
+            "McDonagh, Ward, Joyce, Connors, Maughan, Stokes, Doherty, Delaney, Cash, Sweeney"
         ),
         lives_on_site=0.6,
         larger_families=True,
-    ),  # fmt: skip
+    ),
     "romany_gypsy": Community(
         "English Romany Gypsy",
         Ethnicity.WROM,
         (("English", 1),),
         0.0,
-        girls=("Lacey-May", "Kizzy", "Dolly", "Georgia", "Tiffany", "Bethany", "Rosie", "Liberty"),
-        boys=("Levi", "Elijah", "Silas", "Henry", "Sonny", "Lenny", "Albie", "Joseph"),
-        women=("Mary", "Lavinia", "Shannon", "Jolene", "Sarah", "Roseanne", "Louisa"),
-        men=("Tom", "Joe", "Henry", "Levi", "Fred", "Abraham", "Noah", "Sam"),
-        surnames=("Smith", "Lee", "Boswell", "Price", "Loveridge", "Buckley", "Lovell", "Hearne"),
+        girls=_names("Lacey-May, Kizzy, Dolly, Georgia, Tiffany, Bethany, Rosie, Liberty"),
+        boys=_names("Levi, Elijah, Silas, Henry, Sonny, Lenny, Albie, Joseph"),
+        women=_names("Mary, Lavinia, Shannon, Jolene, Sarah, Roseanne, Louisa"),
+        men=_names("Tom, Joe, Henry, Levi, Fred, Abraham, Noah, Sam"),
+        surnames=_names("Smith, Lee, Boswell, Price, Loveridge, Buckley, Lovell, Hearne"),
         lives_on_site=0.6,
         larger_families=True,
-    ),  # fmt: skip
+    ),
     "roma": Community(
         "Slovak Roma",
         Ethnicity.WROM,
         (("Romani", 3), ("Slovak", 2)),
         0.6,
-        girls=("Denisa", "Nikola", "Vanesa", "Klaudia", "Natália", "Simona", "Dominika", "Sabina"),
-        boys=("Dávid", "Patrik", "Marek", "Lukáš", "Dominik", "Tomáš", "Filip", "Mário"),
-        women=("Jana", "Monika", "Zuzana", "Renáta", "Eva", "Silvia", "Erika", "Marcela"),
-        men=("Milan", "Ján", "Peter", "Ladislav", "František", "Rastislav", "Miroslav"),
-        surnames=("Lakatoš", "Horváth", "Balog", "Kaleja", "Oláh", "Gažo", "Kotlár", "Mirga"),
+        girls=_names("Denisa, Nikola, Vanesa, Klaudia, Natália, Simona, Dominika, Sabina"),
+        boys=_names("Dávid, Patrik, Marek, Lukáš, Dominik, Tomáš, Filip, Mário"),
+        women=_names("Jana, Monika, Zuzana, Renáta, Eva, Silvia, Erika, Marcela"),
+        men=_names("Milan, Ján, Peter, Ladislav, František, Rastislav, Miroslav"),
+        surnames=_names("Lakatoš, Horváth, Balog, Kaleja, Oláh, Gažo, Kotlár, Mirga"),
         larger_families=True,
-    ),  # fmt: skip
+    ),
     "polish": Community(
         "Polish",
         Ethnicity.WOTH,
         (("Polish", 1),),
         0.75,
-        girls=(
-            "Zuzanna",
-            "Julia",
-            "Maja",
-            "Zofia",
-            "Hanna",
-            "Lena",
-            "Alicja",
-            "Oliwia",
-            "Wiktoria",
+        girls=_names("Zuzanna, Julia, Maja, Zofia, Hanna, Lena, Alicja, Oliwia, Wiktoria"),
+        boys=_names("Jakub, Antoni, Szymon, Jan, Filip, Kacper, Franciszek, Mikołaj"),
+        women=_names(
+            "Agnieszka, Katarzyna, Magdalena, Joanna, Anna, Monika, Ewelina, Karolina, Justyna, "
+            "Marta"
         ),
-        boys=("Jakub", "Antoni", "Szymon", "Jan", "Filip", "Kacper", "Franciszek", "Mikołaj"),
-        women=(
-            "Agnieszka",
-            "Katarzyna",
-            "Magdalena",
-            "Joanna",
-            "Anna",
-            "Monika",
-            "Ewelina",
-            "Karolina",
-            "Justyna",
-            "Marta",
+        men=_names("Tomasz, Piotr, Paweł, Marcin, Krzysztof, Michał, Łukasz, Mariusz"),
+        surnames=_names(
+            "Nowak, Kowalski, Wiśniewski, Wójcik, Kamiński, Lewandowski, Zieliński, Szymański, "
+            "Woźniak, Dąbrowski, Kozłowski, Mazur, Krawczyk, Pawlak"
         ),
-        men=("Tomasz", "Piotr", "Paweł", "Marcin", "Krzysztof", "Michał", "Łukasz", "Mariusz"),
-        surnames=(
-            "Nowak",
-            "Kowalski",
-            "Wiśniewski",
-            "Wójcik",
-            "Kamiński",
-            "Lewandowski",
-            "Zieliński",
-            "Szymański",
-            "Woźniak",
-            "Dąbrowski",
-            "Kozłowski",
-            "Mazur",
-            "Krawczyk",
-            "Pawlak",
-        ),
-        elder_women=("Halina", "Krystyna", "Danuta", "Barbara", "Elżbieta"),
-    ),  # fmt: skip
+        elder_women=_names("Halina, Krystyna, Danuta, Barbara, Elżbieta"),
+    ),
     "romanian": Community(
         "Romanian",
         Ethnicity.WOTH,
         (("Romanian", 1),),
         0.75,
-        girls=("Maria", "Ioana", "Andreea", "Elena", "Alexandra", "Daria", "Bianca", "Ana"),
-        boys=("Andrei", "Alexandru", "David", "Luca", "Ștefan", "Matei", "Gabriel", "Mihai"),
-        women=("Mihaela", "Florentina", "Gabriela", "Cristina", "Ramona", "Alina", "Daniela"),
-        men=("Ionuț", "Florin", "Marius", "Cătălin", "Gheorghe", "Adrian", "Bogdan", "Vasile"),
-        surnames=(
-            "Popescu",
-            "Popa",
-            "Ionescu",
-            "Dumitru",
-            "Stan",
-            "Stoica",
-            "Rusu",
-            "Munteanu",
-            "Lungu",
-            "Ciobanu",
-            "Moldovan",
+        girls=_names("Maria, Ioana, Andreea, Elena, Alexandra, Daria, Bianca, Ana"),
+        boys=_names("Andrei, Alexandru, David, Luca, Ștefan, Matei, Gabriel, Mihai"),
+        women=_names("Mihaela, Florentina, Gabriela, Cristina, Ramona, Alina, Daniela"),
+        men=_names("Ionuț, Florin, Marius, Cătălin, Gheorghe, Adrian, Bogdan, Vasile"),
+        surnames=_names(
+            "Popescu, Popa, Ionescu, Dumitru, Stan, Stoica, Rusu, Munteanu, Lungu, Ciobanu, "
+            "Moldovan"
         ),
-    ),  # fmt: skip
+    ),
     "lithuanian": Community(
         "Lithuanian",
         Ethnicity.WOTH,
         (("Lithuanian", 3), ("Russian", 1)),
         0.75,
-        girls=("Emilija", "Gabija", "Austėja", "Ugnė", "Liepa", "Kamilė", "Lėja"),
-        boys=("Matas", "Jokūbas", "Lukas", "Nojus", "Dominykas", "Kajus", "Benas"),
-        women=("Rasa", "Jurgita", "Inga", "Vaida", "Aušra", "Lina", "Giedrė"),
-        men=("Tomas", "Mindaugas", "Darius", "Andrius", "Vytautas", "Saulius", "Aurimas"),
-        surnames=("Kazlauskas", "Jankauskas", "Petrauskas", "Stankevičius", "Butkus", "Urbonas"),
-    ),  # fmt: skip
+        girls=_names("Emilija, Gabija, Austėja, Ugnė, Liepa, Kamilė, Lėja"),
+        boys=_names("Matas, Jokūbas, Lukas, Nojus, Dominykas, Kajus, Benas"),
+        women=_names("Rasa, Jurgita, Inga, Vaida, Aušra, Lina, Giedrė"),
+        men=_names("Tomas, Mindaugas, Darius, Andrius, Vytautas, Saulius, Aurimas"),
+        surnames=_names("Kazlauskas, Jankauskas, Petrauskas, Stankevičius, Butkus, Urbonas"),
+    ),
     "portuguese": Community(
         "Portuguese",
         Ethnicity.WOTH,
         (("Portuguese", 1),),
         0.7,
-        girls=("Beatriz", "Leonor", "Matilde", "Carolina", "Mariana", "Inês", "Lara"),
-        boys=("Santiago", "Francisco", "Tomás", "Rodrigo", "Duarte", "Gonçalo", "Afonso"),
-        women=("Ana", "Sandra", "Sónia", "Patrícia", "Cátia", "Vanessa", "Filipa"),
-        men=("João", "Nuno", "Rui", "Paulo", "Hugo", "Ricardo", "Tiago", "Sérgio"),
-        surnames=(
-            "Silva",
-            "Santos",
-            "Ferreira",
-            "Pereira",
-            "Oliveira",
-            "Costa",
-            "Rodrigues",
-            "Martins",
-            "Sousa",
-            "Fernandes",
-            "Gonçalves",
+        girls=_names("Beatriz, Leonor, Matilde, Carolina, Mariana, Inês, Lara"),
+        boys=_names("Santiago, Francisco, Tomás, Rodrigo, Duarte, Gonçalo, Afonso"),
+        women=_names("Ana, Sandra, Sónia, Patrícia, Cátia, Vanessa, Filipa"),
+        men=_names("João, Nuno, Rui, Paulo, Hugo, Ricardo, Tiago, Sérgio"),
+        surnames=_names(
+            "Silva, Santos, Ferreira, Pereira, Oliveira, Costa, Rodrigues, Martins, Sousa, "
+            "Fernandes, Gonçalves"
         ),
         keeps_own_name=0.5,
-    ),  # fmt: skip
+    ),
     "pakistani": Community(
         "Pakistani",
         Ethnicity.APKN,
         (("English", 4), ("Urdu", 3), ("Punjabi", 2), ("Pahari-Pothwari", 1)),
         0.45,
-        girls=(
-            "Aisha",
-            "Maryam",
-            "Fatima",
-            "Zainab",
-            "Khadija",
-            "Hafsa",
-            "Inaya",
-            "Aleena",
-            "Hania",
-            "Eshal",
-            "Amna",
-            "Zara",
+        girls=_names(
+            "Aisha, Maryam, Fatima, Zainab, Khadija, Hafsa, Inaya, Aleena, Hania, Eshal, Amna, Zara"
         ),
-        boys=(
-            "Muhammad",
-            "Mohammed",
-            "Ibrahim",
-            "Yusuf",
-            "Hamza",
-            "Ayaan",
-            "Zayn",
-            "Rayyan",
-            "Abdullah",
-            "Musa",
-            "Haris",
-            "Umar",
+        boys=_names(
+            "Muhammad, Mohammed, Ibrahim, Yusuf, Hamza, Ayaan, Zayn, Rayyan, Abdullah, Musa, "
+            "Haris, Umar"
         ),
-        women=(
-            "Nazia",
-            "Shazia",
-            "Saima",
-            "Rubina",
-            "Samina",
-            "Farzana",
-            "Sadia",
-            "Nabila",
-            "Sana",
+        women=_names("Nazia, Shazia, Saima, Rubina, Samina, Farzana, Sadia, Nabila, Sana"),
+        men=_names("Imran, Tariq, Asif, Shahid, Kamran, Adnan, Zahid, Naveed, Faisal"),
+        surnames=_names(
+            "Khan, Hussain, Ahmed, Ali, Akhtar, Iqbal, Mahmood, Butt, Shah, Rashid, Raza, Malik, "
+            "Aslam, Riaz, Javed, Qureshi"
         ),
-        men=("Imran", "Tariq", "Asif", "Shahid", "Kamran", "Adnan", "Zahid", "Naveed", "Faisal"),
-        surnames=(
-            "Khan",
-            "Hussain",
-            "Ahmed",
-            "Ali",
-            "Akhtar",
-            "Iqbal",
-            "Mahmood",
-            "Butt",
-            "Shah",
-            "Rashid",
-            "Raza",
-            "Malik",
-            "Aslam",
-            "Riaz",
-            "Javed",
-            "Qureshi",
-        ),
-        elder_women=("Zubaida", "Parveen", "Nasreen", "Shamim"),
-        elder_men=("Mohammed", "Ghulam", "Bashir", "Rafiq"),
-        women_surnames=("Bibi", "Akhtar", "Kausar"),
+        elder_women=_names("Zubaida, Parveen, Nasreen, Shamim"),
+        elder_men=_names("Mohammed, Ghulam, Bashir, Rafiq"),
+        women_surnames=_names("Bibi, Akhtar, Kausar"),
         multigenerational=0.3,
-    ),  # fmt: skip
+    ),
     "bangladeshi": Community(
         "Bangladeshi",
         Ethnicity.ABAN,
         (("Bengali (Sylheti)", 3), ("Bengali", 1), ("English", 2)),
         0.55,
-        girls=(
-            "Ayesha",
-            "Sumaiya",
-            "Tasnim",
-            "Nusrat",
-            "Jannat",
-            "Raisa",
-            "Anisa",
-            "Safa",
-            "Maliha",
-        ),
-        boys=("Mohammed", "Rayhan", "Ishaq", "Zakariya", "Ibrahim", "Tahmid", "Sami", "Arif"),
-        women=("Rokeya", "Shahana", "Salma", "Rumana", "Nasima", "Jahanara", "Shirin", "Taslima"),
-        men=("Abdul", "Shahid", "Jamal", "Mizanur", "Shofiqul", "Anwar", "Kamal", "Faruk"),
-        surnames=(
-            "Rahman",
-            "Miah",
-            "Uddin",
-            "Ahmed",
-            "Islam",
-            "Hossain",
-            "Choudhury",
-            "Ali",
-            "Hoque",
-        ),
-        elder_women=("Rahima", "Sufia", "Momtaz"),
-        women_surnames=("Begum", "Khatun", "Bibi"),
+        girls=_names("Ayesha, Sumaiya, Tasnim, Nusrat, Jannat, Raisa, Anisa, Safa, Maliha"),
+        boys=_names("Mohammed, Rayhan, Ishaq, Zakariya, Ibrahim, Tahmid, Sami, Arif"),
+        women=_names("Rokeya, Shahana, Salma, Rumana, Nasima, Jahanara, Shirin, Taslima"),
+        men=_names("Abdul, Shahid, Jamal, Mizanur, Shofiqul, Anwar, Kamal, Faruk"),
+        surnames=_names("Rahman, Miah, Uddin, Ahmed, Islam, Hossain, Choudhury, Ali, Hoque"),
+        elder_women=_names("Rahima, Sufia, Momtaz"),
+        women_surnames=_names("Begum, Khatun, Bibi"),
         multigenerational=0.3,
-    ),  # fmt: skip
+    ),
     "gujarati": Community(
         "Indian (Gujarati)",
         Ethnicity.AIND,
         (("Gujarati", 3), ("English", 2)),
         0.45,
-        girls=("Anaya", "Diya", "Aanya", "Riya", "Isha", "Priya", "Kavya", "Myra", "Saanvi"),
-        boys=("Aarav", "Arjun", "Krish", "Dev", "Rohan", "Vivaan", "Yash", "Neel"),
-        women=("Hetal", "Nisha", "Bhavna", "Jigna", "Pooja", "Minal", "Reena", "Komal", "Sejal"),
-        men=("Nilesh", "Rakesh", "Hitesh", "Jayesh", "Mehul", "Ketan", "Sanjay", "Vipul"),
-        surnames=("Patel", "Shah", "Mistry", "Parmar", "Chauhan", "Solanki", "Desai", "Joshi"),
-        elder_women=("Kantaben", "Hansaben", "Manjula"),
-        elder_men=("Ramesh", "Dilip", "Mahendra"),
+        girls=_names("Anaya, Diya, Aanya, Riya, Isha, Priya, Kavya, Myra, Saanvi"),
+        boys=_names("Aarav, Arjun, Krish, Dev, Rohan, Vivaan, Yash, Neel"),
+        women=_names("Hetal, Nisha, Bhavna, Jigna, Pooja, Minal, Reena, Komal, Sejal"),
+        men=_names("Nilesh, Rakesh, Hitesh, Jayesh, Mehul, Ketan, Sanjay, Vipul"),
+        surnames=_names("Patel, Shah, Mistry, Parmar, Chauhan, Solanki, Desai, Joshi"),
+        elder_women=_names("Kantaben, Hansaben, Manjula"),
+        elder_men=_names("Ramesh, Dilip, Mahendra"),
         multigenerational=0.3,
-    ),  # fmt: skip
+    ),
     "punjabi_sikh": Community(
         "Indian (Punjabi Sikh)",
         Ethnicity.AIND,
         (("Punjabi", 3), ("English", 2)),
         0.4,
-        girls=("Simran", "Harleen", "Jasleen", "Gurleen", "Amrit", "Navneet", "Sukhmani"),
-        boys=("Harjot", "Gurveer", "Jaskaran", "Manveer", "Harvir", "Ekam", "Fateh", "Arjan"),
-        women=("Rajinder", "Parminder", "Harjit", "Sukhvinder", "Jaswinder", "Balvinder"),
-        men=("Gurpreet", "Harjinder", "Jaspal", "Amarjit", "Satnam", "Sukhdev", "Manjit"),
-        surnames=("Singh", "Sandhu", "Gill", "Dhillon", "Sidhu", "Johal", "Bains", "Sahota"),
-        elder_women=("Surjit", "Gurmeet", "Kulwant"),
-        elder_men=("Gurdev", "Mohinder", "Charan"),
-        women_surnames=("Kaur",),
+        girls=_names("Simran, Harleen, Jasleen, Gurleen, Amrit, Navneet, Sukhmani"),
+        boys=_names("Harjot, Gurveer, Jaskaran, Manveer, Harvir, Ekam, Fateh, Arjan"),
+        women=_names("Rajinder, Parminder, Harjit, Sukhvinder, Jaswinder, Balvinder"),
+        men=_names("Gurpreet, Harjinder, Jaspal, Amarjit, Satnam, Sukhdev, Manjit"),
+        surnames=_names("Singh, Sandhu, Gill, Dhillon, Sidhu, Johal, Bains, Sahota"),
+        elder_women=_names("Surjit, Gurmeet, Kulwant"),
+        elder_men=_names("Gurdev, Mohinder, Charan"),
+        women_surnames=_names("Kaur"),
         multigenerational=0.3,
-    ),  # fmt: skip
+    ),
     "somali": Community(
         "Somali",
         Ethnicity.BAFR,
         (("Somali", 1),),
         0.65,
-        girls=("Hodan", "Ayaan", "Sagal", "Nimco", "Hamdi", "Ikran", "Sumaya", "Ifrah", "Hibo"),
-        boys=("Abdirahman", "Abdullahi", "Mohamed", "Ahmed", "Yusuf", "Liban", "Mustafe", "Bilal"),
-        women=("Faduma", "Hawa", "Amina", "Halima", "Sahra", "Asha", "Khadra", "Muna", "Ubah"),
-        men=("Abdi", "Mohamed", "Hassan", "Ali", "Osman", "Farah", "Ismail", "Mahad", "Warsame"),
+        girls=_names("Hodan, Ayaan, Sagal, Nimco, Hamdi, Ikran, Sumaya, Ifrah, Hibo"),
+        boys=_names("Abdirahman, Abdullahi, Mohamed, Ahmed, Yusuf, Liban, Mustafe, Bilal"),
+        women=_names("Faduma, Hawa, Amina, Halima, Sahra, Asha, Khadra, Muna, Ubah"),
+        men=_names("Abdi, Mohamed, Hassan, Ali, Osman, Farah, Ismail, Mahad, Warsame"),
         surnames=(),
         patronymic=True,
         larger_families=True,
-    ),  # fmt: skip
+    ),
     "yoruba": Community(
         "Nigerian (Yoruba)",
         Ethnicity.BAFR,
         (("English", 3), ("Yoruba", 2)),
         0.3,
-        girls=("Adeola", "Temitope", "Ayomide", "Precious", "Blessing", "Favour", "Esther", "Tolu"),
-        boys=("Ayodeji", "Tobi", "Femi", "Daniel", "David", "Joshua", "Samuel", "Damilare"),
-        women=("Folake", "Bukola", "Funmilayo", "Yetunde", "Omolara", "Grace", "Abimbola"),
-        men=("Tunde", "Segun", "Olumide", "Babatunde", "Kunle", "Gbenga", "Akin"),
-        surnames=("Adeyemi", "Adebayo", "Ogunleye", "Balogun", "Oladipo", "Akinola", "Olawale"),
-    ),  # fmt: skip
+        girls=_names("Adeola, Temitope, Ayomide, Precious, Blessing, Favour, Esther, Tolu"),
+        boys=_names("Ayodeji, Tobi, Femi, Daniel, David, Joshua, Samuel, Damilare"),
+        women=_names("Folake, Bukola, Funmilayo, Yetunde, Omolara, Grace, Abimbola"),
+        men=_names("Tunde, Segun, Olumide, Babatunde, Kunle, Gbenga, Akin"),
+        surnames=_names("Adeyemi, Adebayo, Ogunleye, Balogun, Oladipo, Akinola, Olawale"),
+    ),
     "igbo": Community(
         "Nigerian (Igbo)",
         Ethnicity.BAFR,
         (("English", 3), ("Igbo", 2)),
         0.3,
-        girls=("Chidinma", "Chiamaka", "Adaeze", "Amara", "Precious", "Favour", "Chioma"),
-        boys=("Chinedu", "Chukwuemeka", "Obinna", "Ikenna", "Emeka", "Daniel", "Somtochukwu"),
-        women=("Ngozi", "Nkechi", "Uchenna", "Ifeoma", "Chinwe", "Adaobi", "Blessing"),
-        men=("Chinedu", "Obinna", "Nnamdi", "Ikechukwu", "Uche", "Emmanuel", "Chidi"),
-        surnames=("Okafor", "Okonkwo", "Eze", "Nwosu", "Obi", "Chukwu", "Okeke", "Nwachukwu"),
-    ),  # fmt: skip
+        girls=_names("Chidinma, Chiamaka, Adaeze, Amara, Precious, Favour, Chioma"),
+        boys=_names("Chinedu, Chukwuemeka, Obinna, Ikenna, Emeka, Daniel, Somtochukwu"),
+        women=_names("Ngozi, Nkechi, Uchenna, Ifeoma, Chinwe, Adaobi, Blessing"),
+        men=_names("Chinedu, Obinna, Nnamdi, Ikechukwu, Uche, Emmanuel, Chidi"),
+        surnames=_names("Okafor, Okonkwo, Eze, Nwosu, Obi, Chukwu, Okeke, Nwachukwu"),
+    ),
     "ghanaian": Community(
         "Ghanaian",
         Ethnicity.BAFR,
         (("English", 3), ("Twi", 2)),
         0.3,
-        girls=("Akosua", "Abena", "Ama", "Efua", "Adwoa", "Nana", "Esi", "Yaa", "Priscilla"),
-        boys=("Kwame", "Kofi", "Kwabena", "Yaw", "Kwasi", "Kojo", "Emmanuel", "Samuel"),
-        women=("Comfort", "Gifty", "Abena", "Akua", "Joyce", "Mercy", "Afia"),
-        men=("Kwame", "Kofi", "Eric", "Emmanuel", "Kwaku", "Isaac", "Kwadwo"),
-        surnames=(
-            "Mensah",
-            "Owusu",
-            "Asante",
-            "Boateng",
-            "Osei",
-            "Appiah",
-            "Agyeman",
-            "Ofori",
-            "Addo",
-        ),
-    ),  # fmt: skip
+        girls=_names("Akosua, Abena, Ama, Efua, Adwoa, Nana, Esi, Yaa, Priscilla"),
+        boys=_names("Kwame, Kofi, Kwabena, Yaw, Kwasi, Kojo, Emmanuel, Samuel"),
+        women=_names("Comfort, Gifty, Abena, Akua, Joyce, Mercy, Afia"),
+        men=_names("Kwame, Kofi, Eric, Emmanuel, Kwaku, Isaac, Kwadwo"),
+        surnames=_names("Mensah, Owusu, Asante, Boateng, Osei, Appiah, Agyeman, Ofori, Addo"),
+    ),
     "caribbean": Community(
         "Black Caribbean",
         Ethnicity.BCRB,
         (("English", 1),),
         0.0,
-        girls=("Tia", "Shania", "Kiara", "Jada", "Aaliyah", "Nia", "Imani", "Renae", "Zion"),
-        boys=("Tyrese", "Kyrie", "Jaden", "Marley", "Isaiah", "Malachi", "Andre", "Kairo"),
-        women=(
-            "Marcia",
-            "Sonia",
-            "Paulette",
-            "Janelle",
-            "Keisha",
-            "Natasha",
-            "Simone",
-            "Tanya",
-            "Shereen",
+        girls=_names("Tia, Shania, Kiara, Jada, Aaliyah, Nia, Imani, Renae, Zion"),
+        boys=_names("Tyrese, Kyrie, Jaden, Marley, Isaiah, Malachi, Andre, Kairo"),
+        women=_names("Marcia, Sonia, Paulette, Janelle, Keisha, Natasha, Simone, Tanya, Shereen"),
+        men=_names("Delroy, Winston, Leon, Marlon, Clive, Jermaine, Dwayne, Errol"),
+        surnames=_names(
+            "Campbell, Williams, Brown, Thomas, Francis, Bailey, Grant, Reid, Clarke, Henry, "
+            "Powell, Stewart, Gayle, Samuels"
         ),
-        men=("Delroy", "Winston", "Leon", "Marlon", "Clive", "Jermaine", "Dwayne", "Errol"),
-        surnames=(
-            "Campbell",
-            "Williams",
-            "Brown",
-            "Thomas",
-            "Francis",
-            "Bailey",
-            "Grant",
-            "Reid",
-            "Clarke",
-            "Henry",
-            "Powell",
-            "Stewart",
-            "Gayle",
-            "Samuels",
-        ),
-        elder_women=("Yvonne", "Hyacinth", "Gloria", "Beverley"),
-        elder_men=("Carlton", "Winston", "Lloyd"),
-    ),  # fmt: skip
+        elder_women=_names("Yvonne, Hyacinth, Gloria, Beverley"),
+        elder_men=_names("Carlton, Winston, Lloyd"),
+    ),
     "chinese": Community(
         "Chinese",
         Ethnicity.CHNE,
         (("Cantonese", 2), ("Mandarin", 2), ("English", 1)),
         0.5,
-        girls=("Chloe", "Emily", "Mei", "Xin Yi", "Jia Hui", "Ruby", "Yu Xuan"),
-        boys=("Ethan", "Jason", "Hao", "Ka Ho", "Jun", "Yi Chen", "Ryan"),
-        women=("Mei Ling", "Xiaoling", "Wai Man", "Lai Kuen", "Yan", "Li Na", "Jing"),
-        men=("Wai Keung", "Kwok Wing", "Jian", "Wei", "Hong", "Jun Jie", "Chi Wai"),
-        surnames=("Wong", "Chan", "Li", "Cheung", "Lau", "Chen", "Zhang", "Wang", "Liu", "Yeung"),
+        girls=_names("Chloe, Emily, Mei, Xin Yi, Jia Hui, Ruby, Yu Xuan"),
+        boys=_names("Ethan, Jason, Hao, Ka Ho, Jun, Yi Chen, Ryan"),
+        women=_names("Mei Ling, Xiaoling, Wai Man, Lai Kuen, Yan, Li Na, Jing"),
+        men=_names("Wai Keung, Kwok Wing, Jian, Wei, Hong, Jun Jie, Chi Wai"),
+        surnames=_names("Wong, Chan, Li, Cheung, Lau, Chen, Zhang, Wang, Liu, Yeung"),
         keeps_own_name=0.8,
-    ),  # fmt: skip
+    ),
     "turkish_kurdish": Community(
         "Turkish and Kurdish",
         Ethnicity.WOTH,
         (("Turkish", 3), ("Kurdish", 2)),
         0.6,
-        girls=("Elif", "Zeynep", "Defne", "Azra", "Eylül", "Berfin", "Rojda", "Hêvî"),
-        boys=("Yusuf", "Emir", "Mustafa", "Kerem", "Mert", "Baran", "Rojhat", "Aras"),
-        women=("Ayşe", "Fatma", "Emine", "Hatice", "Gülsüm", "Sevgi", "Zozan", "Berivan"),
-        men=("Mehmet", "Ahmet", "Hüseyin", "İbrahim", "Murat", "Hasan", "Serkan", "Şiyar"),
-        surnames=(
-            "Yılmaz",
-            "Kaya",
-            "Demir",
-            "Şahin",
-            "Çelik",
-            "Aydın",
-            "Öztürk",
-            "Arslan",
-            "Doğan",
-        ),
-    ),  # fmt: skip
+        girls=_names("Elif, Zeynep, Defne, Azra, Eylül, Berfin, Rojda, Hêvî"),
+        boys=_names("Yusuf, Emir, Mustafa, Kerem, Mert, Baran, Rojhat, Aras"),
+        women=_names("Ayşe, Fatma, Emine, Hatice, Gülsüm, Sevgi, Zozan, Berivan"),
+        men=_names("Mehmet, Ahmet, Hüseyin, İbrahim, Murat, Hasan, Serkan, Şiyar"),
+        surnames=_names("Yılmaz, Kaya, Demir, Şahin, Çelik, Aydın, Öztürk, Arslan, Doğan"),
+    ),
 }
 
 # How often each community leads a household (the mother's, or the lone parent's).
@@ -1063,7 +721,7 @@ NEAR_DUPLICATES = [
         postcode="BK9 3PZ",
         duplicate_given_name="Billy",
         duplicate_family_name="Walsh",
-        duplicate_team="Early Help East",
+        duplicate_team="Early Help South",
         duplicate_family="Walsh family",
         duplicate_line_1="3 Beacon Close",
         duplicate_town="Eastwick",
@@ -1085,7 +743,7 @@ NEAR_DUPLICATES = [
         postcode="BK2 5RJ",
         duplicate_given_name="Kai",
         duplicate_family_name="Jones",
-        duplicate_team="Early Help West",
+        duplicate_team="Early Help North",
         duplicate_family="Jones family",
         duplicate_line_1="12 Willow Bank",
         duplicate_town="Ashcombe",
@@ -1152,7 +810,7 @@ NEAR_DUPLICATES = [
         postcode="BK11 7DW",
         duplicate_given_name="Precious",
         duplicate_family_name="Okonkow",
-        duplicate_team="Early Help South",
+        duplicate_team="Early Help West",
         duplicate_family="Okonkow family",
         duplicate_line_1="18 Gordon Street",
         duplicate_town="Ludford",
@@ -1168,9 +826,10 @@ NEAR_DUPLICATES = [
 # Case notes -------------------------------------------------------------------------------
 #
 # Placeholders every family can fill: {carer} (the main carer's given name), {carer_title}
-# ("mum", "dad", "nan"...), {child} (the child the work centres on), {pct} (an attendance
-# percentage), {before} and {after} (scaling scores). Others are listed in `needs` and only
-# used when the family has them.
+# ("mum", "dad", "nan"...), {child} (the child the work centres on; a family expecting its
+# first baby has none, and gets no note naming one), {pct} (an attendance percentage),
+# {before} and {after} (scaling scores). Others are listed in `needs` and only used when
+# the family has them.
 
 
 @dataclass(frozen=True)
@@ -1219,7 +878,7 @@ REQUESTS_FOR_SUPPORT = [
     _note(
         NoteType.SIGNIFICANT_EVENT,
         "Request for support from the community midwife: pregnancy and housing worries",
-        "{carer} is expecting a baby and the family's flat is overcrowded. Consent given for "
+        "{carer} is expecting a baby and the family's home is overcrowded. Consent given for "
         "early help and a housing referral.",
         "unborn",
     ),
@@ -1425,9 +1084,10 @@ FAMILY_NOTES = [
     ),
     _note(
         NoteType.HOME_VISIT,
-        "Family Nurse Partnership joint visit: baby feeding well; {carer} back at college",
+        "Family Nurse Partnership joint visit: {little} feeding well; {carer} back at college",
         "Nursery place arranged for two days a week.",
         "young_parent",
+        "little",
     ),
     _note(
         NoteType.HOME_VISIT,
@@ -1717,10 +1377,8 @@ class _Builder:
         """A new family record at an unused address, with an unused key (name, postcode)."""
         for _ in range(100):
             line_1, town, postcode = address or self.address(locality, community_key, flats=flats)
-            if (name, postcode) not in self.family_keys and (
-                line_1,
-                postcode,
-            ) not in self.addresses:
+            free = (line_1, postcode) not in self.addresses
+            if free and (name, postcode) not in self.family_keys:
                 self.family_keys.append((name, postcode))
                 self.addresses.append((line_1, postcode))
                 return FamilyPlan(name, line_1, town, postcode, team)
@@ -1859,6 +1517,20 @@ class _Builder:
 # since joined at birth: the creation clamps joining dates to the date of birth).
 
 
+WHITE = {Ethnicity.WBRI, Ethnicity.WIRI, Ethnicity.WIRT, Ethnicity.WROM, Ethnicity.WOTH}
+
+
+def _childrens_ethnicity(one_parent_key, other_parent_key):
+    """The DfE code for the children of parents from these two communities."""
+    one, other = COMMUNITIES[one_parent_key].ethnicity, COMMUNITIES[other_parent_key].ethnicity
+    if one == other:
+        return one
+    for mother_key, father_key, ethnicity in MIXED_HERITAGE:
+        if {mother_key, father_key} == {one_parent_key, other_parent_key}:
+            return ethnicity
+    return Ethnicity.WOTH if {one, other} <= WHITE else Ethnicity.MOTH
+
+
 def _family_name(*surnames):
     return " and ".join(dict.fromkeys(surnames)) + " family"
 
@@ -1870,11 +1542,12 @@ def _formed_days_ago(b, eldest_age, parent_age):
     return b.rng.randint(earliest, min(latest, earliest + 5 * 365))
 
 
-def _relate_siblings(family, children, relationship_type=RelationshipType.SIBLING):
+def _relate_siblings(family, children):
+    """Every pair of (born) brothers and sisters, older to younger."""
     born = [child for child in children if child.record_type != RecordType.UNBORN]
     for index, older in enumerate(born):
         for younger in born[index + 1 :]:
-            family.relate(older, younger, relationship_type)
+            family.relate(older, younger, RelationshipType.SIBLING)
 
 
 def _relate_parent(family, parent, children, relationship_type):
@@ -1932,11 +1605,11 @@ def two_parents(b, team, locality):
     language = b.home_language(mother_key)
     father_language = language if father_key == mother_key else b.home_language(father_key)
     mother_age = b.rng.randint(21, 46)
-    father_age = max(19, mother_age + b.rng.randint(-2, 6))
     father_given = b.given_name(father_key, MALE, "adult")
     surname = _children_surname(b, father_key, father_given)
     family = b.family(team, locality, _family_name(surname), mother_key)
     ages = b.child_ages(mother_age, b.child_count(mother_key))
+    father_age = max(ages[0] + 18, mother_age + b.rng.randint(-2, 6))
     formed = _formed_days_ago(b, ages[0], mother_age)
     married = b.chance(0.6)
     mother_surname, maiden = _mother_surname(b, mother_key, father_key, surname, married=married)
@@ -1970,11 +1643,11 @@ def two_parents(b, team, locality):
             language=b.home_language(father_key),
             elder=True,
         )
-        family.add(grandmother, b.rng.randint(200, formed))
+        family.add(grandmother, b.rng.randint(min(200, formed), formed))
         for child in context.children:
             family.relate(grandmother, child, RelationshipType.GRANDPARENT)
         family.relate(grandmother, father, RelationshipType.MOTHER)
-    _maybe_young_carer(b, context, b.pick([mother, father]))
+    _maybe_young_carer(b, context, mother)
     if b.chance(0.1):
         b.previous_address(mother, locality, formed, _address_of(family))
     _add_notes(b, family, context)
@@ -2014,7 +1687,7 @@ def single_mother(b, team, locality):
         father = b.adult(
             father_key,
             MALE,
-            max(20, mother_age + b.rng.randint(-1, 6)),
+            max(ages[0] + 18, mother_age + b.rng.randint(-1, 6)),
             _father_surname(b, father_key, surname),
             language=b.home_language(father_key),
             given=father_given,
@@ -2053,7 +1726,7 @@ def single_father(b, team, locality):
         mother = b.adult(
             key,
             FEMALE,
-            max(20, father_age - b.rng.randint(0, 5)),
+            max(ages[0] + 18, father_age - b.rng.randint(0, 5)),
             mother_surname,
             language=language,
         )
@@ -2095,12 +1768,13 @@ def step_family(b, team, locality):
         joint_surname = (
             partner.given_name if COMMUNITIES[partner_key].patronymic else partner.family_name
         )
-        own = b.surname(parent_key)
-        parent_surname = joint_surname if married else b.pick([own, first_surname])
+        # Her own family name, or the children's (if she married their father).
+        earlier = b.pick([b.surname(parent_key), first_surname])
+        parent_surname = joint_surname if married else earlier
         parent = b.adult(parent_key, FEMALE, parent_age, parent_surname, language=language)
         if married:
             parent.previous_names.append(
-                (parent.given_name, _feminine(parent_key, first_surname), together)
+                (parent.given_name, _feminine(parent_key, earlier), together)
             )
     else:
         first_ethnicity = COMMUNITIES[parent_key].ethnicity
@@ -2132,9 +1806,7 @@ def step_family(b, team, locality):
             # Changed to the step-father's family name by deed poll.
             child.previous_names.append((child.given_name, child.family_name, together // 2))
             child.family_name = joint_surname
-    joint_ethnicity = (
-        COMMUNITIES[parent_key].ethnicity if partner_key == parent_key else Ethnicity.MOTH
-    )
+    joint_ethnicity = _childrens_ethnicity(parent_key, partner_key)
     joint_count = b.weighted({0: 25, 1: 50, 2: 25}) if years_together > 1 else 0
     second = []
     if joint_count:
@@ -2169,7 +1841,9 @@ def kinship(b, team, locality):
     key = b.community()
     community = COMMUNITIES[key]
     language = b.home_language(key)
-    grandmother_age = b.rng.randint(50, 70)
+    ages = b.child_ages(40, b.weighted({1: 45, 2: 35, 3: 20}), youngest=1, oldest=16)
+    mother_age = ages[0] + b.rng.randint(17, 26)
+    grandmother_age = min(78, mother_age + b.rng.randint(18, 27))
     grand_surname = b.surname(key)
     grandmother = b.adult(
         key, FEMALE, grandmother_age, grand_surname, language=language, elder=True
@@ -2194,7 +1868,6 @@ def kinship(b, team, locality):
         )
         family.add(grandfather, family.members[0].joined_days_ago)
         carers.append(grandfather)
-    ages = b.child_ages(40, b.weighted({1: 45, 2: 35, 3: 20}), youngest=1, oldest=16)
     since = b.rng.randint(200, max(201, min(ages) * 365))
     for age in ages:
         family.add(b.child(context, [key], community.ethnicity, age, surname), since)
@@ -2208,12 +1881,9 @@ def kinship(b, team, locality):
     _relate_siblings(family, context.children)
     if b.chance(0.35):  # the children's mother lived here with them for a while
         mother = b.adult(
-            key,
-            FEMALE,
-            grandmother_age - b.rng.randint(19, 27),
-            grand_surname if maternal else b.surname(key),
+            key, FEMALE, mother_age, grand_surname if maternal else b.surname(key),
             language=language,
-        )
+        )  # fmt: skip
         family.add(mother, since + b.days(0.5, 3), left_days_ago=since)
         _relate_parent(family, mother, context.children, RelationshipType.MOTHER)
         if maternal:
@@ -2294,7 +1964,7 @@ def shared_care(b, team, locality):
     father = b.adult(
         father_key,
         MALE,
-        max(20, mother_age + b.rng.randint(-2, 6)),
+        max(ages[0] + 18, mother_age + b.rng.randint(-2, 6)),
         _father_surname(b, father_key, surname),
         language=b.home_language(father_key),
         given=father_given,
@@ -2358,7 +2028,8 @@ def near_duplicate(b, spec: NearDuplicate):
         context, [key], community.ethnicity, spec.age, base, sex=spec.sex,
         given=spec.given_name, birthday=spec.birthday,
     )  # fmt: skip
-    assert child.family_name == spec.family_name, spec
+    if child.family_name != spec.family_name:
+        raise ValueError(f"{spec.why}: the family name works out as {child.family_name}")
     if child.school_or_setting in ("", HOME_EDUCATED, SPECIAL_SCHOOL[0]):
         child.school_or_setting = (
             PRIMARY_SCHOOLS[locality][0][0] if spec.age <= 10 else SECONDARY_SCHOOLS[locality][0]
@@ -2460,37 +2131,38 @@ def _placeholders(template):
 
 
 def _note_people(context):
-    """The people notes can name, by placeholder, and the values to fill them with."""
+    """The people notes can name, by placeholder."""
     born = [child for child in context.children if child.record_type != RecordType.UNBORN]
     at_school = [
         child
         for child in born
-        if child.age is None or (4 <= child.age and child.school_or_setting != HOME_EDUCATED)
+        if child.school_or_setting
+        and child.school_or_setting != HOME_EDUCATED
+        and (child.age is None or child.age >= 4)
     ]
-    at_school = [child for child in at_school if child.school_or_setting]
-    people = {"carer": context.carer, "child": (at_school or born or [context.carer])[0]}
+    people = {"carer": context.carer}
+    if born:  # a family expecting its first baby has no {child}
+        people["child"] = (at_school or born)[0]
     if at_school:
         people["school"] = at_school[0]
-    little = [child for child in born if child.age is not None and child.age <= 4]
-    if little:
-        people["little"] = little[0]
-    teens = [child for child in at_school if child.age is not None and child.age >= 11]
-    if teens:
-        people["teen"] = people["teen_school"] = teens[0]
-    needs = [child for child in born if child.send == SEND.SEN_SUPPORT]
-    if needs:
-        people["send_child"] = needs[0]
-    plans = [child for child in born if child.send == SEND.EHC_PLAN]
-    if plans:
-        people["ehc_child"] = plans[0]
+    for name, found in (
+        ("little", [child for child in born if child.age is not None and child.age <= 4]),
+        ("teen", [child for child in at_school if child.age is not None and child.age >= 11]),
+        ("send_child", [child for child in born if child.send == SEND.SEN_SUPPORT]),
+        ("ehc_child", [child for child in born if child.send == SEND.EHC_PLAN]),
+    ):
+        if found:
+            people[name] = found[0]
+    if "teen" in people:
+        people["teen_school"] = people["teen"]
     if isinstance(context.values.get("young_carer"), PersonPlan):
         people["young_carer"] = context.values["young_carer"]
     return people
 
 
 def _add_notes(b, family, context, *, templates=None, start=None, most=6):
-    """Two to six dated notes: the request for support first, then the work, now and then
-    a restricted one."""
+    """Two to `most` dated notes: the request for support first, then the work, now and
+    then a restricted one. Or, given `templates`, those in quick succession from `start`."""
     people = _note_people(context)
     values = {key: value for key, value in context.values.items() if isinstance(value, str | bool)}
     values.update({name: person.given_name for name, person in people.items()})
@@ -2508,39 +2180,38 @@ def _add_notes(b, family, context, *, templates=None, start=None, most=6):
     )
 
     def usable(template):
-        return all(need in values for need in template.needs) and _placeholders(template) <= set(
-            values
-        )
+        wanted = set(template.needs) | _placeholders(template)
+        return wanted <= set(values)
 
     if templates is None:
         requests = [template for template in REQUESTS_FOR_SUPPORT if usable(template)]
         specific = [template for template in requests if template.needs]
-        first = b.pick(specific if specific and b.chance(0.6) else requests)
+        chosen = [b.pick(specific if specific and b.chance(0.6) else requests)]
         others = [template for template in FAMILY_NOTES if usable(template)]
-        chosen = [first]
         count = b.rng.randint(2, most)
         while len(chosen) < count and others:
             weights = [3 if template.needs else 1 for template in others]
             chosen.append(others.pop(b.rng.choices(range(len(others)), weights)[0]))
-        if len(chosen) >= 3 and b.chance(0.06):
+        if len(chosen) >= 3 and b.chance(0.03):
             chosen[-1] = b.pick(RESTRICTED_NOTES)
         # Consent, then the assessment, come first after the request; the rest as they fell.
         chosen.sort(key=lambda template: NOTE_ORDER.get(template.summary, len(NOTE_ORDER)))
-    else:
-        chosen = list(templates)
-
-    if templates is None:
         start = b.rng.randint(21, 330)
         days_ago = [start, *sorted(b.rng.sample(range(1, start), len(chosen) - 1), reverse=True)]
-    else:  # in quick succession, from `start`
+    else:
+        chosen = list(templates)
         days_ago = [start]
         while len(days_ago) < len(chosen):
             days_ago.append(max(1, days_ago[-1] - b.rng.randint(1, 10)))
+
     born = [child for child in context.children if child.record_type != RecordType.UNBORN]
     for template, days in zip(chosen, days_ago, strict=True):
-        named = [people.get(name) for name in sorted(_placeholders(template)) if name in people]
-        subjects = list(dict.fromkeys(id(person) for person in named if person))
-        by_id = {id(person): person for person in named if person}
+        # The people the note names are its subjects; a note naming nobody is about them all.
+        named = {
+            id(person): person
+            for name in sorted(_placeholders(template))
+            if (person := people.get(name))
+        }
         family.notes.append(
             NotePlan(
                 note_type=template.note_type,
@@ -2548,7 +2219,7 @@ def _add_notes(b, family, context, *, templates=None, start=None, most=6):
                 minute_of_day=b.rng.randint(9 * 12, 17 * 12) * 5,
                 summary=template.summary.format(**values),
                 body=template.body.format(**values),
-                subjects=[by_id[key] for key in subjects] or [context.carer, *born],
+                subjects=list(named.values()) or [context.carer, *born],
                 is_significant=template.is_significant,
                 is_restricted=template.is_restricted,
                 by_manager=template.by_manager,
@@ -2594,10 +2265,13 @@ def seed_families(*, stdout=None, today: datetime.date | None = None) -> int:
             "name", "postcode", "owning_team__name"
         )
     )
+    nhs_numbers = set(Person.objects.exclude(nhs_number="").values_list("nhs_number", flat=True))
     families = people = notes = 0
     with transaction.atomic():
         for household in build_plan():
-            if any(family.key in existing for family in household.families):
+            if any(family.key in existing for family in household.families) or any(
+                person.nhs_number in nhs_numbers for person in plan_people([household])
+            ):
                 continue
             new_people, new_notes = _create_household(household, teams, users, today)
             families += len(household.families)

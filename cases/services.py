@@ -54,13 +54,15 @@ def _check_owning_team(by: User, team: Team):
         raise ServiceError("Choose one of your own teams", field="owning_team")
 
 
-def _save(instance, *, by):
-    """Validate and save, turning a database constraint race into a field message."""
+def _save(instance, *, by, validated=False):
+    """Validate (unless the caller just did) and save, turning a database constraint race
+    into a message rather than a 500."""
     if instance._state.adding and hasattr(instance, "created_by"):
         instance.created_by = by
     if hasattr(instance, "modified_by"):
         instance.modified_by = by
-    instance.full_clean()
+    if not validated:
+        instance.full_clean()
     try:
         with transaction.atomic():
             instance.save()
@@ -116,7 +118,7 @@ def person_create(
 
 @transaction.atomic
 def _person_save_new(*, by: User, person: Person, confirmed: bool) -> Person:
-    _save(person, by=by)
+    _save(person, by=by, validated=True)
     search.index_person(person)
     record(
         actor=by,

@@ -502,52 +502,43 @@ class PersonEditView(FormPage):
         return self.render_form(form)
 
 
-class PersonBirthView(FormPage):
+class _PersonFormPage(FormPage):
+    """A form that adds to a person's record through one service, then shows the record."""
+
+    service = None
+    success_message = ""
+
+    def setup_objects(self):
+        self.person = _person(self.request, self.kwargs["uuid"], for_change=True)
+
+    def get_context(self, **context):
+        return {"person": self.person, **context}
+
+    def perform(self, form):
+        type(self).service(by=self.request.user, person=self.person, **form.cleaned_data)
+        messages.success(self.request, self.success_message)
+        return redirect("cases:person-detail", uuid=self.person.uuid)
+
+
+class PersonBirthView(_PersonFormPage):
     template_name = "cases/person_birth.html"
     form_class = forms.BirthForm
-
-    def setup_objects(self):
-        self.person = _person(self.request, self.kwargs["uuid"], for_change=True)
-
-    def get_context(self, **context):
-        return {"person": self.person, **context}
-
-    def perform(self, form):
-        services.person_record_birth(by=self.request.user, person=self.person, **form.cleaned_data)
-        messages.success(self.request, "Birth recorded")
-        return redirect("cases:person-detail", uuid=self.person.uuid)
+    service = staticmethod(services.person_record_birth)
+    success_message = "Birth recorded"
 
 
-class PersonNameAddView(FormPage):
+class PersonNameAddView(_PersonFormPage):
     template_name = "cases/person_name_form.html"
     form_class = forms.OtherNameForm
-
-    def setup_objects(self):
-        self.person = _person(self.request, self.kwargs["uuid"], for_change=True)
-
-    def get_context(self, **context):
-        return {"person": self.person, **context}
-
-    def perform(self, form):
-        services.person_name_add(by=self.request.user, person=self.person, **form.cleaned_data)
-        messages.success(self.request, "Name added")
-        return redirect("cases:person-detail", uuid=self.person.uuid)
+    service = staticmethod(services.person_name_add)
+    success_message = "Name added"
 
 
-class PersonAddressAddView(FormPage):
+class PersonAddressAddView(_PersonFormPage):
     template_name = "cases/person_address_form.html"
     form_class = forms.AddressForm
-
-    def setup_objects(self):
-        self.person = _person(self.request, self.kwargs["uuid"], for_change=True)
-
-    def get_context(self, **context):
-        return {"person": self.person, **context}
-
-    def perform(self, form):
-        services.person_address_add(by=self.request.user, person=self.person, **form.cleaned_data)
-        messages.success(self.request, "Address added")
-        return redirect("cases:person-detail", uuid=self.person.uuid)
+    service = staticmethod(services.person_address_add)
+    success_message = "Address added"
 
 
 class SearchView(CaseWorkerMixin, TemplateView):

@@ -52,7 +52,7 @@ def test_quick_start_migrates_and_seeds_a_fresh_sqlite_file_twice(tmp_path):
 
 def test_seed_builds_the_county_with_every_agency_type_and_role(db, settings):
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", "--directory-only")
     assert Locality.objects.count() == 4
     assert set(Agency.objects.values_list("agency_type", flat=True)) == set(AgencyType.values)
     assert Team.objects.count() >= 15
@@ -65,12 +65,12 @@ def test_seed_builds_the_county_with_every_agency_type_and_role(db, settings):
 
 def test_seed_is_idempotent_and_keeps_changes(db, settings):
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", "--directory-only")
     practitioner = User.objects.get(email="practitioner@brackenshire.example")
     practitioner.set_password("changed by the user 2026")
     practitioner.save()
     before = (Agency.objects.count(), Team.objects.count(), User.objects.count())
-    call_command("seed_demo")
+    call_command("seed_demo", "--directory-only")
     assert (Agency.objects.count(), Team.objects.count(), User.objects.count()) == before
     practitioner.refresh_from_db()
     assert practitioner.check_password("changed by the user 2026")

@@ -30,7 +30,7 @@ def test_home_shows_the_users_agency_teams_and_roles(client, locality_manager, t
     assert "Locality manager" in page
     assert team.name in page and "Early Help Hub" in page
     assert page.count("Manager</strong>") == 1
-    assert "data-count=\"agencies\"" not in page
+    assert 'data-count="agencies"' not in page
 
 
 def test_home_for_administrators_counts_the_directory(client, system_administrator):

@@ -297,10 +297,12 @@ def test_merged_records_and_hidden_fields_cannot_be_changed(practitioner, collea
     child.save()
     for change in (
         lambda: services.person_update(by=practitioner, person=child, known_as="x"),
-        lambda: services.person_name_add(by=practitioner, person=child, name_type="alias",
-                                         given_name="y"),
-        lambda: services.person_address_add(by=practitioner, person=child, line_1="1 A St",
-                                            town="B", postcode="BK1 2AB"),
+        lambda: services.person_name_add(
+            by=practitioner, person=child, name_type="alias", given_name="y"
+        ),
+        lambda: services.person_address_add(
+            by=practitioner, person=child, line_1="1 A St", town="B", postcode="BK1 2AB"
+        ),
     ):
         with pytest.raises(ServiceError):
             change()

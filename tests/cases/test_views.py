@@ -404,3 +404,47 @@ def test_page_query_count_does_not_grow(
     with django_assert_max_num_queries(22):
         response = client.get(url_for(family, people[0]))
     assert response.status_code == 200
+
+
+def test_record_a_birth_add_a_name_and_an_address(client, practitioner, team):
+    unborn = PersonFactory(
+        record_type="unborn",
+        given_name="",
+        family_name="Begum",
+        date_of_birth=None,
+        expected_date_of_delivery=TODAY + datetime.timedelta(days=30),
+        owning_team=team,
+    )
+    client.force_login(practitioner)
+    response = client.post(
+        reverse("cases:person-birth", args=[unborn.uuid]),
+        {**date_fields("date_of_birth", TODAY), "given_name": "Ayaan", "sex": "male"},
+    )
+    assert response.status_code == 302
+    unborn.refresh_from_db()
+    assert (unborn.record_type, unborn.given_name, unborn.date_of_birth) == (
+        "child",
+        "Ayaan",
+        TODAY,
+    )
+    response = client.post(
+        reverse("cases:person-name-add", args=[unborn.uuid]),
+        {"name_type": "alias", "given_name": "", "family_name": ""},
+    )
+    assert "Enter a given name or a family name" in response.content.decode()
+    client.post(
+        reverse("cases:person-name-add", args=[unborn.uuid]),
+        {"name_type": "alias", "given_name": "Ayan", "family_name": ""},
+    )
+    assert unborn.other_names.get().given_name == "Ayan"
+    response = client.post(
+        reverse("cases:person-address-add", args=[unborn.uuid]),
+        {"line_1": "4 Hill Rise", "town": "Brackenford", "postcode": "nope"},
+    )
+    assert "Enter a real postcode" in response.content.decode()
+    assert 'value="4 Hill Rise"' in response.content.decode()
+    client.post(
+        reverse("cases:person-address-add", args=[unborn.uuid]),
+        {"line_1": "4 Hill Rise", "town": "Brackenford", "postcode": "bk2 3hf"},
+    )
+    assert unborn.addresses.get().postcode == "BK2 3HF"

@@ -1,9 +1,10 @@
 """Build the fictional county of Brackenshire for demonstrations and trying the service.
 
 Deterministic and idempotent: records are matched on natural keys, so running it again
-changes nothing and keeps what people have added. Later issues extend it with families,
-requests and episodes. Refuses to run with DEBUG off unless told otherwise, since the demo
-users share one documented password.
+changes nothing and keeps what people have added. After the directory it adds about 200
+families of case records (cases.demo: each family is keyed on its name and postcode within
+its owning team). Later issues extend it with requests and episodes. Refuses to run with
+DEBUG off unless told otherwise, since the demo users share one documented password.
 """
 
 from django.contrib.auth.models import Group
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Agency, AgencyType, Locality, Role, Team, User
+from cases.demo import seed_families
 
 DEMO_PASSWORD = "early-help-demo"
 
@@ -243,8 +245,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Seed even with DEBUG off (never on a live service: demo passwords are public)",
         )
+        parser.add_argument(
+            "--directory-only",
+            action="store_true",
+            help="Seed only localities, agencies, teams and users, without the demo families",
+        )
 
-    def handle(self, *args, allow_without_debug=False, **options):
+    def handle(self, *args, allow_without_debug=False, directory_only=False, **options):
         from django.conf import settings
 
         if not settings.DEBUG and not allow_without_debug:
@@ -254,9 +261,11 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             created = self._seed()
+            families = 0 if directory_only else seed_families(stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Brackenshire demo ready: {created} new records; demo password '{DEMO_PASSWORD}'"
+                f"Brackenshire demo ready: {created} new records, {families} new families; "
+                f"demo password '{DEMO_PASSWORD}'"
             )
         )
 
