@@ -541,6 +541,9 @@ class PersonAddressAddView(_PersonFormPage):
     success_message = "Address added"
 
 
+SEARCH_RESULTS_SHOWN = 50
+
+
 class SearchView(CaseWorkerMixin, TemplateView):
     """Do we already know this person? Also the way to pick someone to add to a family
     (?family=) or to merge into a record (?merge_into=)."""
@@ -558,12 +561,19 @@ class SearchView(CaseWorkerMixin, TemplateView):
             key.startswith("date_of_birth_") for key in params
         )
         form = forms.SearchForm(data=params if searched else None)
-        results = None
+        results, total = None, 0
         if searched and form.is_valid():
             criteria = search.Criteria(**form.cleaned_data)
             results = services.search_people(by=user, criteria=criteria)
+            total = len(results)
+            results = results[:SEARCH_RESULTS_SHOWN]
         return super().get_context_data(
-            form=form, results=results, family=family, merge_into=merge_into, **kwargs
+            form=form,
+            results=results,
+            total=total,
+            family=family,
+            merge_into=merge_into,
+            **kwargs,
         )
 
 

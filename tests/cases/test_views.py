@@ -448,3 +448,13 @@ def test_record_a_birth_add_a_name_and_an_address(client, practitioner, team):
         {"line_1": "4 Hill Rise", "town": "Brackenford", "postcode": "bk2 3hf"},
     )
     assert unborn.addresses.get().postcode == "BK2 3HF"
+
+
+def test_search_page_shows_the_best_fifty_and_says_how_many_matched(client, practitioner, team):
+    for index in range(55):
+        PersonFactory(given_name=f"Child{index}", family_name="Nowak", owning_team=team)
+    client.force_login(practitioner)
+    page = client.get(reverse("cases:search"), {"family_name": "Nowak"}).content.decode()
+    assert "55 possible matches" in page
+    assert "Showing the 50 best" in page
+    assert page.count('class="app-match"') == 50
