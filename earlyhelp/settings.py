@@ -284,6 +284,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
+# Triage timescales in working days by urgency (referrals.timescales), e.g. red=0,amber=1,green=3
+TRIAGE_TIMESCALES_WORKING_DAYS = {
+    urgency.strip(): int(days)
+    for urgency, days in (
+        item.split("=", 1)
+        for item in env.list("TRIAGE_TIMESCALES", default=["red=0", "amber=1", "green=3"])
+    )
+}
+TRIAGE_END_OF_WORKING_DAY = env.str("TRIAGE_END_OF_WORKING_DAY", default="17:00")
+
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
