@@ -61,6 +61,10 @@ class FormPage(CaseWorkerMixin, View):
     def setup_objects(self):
         """Load the records the page is about (and check access) before the form."""
 
+    def shown_records(self):
+        """Records whose contents the page shows: showing them is a read, and audited."""
+        return []
+
     def get_form_kwargs(self):
         return {}
 
@@ -75,6 +79,8 @@ class FormPage(CaseWorkerMixin, View):
 
     def get(self, request, *args, **kwargs):
         self.setup_objects()
+        for obj in self.shown_records():
+            record_view(actor=request.user, obj=obj)
         return self.render_form(self.form_class(**self.get_form_kwargs()))
 
     def post(self, request, *args, **kwargs):
@@ -138,6 +144,9 @@ class FamilyEditView(FormPage):
 
     def get_form_kwargs(self):
         return {"user": self.request.user, "instance": self.family}
+
+    def shown_records(self):
+        return [self.family]
 
     def get_context(self, **context):
         return {"family": self.family, **context}
@@ -470,6 +479,9 @@ class PersonEditView(FormPage):
     def get_form_kwargs(self):
         return {"user": self.request.user, "instance": self.person, "include_owning_team": False}
 
+    def shown_records(self):
+        return [self.person]
+
     def get_context(self, **context):
         return {"person": self.person, **context}
 
@@ -592,6 +604,9 @@ class MergeView(FormPage):
         for person in (self.survivor, self.duplicate):
             if not access.can(self.request.user, Permission.MERGE_PEOPLE, person):
                 raise PermissionDenied("Only locality managers can merge records.")
+
+    def shown_records(self):
+        return [self.survivor, self.duplicate]
 
     def get_context(self, **context):
         return {"survivor": self.survivor, "duplicate": self.duplicate, **context}

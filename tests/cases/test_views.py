@@ -458,3 +458,17 @@ def test_search_page_shows_the_best_fifty_and_says_how_many_matched(client, prac
     assert "55 possible matches" in page
     assert "Showing the 50 best" in page
     assert page.count('class="app-match"') == 50
+
+
+def test_edit_and_merge_pages_audit_what_they_show(client, locality_manager, team):
+    survivor = PersonFactory(owning_team=team)
+    duplicate = PersonFactory(owning_team=team)
+    client.force_login(locality_manager)
+    client.get(reverse("cases:person-edit", args=[survivor.uuid]))
+    client.get(reverse("cases:person-merge", args=[survivor.uuid]) + f"?duplicate={duplicate.uuid}")
+    viewed = list(
+        AuditEvent.objects.filter(actor=locality_manager, action="view")
+        .order_by("id")
+        .values_list("object_id", flat=True)
+    )
+    assert viewed == [str(survivor.pk), str(survivor.pk), str(duplicate.pk)]
