@@ -1,0 +1,458 @@
+"""Read a threshold framework file (YAML or JSON) and check it, naming the line at fault.
+
+The file describes one framework version::
+
+    name: Thresholds of need
+    description: How partners decide the right help at the right time.   # optional
+    levels:
+      - rank: 1
+        name: Universal
+        description: Needs met by universal services.
+        colour: green
+        statutory: false                                                # optional
+    domains:
+      - key: child
+        name: Child's developmental needs
+        description: Health, education, emotional development…          # optional
+    indicators:
+      - text: Attendance below 90% without an explained reason
+        domain: child
+        level: 2
+
+`parse(text, source_name=…)` returns a `FrameworkSpec` or raises `FrameworkFileError`,
+whose `problems` each carry a line number (1-based) and a message in plain English.
+This module touches no database, so the data migration can use it too.
+"""
+
+import json
+import json.decoder
+import json.scanner
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .models import COLOURS
+
+DEFAULT_FRAMEWORK = Path(__file__).resolve().parent / "data" / "default_framework.yaml"
+
+TOP_LEVEL_KEYS = {"name", "description", "levels", "domains", "indicators"}
+LEVEL_KEYS = {"rank", "name", "description", "colour", "statutory"}
+DOMAIN_KEYS = {"key", "name", "description"}
+INDICATOR_KEYS = {"text", "domain", "level"}
+KEY_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None
+    message: str
+
+    def __str__(self):
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+class FrameworkFileError(Exception):
+    """The file is not a valid framework. `problems` lists every fault found, by line."""
+
+    def __init__(self, problems, source_name=""):
+        self.problems = list(problems)
+        self.source_name = source_name
+        super().__init__(str(self))
+
+    def __str__(self):
+        prefix = f"{self.source_name}: " if self.source_name else ""
+        return "\n".join(f"{prefix}{problem}" for problem in self.problems)
+
+
+@dataclass
+class LevelSpec:
+    rank: int
+    name: str
+    description: str
+    colour: str
+    statutory: bool
+
+
+@dataclass
+class DomainSpec:
+    key: str
+    name: str
+    description: str
+
+
+@dataclass
+class IndicatorSpec:
+    text: str
+    domain: str
+    level: int
+
+
+@dataclass
+class FrameworkSpec:
+    name: str
+    description: str = ""
+    levels: list[LevelSpec] = field(default_factory=list)
+    domains: list[DomainSpec] = field(default_factory=list)
+    indicators: list[IndicatorSpec] = field(default_factory=list)
+
+
+# Parsed values that remember where they were written.
+
+
+class LineDict(dict):
+    line: int | None = None
+
+    def key_line(self, key):
+        return getattr(self, "key_lines", {}).get(key, self.line)
+
+
+class LineList(list):
+    line: int | None = None
+
+    def item_line(self, index):
+        lines = getattr(self, "item_lines", [])
+        return lines[index] if index < len(lines) else self.line
+
+
+# YAML
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _yaml_mapping(loader, node):
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        try:
+            duplicate = key in result
+        except TypeError:
+            raise FrameworkFileError([Problem(line, "a key must be plain text")]) from None
+        if duplicate:
+            raise FrameworkFileError([Problem(line, f"'{key}' is given twice")])
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = line
+    return result
+
+
+def _yaml_sequence(loader, node):
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _yaml_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _yaml_sequence)
+
+
+def _read_yaml(text):
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = error.problem or "the file is not valid YAML"
+        if error.context:
+            message = f"{message} ({error.context})"
+        line = mark.line + 1 if mark else None
+        raise FrameworkFileError([Problem(line, f"not valid YAML: {message}")]) from None
+    except yaml.YAMLError as error:
+        raise FrameworkFileError([Problem(None, f"not valid YAML: {error}")]) from None
+
+
+# JSON: the pure-Python scanner, with object and array parsers that note their lines.
+
+
+def _line_at(text, index):
+    return text.count("\n", 0, index) + 1
+
+
+def _json_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None, **kw):
+    text, start = s_and_end
+    pairs, end = json.decoder.JSONObject(
+        s_and_end, strict, scan_once, object_hook, lambda pairs: pairs, memo
+    )
+    result = LineDict()
+    result.line = _line_at(text, start - 1)
+    result.key_lines = {}
+    position = start
+    for key, value in pairs:
+        # Where this key is written: the next `"key" :` after the previous one.
+        match = re.compile(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:").search(
+            text, position, end
+        )
+        line = _line_at(text, match.start()) if match else result.line
+        if match:
+            position = match.end()
+        if key in result:
+            raise FrameworkFileError([Problem(line, f"'{key}' is given twice")])
+        result[key] = value
+        result.key_lines[key] = line
+    return result, end
+
+
+def _json_array(s_and_end, scan_once, **kw):
+    text, start = s_and_end
+    values, end = json.decoder.JSONArray(s_and_end, scan_once)
+    result = LineList(values)
+    result.line = _line_at(text, start - 1)
+    result.item_lines = [getattr(value, "line", None) or result.line for value in values]
+    return result, end
+
+
+class _LineDecoder(json.JSONDecoder):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.parse_object = _json_object
+        self.parse_array = _json_array
+        self.scan_once = json.scanner.py_make_scanner(self)
+
+
+def _read_json(text):
+    try:
+        return json.loads(text, cls=_LineDecoder)
+    except json.JSONDecodeError as error:
+        raise FrameworkFileError(
+            [Problem(error.lineno, f"not valid JSON: {error.msg} (column {error.colno})")]
+        ) from None
+
+
+# Checking
+
+
+def _is_json(text, source_name):
+    if source_name.lower().endswith(".json"):
+        return True
+    if source_name.lower().endswith((".yaml", ".yml")):
+        return False
+    return text.lstrip().startswith(("{", "["))
+
+
+def _label(value):
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+class _Checker:
+    def __init__(self):
+        self.problems = []
+
+    def problem(self, line, message):
+        self.problems.append(Problem(line, message))
+
+    def mapping(self, value, line, what):
+        if not isinstance(value, dict):
+            self.problem(line, f"{what} must be a mapping of keys to values")
+            return None
+        return value
+
+    def keys(self, item, allowed, required, what):
+        for key in item:
+            if key not in allowed:
+                expected = ", ".join(sorted(allowed))
+                self.problem(
+                    item.key_line(key), f"{what} has an unknown key '{key}' (expected {expected})"
+                )
+        missing = [key for key in required if key not in item]
+        for key in missing:
+            self.problem(item.line, f"{what} is missing '{key}'")
+        return not missing
+
+    def text(self, item, key, what, *, required=True):
+        value = item.get(key, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            self.problem(item.key_line(key), f"{what}: '{key}' must be text")
+            return None
+        value = value.strip()
+        if required and not value:
+            self.problem(item.key_line(key), f"{what}: '{key}' must not be empty")
+            return None
+        return value
+
+    def integer(self, item, key, what):
+        value = item.get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(item.key_line(key), f"{what}: '{key}' must be a whole number")
+            return None
+        return value
+
+    def sequence(self, document, key):
+        value = document.get(key)
+        if not isinstance(value, list):
+            self.problem(document.key_line(key), f"'{key}' must be a list")
+            return LineList()
+        if not value:
+            self.problem(document.key_line(key), f"'{key}' must list at least one entry")
+        return value
+
+
+def _check_levels(check, items, levels_line):
+    """The valid levels, and every rank written (so indicators are not faulted twice)."""
+    levels, names, written = [], set(), set()
+    for index, raw in enumerate(items):
+        line = items.item_line(index)
+        item = check.mapping(raw, line, f"level {index + 1}")
+        if item is None:
+            continue
+        what = f"level '{_label(item.get('name') or index + 1)}'"
+        if not check.keys(item, LEVEL_KEYS, ["rank", "name", "description", "colour"], what):
+            continue
+        rank = check.integer(item, "rank", what)
+        name = check.text(item, "name", what)
+        description = check.text(item, "description", what)
+        colour = item.get("colour")
+        if colour not in COLOURS:
+            check.problem(
+                item.key_line("colour"),
+                f"{what}: colour '{colour}' is not one of {', '.join(COLOURS)}",
+            )
+        statutory = item.get("statutory", False)
+        if not isinstance(statutory, bool):
+            check.problem(item.key_line("statutory"), f"{what}: 'statutory' must be true or false")
+        if rank is not None:
+            written.add(rank)
+        if rank is not None and rank < 1:
+            check.problem(item.key_line("rank"), f"{what}: rank must be 1 or more")
+            rank = None
+        if rank is not None and any(level.rank == rank for level in levels):
+            check.problem(item.key_line("rank"), f"{what}: rank {rank} is given to another level")
+            rank = None
+        if name and name.casefold() in names:
+            check.problem(item.key_line("name"), f"{what}: another level has the same name")
+        if name:
+            names.add(name.casefold())
+        if rank is not None and name and description and colour in COLOURS:
+            levels.append(LevelSpec(rank, name, description, colour, statutory is True))
+    ranks = sorted(level.rank for level in levels)
+    if levels and ranks != list(range(1, len(ranks) + 1)) and len(levels) == len(items):
+        check.problem(
+            levels_line,
+            f"level ranks must run 1, 2, 3… without gaps; they are {', '.join(map(str, ranks))}",
+        )
+    return sorted(levels, key=lambda level: level.rank), written
+
+
+def _check_domains(check, items):
+    """The valid domains, and every key written."""
+    domains, written = [], set()
+    for index, raw in enumerate(items):
+        line = items.item_line(index)
+        item = check.mapping(raw, line, f"domain {index + 1}")
+        if item is None:
+            continue
+        what = f"domain '{_label(item.get('name') or item.get('key') or index + 1)}'"
+        if not check.keys(item, DOMAIN_KEYS, ["key", "name"], what):
+            continue
+        key = check.text(item, "key", what)
+        name = check.text(item, "name", what)
+        description = check.text(item, "description", what, required=False)
+        if key:
+            written.add(key)
+        if key and not KEY_PATTERN.match(key):
+            check.problem(
+                item.key_line("key"),
+                f"{what}: key '{key}' may use only letters, numbers, hyphens and underscores",
+            )
+            key = None
+        if key and any(domain.key == key for domain in domains):
+            check.problem(item.key_line("key"), f"{what}: key '{key}' is given to another domain")
+            key = None
+        if name and any(domain.name.casefold() == name.casefold() for domain in domains):
+            check.problem(item.key_line("name"), f"{what}: another domain has the same name")
+            name = None
+        if key and name and description is not None:
+            domains.append(DomainSpec(key, name, description))
+    return domains, written
+
+
+def _check_indicators(check, items, ranks, keys):
+    indicators, seen = [], set()
+    for index, raw in enumerate(items):
+        line = items.item_line(index)
+        item = check.mapping(raw, line, f"indicator {index + 1}")
+        if item is None:
+            continue
+        text = item.get("text")
+        what = (
+            f"indicator '{_label(text)}'"
+            if isinstance(text, str) and text.strip()
+            else (f"indicator {index + 1}")
+        )
+        if not check.keys(item, INDICATOR_KEYS, ["text", "domain", "level"], what):
+            continue
+        text = check.text(item, "text", what)
+        level = check.integer(item, "level", what)
+        domain = item.get("domain")
+        if level is not None and level not in ranks:
+            check.problem(
+                item.key_line("level"), f"{what} names level {level}, which is not defined"
+            )
+            level = None
+        if domain not in keys:
+            check.problem(
+                item.key_line("domain"), f"{what} names domain '{domain}', which is not defined"
+            )
+            domain = None
+        if text and level is not None and domain is not None:
+            if (text.casefold(), level, domain) in seen:
+                check.problem(item.line, f"{what} is given twice for the same level and domain")
+                continue
+            seen.add((text.casefold(), level, domain))
+            indicators.append(IndicatorSpec(text, domain, level))
+    return indicators
+
+
+def parse(data, *, source_name=""):
+    """Parse and check a framework file's contents (str or bytes)."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise FrameworkFileError(
+                [Problem(_line_at(data.decode("latin-1"), error.start), "not UTF-8 text")],
+                source_name,
+            ) from None
+    try:
+        document = _read_json(data) if _is_json(data, source_name) else _read_yaml(data)
+    except FrameworkFileError as error:
+        error.source_name = source_name
+        raise
+    check = _Checker()
+    if not isinstance(document, dict):
+        raise FrameworkFileError(
+            [Problem(getattr(document, "line", 1), "the file must be a mapping with 'levels'")],
+            source_name,
+        )
+    check.keys(document, TOP_LEVEL_KEYS, ["name", "levels", "domains", "indicators"], "the file")
+    name = check.text(document, "name", "the framework") if "name" in document else None
+    description = check.text(document, "description", "the framework", required=False)
+    levels, ranks = [], set()
+    if "levels" in document:
+        levels, ranks = _check_levels(
+            check, check.sequence(document, "levels"), document.key_line("levels")
+        )
+    domains, keys = [], set()
+    if "domains" in document:
+        domains, keys = _check_domains(check, check.sequence(document, "domains"))
+    indicators = []
+    if "indicators" in document:
+        indicators = _check_indicators(check, check.sequence(document, "indicators"), ranks, keys)
+    if check.problems:
+        raise FrameworkFileError(
+            sorted(check.problems, key=lambda problem: problem.line or 0), source_name
+        )
+    return FrameworkSpec(name, description or "", levels, domains, indicators)
+
+
+def load_file(path):
+    path = Path(path)
+    return parse(path.read_bytes(), source_name=path.name)

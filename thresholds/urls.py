@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "thresholds"
+
+urlpatterns = [
+    path("thresholds/", views.CurrentFrameworkView.as_view(), name="current"),
+    path(
+        "thresholds/versions/<uuid:uuid>/",
+        views.FrameworkVersionView.as_view(),
+        name="version",
+    ),
+]
