@@ -28,6 +28,8 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from accounts.models import Agency, Locality, Role, Team, User
 from cases.models import CaseNote, Family, FamilyMembership, Person, Relationship
+from referrals.models import RequestAttachment, RequestForSupport, RequestPerson
+from referrals.models import Status as RequestStatus
 
 
 class Permission(StrEnum):
@@ -62,6 +64,10 @@ class Permission(StrEnum):
     MERGE_PEOPLE = "merge_people"
     """Merge duplicate person records and undo a merge: locality managers, on records they
     may see."""
+
+    SUBMIT_REQUEST = "submit_request"
+    """Submit a request for support as a professional (pages and API): any practice role.
+    Families use the public form, which needs no account."""
 
 
 # The guardian permission codename that grants VIEW_TEAM_MEMBERS on one team.
@@ -130,6 +136,8 @@ def can(user, permission: Permission, obj=None) -> bool:
             return has_role(user, Role.LOCALITY_MANAGER) and (
                 obj is None or _case_record_visible(user, obj)
             )
+        case Permission.SUBMIT_REQUEST:
+            return has_role(user, *PRACTICE_ROLES)
     raise ValueError(f"Unknown permission {permission!r}")
 
 
@@ -152,6 +160,10 @@ def visible(user, queryset):
         return queryset.filter(family__in=_families_visible(user, Family.objects.all()))
     if model is CaseNote:
         return _notes_visible(user, queryset)
+    if model is RequestForSupport:
+        return _requests_visible(user, queryset)
+    if model in (RequestPerson, RequestAttachment):
+        return queryset.filter(request__in=_requests_visible(user, RequestForSupport.objects.all()))
     raise NotImplementedError(f"The access policy does not govern {model.__name__} yet")
 
 
@@ -213,6 +225,18 @@ def _notes_visible(user, queryset):
     """Notes of visible families. Restricted ones are listed too (the chronology must not
     hide that something happened) but their content is for VIEW_SENSITIVE only."""
     return queryset.filter(family__in=_families_visible(user, Family.objects.all()))
+
+
+def _requests_visible(user, queryset):
+    """Requests for support: the requester sees their own (status and outcome, not the
+    case); triage officers see those waiting for or in screening. Analysts and
+    administrators see none. Later issues add "unless the family is open to them"."""
+    if not has_role(user, *PRACTICE_ROLES):
+        return queryset.none()
+    rule = Q(requested_by=user)
+    if has_role(user, Role.TRIAGE_OFFICER):
+        rule |= Q(status__in=[RequestStatus.SUBMITTED, RequestStatus.IN_SCREENING])
+    return queryset.filter(rule)
 
 
 def _case_record_visible(user, obj):

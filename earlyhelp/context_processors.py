@@ -17,6 +17,7 @@ def _navigation(request):
         items += [
             ("Find a person", reverse("cases:search"), "/people/"),
             ("Families", reverse("cases:family-list"), "/families/"),
+            ("Requests", reverse("referrals:request-list"), "/requests/"),
         ]
     items.append(("Directory", reverse("accounts:agency-list"), "/directory/"))
     if access.can(user, access.Permission.CONFIGURE):

@@ -293,6 +293,8 @@ TRIAGE_TIMESCALES_WORKING_DAYS = {
     )
 }
 TRIAGE_END_OF_WORKING_DAY = env.str("TRIAGE_END_OF_WORKING_DAY", default="17:00")
+# Public requests for support accepted per client address per hour.
+REFERRALS_PUBLIC_RATE_LIMIT = env.int("REFERRALS_PUBLIC_RATE_LIMIT", default=5)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {

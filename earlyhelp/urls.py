@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from accounts import api as accounts_api
 from accounts.views import HomeView
 from cases import api as cases_api
+from referrals import api as referrals_api
 from thresholds import api as thresholds_api
 
 from . import views
@@ -25,6 +26,7 @@ router.register("families", cases_api.FamilyViewSet, basename="family")
 router.register("memberships", cases_api.MembershipViewSet, basename="membership")
 router.register("relationships", cases_api.RelationshipViewSet, basename="relationship")
 router.register("notes", cases_api.NoteViewSet, basename="note")
+router.register("requests", referrals_api.RequestViewSet, basename="request")
 router.register("thresholds", thresholds_api.FrameworkViewSet, basename="threshold-framework")
 
 api_urlpatterns = [
@@ -45,6 +47,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("accounts.urls")),
     path("", include("cases.urls")),
+    path("", include("referrals.urls")),
     path("", include("thresholds.urls")),
     path("healthz/", views.health, name="health"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,23 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+
+@shared_task(name="referrals.send_request_acknowledgement")
+def send_request_acknowledgement(request_pk: int) -> bool:
+    """Email the requester their reference and what happens next. Returns whether an
+    email was sent (not when the requester gave no email address)."""
+    from .models import RequestForSupport
+
+    request = RequestForSupport.objects.filter(pk=request_pk).select_related("requested_by").first()
+    if request is None or not request.requester_email:
+        return False
+    context = {"request_for_support": request, "service_name": settings.SERVICE_NAME}
+    send_mail(
+        subject=f"We have received your request for support: {request.reference}",
+        message=render_to_string("referrals/acknowledgement_email.txt", context),
+        from_email=None,
+        recipient_list=[request.requester_email],
+    )
+    return True
