@@ -66,6 +66,34 @@ def _eager_tasks_unless_broker_test(request):
     app.conf.task_always_eager = previous
 
 
+# Reference data that data migrations load. A transactional test (browser, broker) empties
+# every table when it ends, so the next one would start without them.
+REFERENCE_DATA_LOADERS = [
+    ("accounts.migrations.0002_roles", "create_roles"),
+    ("referrals.migrations.0002_load_presenting_needs", "load"),
+]
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Put the migrations' reference data back for a transactional test."""
+    import importlib
+
+    from django.apps import apps
+
+    from thresholds import services as thresholds
+    from thresholds.models import Framework
+
+    for module, function in REFERENCE_DATA_LOADERS:
+        getattr(importlib.import_module(module), function)(apps, None)
+    if not Framework.objects.exists():
+        default = settings.BASE_DIR / "thresholds" / "data" / "default_framework.yaml"
+        framework = thresholds.framework_import(
+            by=None, data=default.read_bytes(), source_name=default.name
+        )
+        thresholds.framework_publish(by=None, framework=framework)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

@@ -65,6 +65,7 @@ def test_without_a_broker_tasks_run_eagerly(tmp_path):
 
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
 def test_task_runs_through_the_real_redis_broker_and_a_worker():
     assert settings.CELERY_BROKER_URL.startswith("redis://127.0.0.1:")
     assert app.conf.task_always_eager is False

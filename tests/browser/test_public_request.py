@@ -7,7 +7,11 @@ from referrals.models import RequestForSupport
 
 from .conftest import axe_violations, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 
 def test_a_parent_asks_for_help_and_gets_a_reference(live_server, page):
