@@ -244,9 +244,8 @@ class NoteListView(CaseWorkerMixin, TemplateView):
         )
 
 
-class NoteAddView(FormPage):
-    template_name = "cases/note_form.html"
-    form_class = forms.NoteForm
+class _FamilyFormPage(FormPage):
+    """A form that changes a family (its notes, members or relationships)."""
 
     def setup_objects(self):
         self.family = _family(self.request, self.kwargs["uuid"], for_change=True)
@@ -256,6 +255,11 @@ class NoteAddView(FormPage):
 
     def get_context(self, **context):
         return {"family": self.family, **context}
+
+
+class NoteAddView(_FamilyFormPage):
+    template_name = "cases/note_form.html"
+    form_class = forms.NoteForm
 
     def perform(self, form):
         data = form.cleaned_data
@@ -325,18 +329,9 @@ class MemberLeaveView(FormPage):
         return redirect("cases:family-detail", uuid=self.family.uuid)
 
 
-class RelationshipAddView(FormPage):
+class RelationshipAddView(_FamilyFormPage):
     template_name = "cases/relationship_form.html"
     form_class = forms.RelationshipForm
-
-    def setup_objects(self):
-        self.family = _family(self.request, self.kwargs["uuid"], for_change=True)
-
-    def get_form_kwargs(self):
-        return {"family": self.family}
-
-    def get_context(self, **context):
-        return {"family": self.family, **context}
 
     def perform(self, form):
         data = form.cleaned_data

@@ -19,6 +19,7 @@ from earlyhelp import access
 
 from . import selectors, services
 from .models import (
+    PROFESSIONAL_REQUEST_FIELDS,
     Consent,
     ConsentCovers,
     PersonRole,
@@ -142,21 +143,7 @@ class RequestCreateSerializer(serializers.ModelSerializer):
     class Meta:
         model = RequestForSupport
         fields = [
-            "requester_name",
-            "requester_role",
-            "requester_agency",
-            "requester_agency_name",
-            "requester_email",
-            "requester_phone",
-            "presenting_needs",
-            "concerns",
-            "what_has_been_tried",
-            "consent",
-            "consent_given_by",
-            "consent_covers",
-            "consent_given_on",
-            "consent_not_given_reason",
-            "urgency",
+            *PROFESSIONAL_REQUEST_FIELDS,
             "people",
         ]
         extra_kwargs = {"requester_name": {"required": False}}

@@ -17,6 +17,7 @@ from . import selectors
 from .models import (
     ATTACHMENT_TYPES_TEXT,
     CHILD_ROLES,
+    PROFESSIONAL_REQUEST_FIELDS,
     Consent,
     ConsentCovers,
     PersonRole,
@@ -105,23 +106,7 @@ class ProfessionalRequestForm(RequestFormBase):
 
     class Meta:
         model = RequestForSupport
-        fields = [
-            "requester_name",
-            "requester_role",
-            "requester_agency",
-            "requester_agency_name",
-            "requester_email",
-            "requester_phone",
-            "presenting_needs",
-            "concerns",
-            "what_has_been_tried",
-            "consent",
-            "consent_given_by",
-            "consent_covers",
-            "consent_given_on",
-            "consent_not_given_reason",
-            "urgency",
-        ]
+        fields = PROFESSIONAL_REQUEST_FIELDS
         labels = {
             "requester_name": "Your name",
             "requester_role": "Your job title",

@@ -271,3 +271,23 @@ class RequestAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+# What a professional sends with a request, in the order the form and the API present it.
+PROFESSIONAL_REQUEST_FIELDS = [
+    "requester_name",
+    "requester_role",
+    "requester_agency",
+    "requester_agency_name",
+    "requester_email",
+    "requester_phone",
+    "presenting_needs",
+    "concerns",
+    "what_has_been_tried",
+    "consent",
+    "consent_given_by",
+    "consent_covers",
+    "consent_given_on",
+    "consent_not_given_reason",
+    "urgency",
+]
