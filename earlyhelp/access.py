@@ -12,11 +12,15 @@ Two questions, two functions:
 ``get_for_user`` and ``get_for_change`` turn those answers into 404 (may not know it
 exists) and 403 (may see it but not change it).
 
-It governs the directory (agencies, localities, teams, users) and case records (people,
-families, their memberships, relationships and notes). Until episodes exist, a case record
-belongs to its owning team: the team's members and managers, and the locality managers of
-its locality, work on it; anyone else needs an explicit grant. Later issues add the lead
-professional, TAF members and the front door here, in the same functions.
+It governs the directory (agencies, localities, teams, users), case records (people,
+families, their memberships, relationships, notes and episodes) and the front door
+(requests for support, their checks and decisions).
+
+A case record belongs to its owning team: the team's members and managers, and the
+locality managers of its locality, work on it. An episode opens it to its lead
+professional and team, and to the locality managers of the episode's locality (who
+allocate it). Triage officers see the family and people of a request they are screening.
+Anyone else needs an explicit grant. TAF members arrive with the TAF (issue 5).
 """
 
 from enum import StrEnum
@@ -27,9 +31,15 @@ from django.http import Http404
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from accounts.models import Agency, Locality, Role, Team, User
-from cases.models import CaseNote, Family, FamilyMembership, Person, Relationship
-from referrals.models import RequestAttachment, RequestForSupport, RequestPerson
-from referrals.models import Status as RequestStatus
+from cases.models import CaseNote, Episode, Family, FamilyMembership, Person, Relationship
+from referrals.models import (
+    OPEN_STATUSES,
+    Decision,
+    RequestAttachment,
+    RequestForSupport,
+    RequestPerson,
+    ScreeningCheck,
+)
 
 
 class Permission(StrEnum):
@@ -68,6 +78,10 @@ class Permission(StrEnum):
     SUBMIT_REQUEST = "submit_request"
     """Submit a request for support as a professional (pages and API): any practice role.
     Families use the public form, which needs no account."""
+
+    SCREEN_REQUEST = "screen_request"
+    """Claim, assign, match, check, tick indicators and decide: triage officers, on
+    requests waiting for or in screening."""
 
 
 # The guardian permission codename that grants VIEW_TEAM_MEMBERS on one team.
@@ -138,6 +152,9 @@ def can(user, permission: Permission, obj=None) -> bool:
             )
         case Permission.SUBMIT_REQUEST:
             return has_role(user, *PRACTICE_ROLES)
+        case Permission.SCREEN_REQUEST:
+            # Asked of a request already fetched through `visible`: no query of its own.
+            return has_role(user, Role.TRIAGE_OFFICER) and (obj is None or obj.is_open)
     raise ValueError(f"Unknown permission {permission!r}")
 
 
@@ -160,9 +177,11 @@ def visible(user, queryset):
         return queryset.filter(family__in=_families_visible(user, Family.objects.all()))
     if model is CaseNote:
         return _notes_visible(user, queryset)
+    if model is Episode:
+        return queryset.filter(family__in=_families_visible(user, Family.objects.all()))
     if model is RequestForSupport:
         return _requests_visible(user, queryset)
-    if model in (RequestPerson, RequestAttachment):
+    if model in (RequestPerson, RequestAttachment, ScreeningCheck, Decision):
         return queryset.filter(request__in=_requests_visible(user, RequestForSupport.objects.all()))
     raise NotImplementedError(f"The access policy does not govern {model.__name__} yet")
 
@@ -205,20 +224,37 @@ def _granted_ids(user, codename, model):
 def _families_visible(user, queryset):
     if not has_role(user, *PRACTICE_ROLES):
         return queryset.none()
-    return queryset.filter(
-        Q(owning_team__in=case_team_ids(user)) | Q(pk__in=_granted_ids(user, FAMILY_GRANT, Family))
-    )
+    teams = case_team_ids(user)
+    rule = Q(owning_team__in=teams) | Q(pk__in=_granted_ids(user, FAMILY_GRANT, Family))
+    episodes = Q(team__in=teams) | Q(lead_professional=user)
+    if has_role(user, Role.LOCALITY_MANAGER):
+        episodes |= Q(locality__in=_managed_localities(user))
+    rule |= Q(pk__in=Episode.objects.filter(episodes).values("family"))
+    if has_role(user, Role.TRIAGE_OFFICER):
+        rule |= Q(pk__in=_open_requests().values("family"))
+    return queryset.filter(rule)
+
+
+def _open_requests():
+    return RequestForSupport.objects.filter(status__in=OPEN_STATUSES)
 
 
 def _people_visible(user, queryset):
     if not has_role(user, *PRACTICE_ROLES):
         return queryset.none()
     families = _families_visible(user, Family.objects.all())
-    return queryset.filter(
+    rule = (
         Q(owning_team__in=case_team_ids(user))
         | Q(pk__in=FamilyMembership.objects.filter(family__in=families).values("person"))
         | Q(pk__in=_granted_ids(user, PERSON_GRANT, Person))
     )
+    if has_role(user, Role.TRIAGE_OFFICER):
+        rule |= Q(
+            pk__in=RequestPerson.objects.filter(request__status__in=OPEN_STATUSES).values(
+                "matched_person"
+            )
+        )
+    return queryset.filter(rule)
 
 
 def _notes_visible(user, queryset):
@@ -229,13 +265,14 @@ def _notes_visible(user, queryset):
 
 def _requests_visible(user, queryset):
     """Requests for support: the requester sees their own (status and outcome, not the
-    case); triage officers see those waiting for or in screening. Analysts and
-    administrators see none. Later issues add "unless the family is open to them"."""
+    case); triage officers see those waiting for or in screening; anyone to whom the
+    family's records are open sees the family's requests. Analysts and administrators
+    see none."""
     if not has_role(user, *PRACTICE_ROLES):
         return queryset.none()
-    rule = Q(requested_by=user)
+    rule = Q(requested_by=user) | Q(family__in=_families_visible(user, Family.objects.all()))
     if has_role(user, Role.TRIAGE_OFFICER):
-        rule |= Q(status__in=[RequestStatus.SUBMITTED, RequestStatus.IN_SCREENING])
+        rule |= Q(status__in=OPEN_STATUSES)
     return queryset.filter(rule)
 
 

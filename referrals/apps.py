@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = "Requests for support"
+
+    def ready(self):
+        from cases.services import register_merge_link
+
+        from .models import RequestPerson
+
+        # A merge moves screening matches to the surviving record (and undo moves them back).
+        register_merge_link(RequestPerson, "matched_person")

@@ -21,3 +21,24 @@ def send_request_acknowledgement(request_pk: int) -> bool:
         recipient_list=[request.requester_email],
     )
     return True
+
+
+@shared_task(name="referrals.send_decision_notification")
+def send_decision_notification(request_pk: int) -> bool:
+    """Tell the requester the outcome (never the case). Returns whether an email was sent."""
+    from .models import RequestForSupport
+
+    request = RequestForSupport.objects.filter(pk=request_pk).select_related("requested_by").first()
+    if request is None or request.status != "decided":
+        return False
+    email = request.requested_by.email if request.requested_by_id else request.requester_email
+    if not email:
+        return False
+    context = {"request_for_support": request, "service_name": settings.SERVICE_NAME}
+    send_mail(
+        subject=f"Your request for support {request.reference} has been decided",
+        message=render_to_string("referrals/decision_email.txt", context),
+        from_email=None,
+        recipient_list=[email],
+    )
+    return True

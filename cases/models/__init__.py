@@ -1,3 +1,4 @@
+from .episode import RE_REFERRAL_WINDOW_DAYS, Episode, EpisodeStatus
 from .family import CaseNote, Family, FamilyMembership, NoteType, Relationship, RelationshipType
 from .merge import PersonMerge
 from .person import (
@@ -14,6 +15,9 @@ from .person import (
 
 __all__ = [
     "CaseNote",
+    "Episode",
+    "EpisodeStatus",
+    "RE_REFERRAL_WINDOW_DAYS",
     "Ethnicity",
     "Family",
     "FamilyMembership",
