@@ -242,7 +242,7 @@ def request_claim(*, by: User, request: RequestForSupport) -> RequestForSupport:
 
 def triage_officers():
     return User.objects.filter(is_active=True, groups__name=Role.TRIAGE_OFFICER).order_by(
-        "first_name", "last_name", "pk"
+        "full_name", "pk"
     )
 
 

@@ -1,0 +1,50 @@
+"""Shared set-up for the front door's screening tests: a request in the queue, and the
+default threshold framework's levels and indicators."""
+
+from django.utils import timezone
+
+from accounts.models import Role
+from referrals import services
+from referrals.models import Source
+from thresholds.models import Framework
+
+from ..factories import UserFactory
+
+
+def submit_request(by, *, people=None, **overrides):
+    fields = {
+        "source": Source.PROFESSIONAL,
+        "people": people
+        or [
+            {"role": "child", "given_name": "Mia", "family_name": "Okafor"},
+            {"role": "parent_or_carer", "given_name": "Grace", "family_name": "Okafor"},
+        ],
+        "presenting_needs": ["neglect"],
+        "requester_name": "Sam Teacher",
+        "requester_agency_name": "Brackenford Primary",
+        "requester_email": "sam@school.example",
+        "concerns": "Mia is often hungry and tired in class.",
+        "consent": "given",
+        "consent_given_by": "Grace Okafor, mother",
+        "consent_covers": "both",
+        "consent_given_on": timezone.localdate(),
+        "urgency": "soon",
+        **overrides,
+    }
+    return services.request_submit(by=by, **fields)
+
+
+def make_triage_officer(team, **extra):
+    return UserFactory(roles=[Role.TRIAGE_OFFICER], agency=team.agency, teams=[team], **extra)
+
+
+def current_framework():
+    return Framework.objects.get(is_current=True)
+
+
+def level(rank):
+    return current_framework().levels.get(rank=rank)
+
+
+def indicators_at(rank, count=1):
+    return list(current_framework().indicators.filter(level__rank=rank).order_by("pk")[:count])
