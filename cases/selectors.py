@@ -4,7 +4,15 @@ from django.db.models import Count, Prefetch, Q
 
 from earlyhelp import access
 
-from .models import CaseNote, Family, FamilyMembership, Person, PersonMerge, Relationship
+from .models import (
+    CaseNote,
+    Episode,
+    Family,
+    FamilyMembership,
+    Person,
+    PersonMerge,
+    Relationship,
+)
 
 
 def families_for(user):
@@ -27,6 +35,12 @@ def family_detail_for(user):
         .prefetch_related(
             Prefetch("memberships", queryset=memberships),
             Prefetch("relationships", queryset=relationships),
+            Prefetch(
+                "episodes",
+                queryset=Episode.objects.select_related(
+                    "locality", "level", "lead_professional", "team"
+                ).order_by("closed_at", "-opened_at"),
+            ),
         )
     )
 

@@ -199,6 +199,7 @@ class FamilyDetailView(CaseWorkerMixin, TemplateView):
             current_members=[m for m in memberships if m.is_current],
             past_members=[m for m in memberships if not m.is_current],
             relationships=family.relationships.all(),
+            episodes=family.episodes.all(),
             chronology=chronology,
             chronology_filter=chronology_filter,
             recent_notes=recent_notes,

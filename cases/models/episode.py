@@ -29,7 +29,7 @@ class EpisodeStatus(models.TextChoices):
 EPISODE_STATUS_COLOURS = {
     EpisodeStatus.AWAITING_ALLOCATION: "orange",
     EpisodeStatus.ALLOCATED: "blue",
-    EpisodeStatus.ASSESSING: "light-blue",
+    EpisodeStatus.ASSESSING: "turquoise",
     EpisodeStatus.PLAN_IN_PLACE: "green",
     EpisodeStatus.CLOSING: "yellow",
     EpisodeStatus.CLOSED: "grey",

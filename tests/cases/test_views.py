@@ -377,7 +377,40 @@ def _big_family(team, practitioner, size):
             is_significant=True,
         )
         note.subjects.set([person])
+    _episodes(family, size)
     return family, people
+
+
+def _episodes(family, count):
+    """`count` episodes: one open, awaiting allocation, and the rest closed."""
+    from cases.models import Episode
+    from thresholds.models import Level
+
+    level = Level.objects.get(framework__is_current=True, rank=3)
+    now = timezone.now()
+    for n in range(count):
+        closed = n > 0
+        Episode.objects.create(
+            family=family,
+            locality=family.owning_team.locality,
+            level=level,
+            status="closed" if closed else "awaiting_allocation",
+            opened_at=now - datetime.timedelta(days=100 * (n + 1)),
+            closed_at=now - datetime.timedelta(days=100 * n + 10) if closed else None,
+        )
+
+
+def test_the_family_page_lists_its_early_help_episodes(client, practitioner, team):
+    family = FamilyFactory(owning_team=team)
+    _episodes(family, 2)
+    client.force_login(practitioner)
+
+    page = client.get(reverse("cases:family-detail", args=[family.uuid])).content.decode()
+
+    assert "Early help episodes" in page
+    assert page.count("Awaiting allocation") == 1
+    assert page.count('govuk-tag--grey">Closed<') == 1
+    assert team.locality.name in page
 
 
 PAGES = {
