@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.models import Role
 from earlyhelp import access
 
 
@@ -19,6 +20,8 @@ def _navigation(request):
             ("Families", reverse("cases:family-list"), "/families/"),
             ("Requests", reverse("referrals:request-list"), "/requests/"),
         ]
+    if access.has_role(user, Role.TRIAGE_OFFICER):
+        items.append(("Triage queue", reverse("referrals:triage-queue"), "/triage/"))
     items.append(("Directory", reverse("accounts:agency-list"), "/directory/"))
     if access.can(user, access.Permission.CONFIGURE):
         items.append(("Administration", reverse("admin:index"), "/admin/"))

@@ -27,6 +27,7 @@ router.register("memberships", cases_api.MembershipViewSet, basename="membership
 router.register("relationships", cases_api.RelationshipViewSet, basename="relationship")
 router.register("notes", cases_api.NoteViewSet, basename="note")
 router.register("requests", referrals_api.RequestViewSet, basename="request")
+router.register("triage-queue", referrals_api.TriageQueueViewSet, basename="triage-queue")
 router.register("thresholds", thresholds_api.FrameworkViewSet, basename="threshold-framework")
 
 api_urlpatterns = [

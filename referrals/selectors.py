@@ -63,7 +63,10 @@ def request_detail_for(user):
             Prefetch(
                 "presenting_needs", queryset=PresentingNeed.objects.order_by("order", "label")
             ),
-            "people",
+            Prefetch(
+                "people",
+                queryset=RequestPerson.objects.select_related("matched_person__owning_team"),
+            ),
             "attachments",
         )
     )
@@ -71,11 +74,9 @@ def request_detail_for(user):
 
 def screening_detail_for(user):
     """Everything the screening page shows about the request itself."""
+    # People (with their matched records) are prefetched by request_detail_for: a second
+    # Prefetch of the same lookup would raise ValueError.
     return request_detail_for(user).prefetch_related(
-        Prefetch(
-            "people",
-            queryset=RequestPerson.objects.select_related("matched_person__owning_team"),
-        ),
         Prefetch(
             "checks",
             queryset=ScreeningCheck.objects.select_related("agency").order_by("asked_at", "pk"),

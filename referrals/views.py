@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
@@ -15,13 +16,14 @@ from django.views.generic import TemplateView
 
 from accounts.views import ServiceUserMixin
 from audit.context import client_ip
-from audit.services import record_list, record_view
+from audit.models import AuditAction
+from audit.services import record, record_list, record_view
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
 
 from . import forms, selectors, services
-from .models import CHILD_ROLES, RequestForSupport, Source
+from .models import CHILD_ROLES, RequestAttachment, RequestForSupport, Source
 
 SESSION_REFERENCE = "referrals_public_reference"
 HONEYPOT_FIELD = "website"
@@ -192,3 +194,27 @@ class RequestDetailView(RequesterMixin, TemplateView):
         )
         record_view(actor=self.request.user, obj=request_for_support)
         return super().get_context_data(request_for_support=request_for_support, **kwargs)
+
+
+class AttachmentDownloadView(ServiceUserMixin, View):
+    """A file sent with a request, to those who may see the request. Files are kept
+    outside the web root and only ever served through here, as downloads."""
+
+    def get(self, request, uuid, pk):
+        attachment = access.get_for_user(
+            request.user,
+            RequestAttachment.objects.select_related("request"),
+            request__uuid=uuid,
+            pk=pk,
+        )
+        record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            obj=attachment.request,
+            detail={"attachment": attachment.original_name},
+        )
+        response = FileResponse(
+            attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+        )
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response

@@ -583,8 +583,10 @@ def test_the_familys_practitioners_see_its_requests_and_nobody_else_does(
     match_child(triage_officer, request_for_support, mia)
     decide(triage_officer, request_for_support, Outcome.UNIVERSAL, 1, **_override())
 
+    other_officer = make_triage_officer(TeamFactory())
     assert sees(practitioner) and sees(family_worker)
-    assert not sees(triage_officer) and not sees(stranger)
+    assert sees(triage_officer), "the officer who decided looks back on the decision"
+    assert not sees(other_officer) and not sees(stranger)
 
 
 def test_a_locality_manager_sees_episodes_awaiting_allocation_in_their_locality(

@@ -1,0 +1,72 @@
+"""Files sent with a request: downloaded only through the access policy, and audited."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from audit.models import AuditAction, AuditEvent
+
+from ..factories import TeamFactory, UserFactory
+from .screening_helpers import make_triage_officer, submit_request
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n" + b"\x00" * 64
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def request_with_file(practitioner):
+    upload = SimpleUploadedFile("school report.pdf", PDF, content_type="application/pdf")
+    return submit_request(practitioner, attachments=[upload])
+
+
+def download(client, user, request_for_support):
+    attachment = request_for_support.attachments.get()
+    client.force_login(user)
+    url = reverse("referrals:attachment-download", args=[request_for_support.uuid, attachment.pk])
+    return client.get(url)
+
+
+def test_the_requester_and_triage_download_the_file_as_an_attachment(
+    client, practitioner, team, request_with_file
+):
+    for user in (practitioner, make_triage_officer(team)):
+        response = download(client, user, request_with_file)
+
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == PDF
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert "school report.pdf" in response["Content-Disposition"]
+        assert "sandbox" in response["Content-Security-Policy"]
+        assert AuditEvent.objects.filter(
+            actor=user, action=AuditAction.EXPORT, object_id=str(request_with_file.pk)
+        ).exists()
+
+
+def test_the_request_page_links_the_file(client, practitioner, request_with_file):
+    attachment = request_with_file.attachments.get()
+    client.force_login(practitioner)
+
+    page = client.get(reverse("referrals:request-detail", args=[request_with_file.uuid]))
+
+    url = reverse("referrals:attachment-download", args=[request_with_file.uuid, attachment.pk])
+    assert f'href="{url}"' in page.content.decode()
+
+
+def test_nobody_else_learns_the_file_exists(client, request_with_file):
+    stranger = UserFactory(roles=["practitioner"], teams=[TeamFactory()])
+
+    assert download(client, stranger, request_with_file).status_code == 404
+    assert not AuditEvent.objects.filter(actor=stranger, action=AuditAction.EXPORT).exists()
+
+
+def test_files_are_not_served_from_a_public_address(client, practitioner, request_with_file):
+    attachment = request_with_file.attachments.get()
+    client.force_login(practitioner)
+
+    assert client.get(f"/media/{attachment.file.name}").status_code == 404
