@@ -471,7 +471,7 @@ class IndicatorsView(ScreeningFormView):
 # Deciding
 
 
-# The fields each outcome reveals when chosen (GOV.UK conditional radios).
+# The details each outcome needs, shown under the outcomes in this order.
 OUTCOME_FIELDS = {
     Outcome.SIGNPOSTING: ("signposted_to",),
     Outcome.SINGLE_AGENCY: ("single_agency", "single_agency_name"),

@@ -54,7 +54,8 @@ def axe_violations(page, impacts=("serious", "critical")):
     page.evaluate(AXE.read_text())
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']}"
+        f"{violation['id']} ({violation['impact']}): {violation['help']} on "
+        + ", ".join(str(node["target"]) for node in violation["nodes"])
         for violation in result["violations"]
         if violation["impact"] in impacts
     ]
