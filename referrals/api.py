@@ -520,12 +520,31 @@ class AssignSerializer(serializers.Serializer):
 
 class MatchSerializer(serializers.Serializer):
     request_person = RequestPersonChoiceField(help_text="The id of someone on this request")
-    person = VisibleRecordField(
+    person = UUIDRecordField(
         queryset=Person.objects.filter(merged_into__isnull=True),
         allow_null=True,
-        error_messages={"does_not_exist": "Choose a person record you can see"},
-        help_text="The UUID of the person record, or null to undo a match",
+        message="Choose a person record found by `candidates/`",
+        help_text="The UUID of the person record (from `candidates/`, including records you "
+        "cannot open yet), or null to undo a match",
     )
+
+
+class CandidateSerializer(SearchResultSerializer):
+    person_uuid = serializers.UUIDField(
+        source="match.person.uuid",
+        read_only=True,
+        help_text="Send this to `match/`: a triage officer may match a record they cannot "
+        "open yet, which then opens to them while the request is screened",
+    )
+
+
+class CandidatesSerializer(serializers.Serializer):
+    """Records that may be someone on the request. `person` is null for a record the
+    officer cannot open yet; `person_uuid` still lets them match it."""
+
+    request_person = serializers.IntegerField(source="request_person.pk")
+    name = serializers.CharField(source="request_person.full_name")
+    candidates = CandidateSerializer(source="results", many=True)
 
 
 class CreatePersonSerializer(serializers.Serializer):
@@ -783,6 +802,25 @@ class RequestViewSet(
         record_view(actor=request.user, obj=request_for_support)
         data = ScreeningSerializer(request_for_support, context=self.get_serializer_context()).data
         return Response(data)
+
+    @extend_schema(
+        summary="Records that may be the people on the request (an audited search each)",
+        responses=CandidatesSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], permission_classes=[ScreensRequests])
+    def candidates(self, request, uuid=None):
+        request_for_support = self.get_object()
+        rows = [
+            {
+                "request_person": person,
+                "results": services.screening_candidates(by=request.user, request_person=person),
+            }
+            for person in request_for_support.people.all()
+            if person.matched_person_id is None
+        ]
+        return Response(
+            CandidatesSerializer(rows, many=True, context=self.get_serializer_context()).data
+        )
 
     @_screening_action("Take the request to screen it yourself")
     @action(detail=True, methods=["post"], permission_classes=[ScreensRequests])

@@ -29,7 +29,7 @@ from thresholds import selectors as threshold_selectors
 from . import screening_forms as forms
 from . import selectors, services
 from .filters import TriageQueueFilter
-from .models import CHILD_ROLES, Outcome, PersonRole, RequestForSupport, Status
+from .models import CHILD_ROLES, Outcome, RequestForSupport, Status
 from .timescales import rag_status
 
 QUEUE_PAGE_SIZE = 50
@@ -129,17 +129,6 @@ class AssignView(TriageOfficerMixin, View):
 # The screening page
 
 
-def _criteria(request_person):
-    return search.Criteria(
-        given_name=request_person.given_name,
-        family_name=request_person.family_name,
-        date_of_birth=None
-        if request_person.role == PersonRole.UNBORN
-        else request_person.date_of_birth,
-        postcode=request_person.postcode,
-    )
-
-
 def _default_family_name(item):
     people = list(item.people.all())
     named = [p for p in people if p.role in CHILD_ROLES and p.family_name] or [
@@ -171,12 +160,7 @@ class ScreeningPage(TriageOfficerMixin, View):
         for person in people:
             row = {"request_person": person, "visible": person.matched_person_id in visible_people}
             if person.matched_person_id is None and self.can_screen:
-                criteria = _criteria(person)
-                row["candidates"] = (
-                    []
-                    if criteria.is_empty()
-                    else case_services.search_people(by=user, criteria=criteria)
-                )
+                row["candidates"] = services.screening_candidates(by=user, request_person=person)
                 row["create_form"] = person_forms.get(person.pk) or forms.CreatePersonForm(
                     user=user, auto_id=f"person-{person.pk}-%s"
                 )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Agency, Locality, Role, Team, User
 from audit.models import AuditAction
 from audit.services import record
+from cases import search
 from cases import services as case_services
 from cases.models import (
     RE_REFERRAL_WINDOW_DAYS,
@@ -310,6 +311,24 @@ def screening_match_person(
         person=str(person.uuid) if person else None,
     )
     return request_person
+
+
+def screening_candidates(*, by: User, request_person: RequestPerson):
+    """Records that may be this person, found from what the requester typed: the front
+    door's first question. Audited as a search; a record the officer cannot open yet shows
+    only whom to contact, and may still be matched."""
+    _require_screening(by, request_person.request)
+    criteria = search.Criteria(
+        given_name=request_person.given_name,
+        family_name=request_person.family_name,
+        date_of_birth=None
+        if request_person.role == PersonRole.UNBORN
+        else request_person.date_of_birth,
+        postcode=request_person.postcode,
+    )
+    if criteria.is_empty():
+        return []
+    return case_services.search_people(by=by, criteria=criteria)
 
 
 RECORD_TYPES = {

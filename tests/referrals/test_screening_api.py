@@ -2,6 +2,7 @@
 the decision, under the access policy, audited, at a fixed number of queries."""
 
 import datetime
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -256,18 +257,61 @@ def test_match_and_undo(client_as, triage_officer, request_for_support, family):
 
 def test_match_field_errors(client_as, triage_officer, practitioner, request_for_support):
     other_request = submit_request(practitioner)
-    unseen = PersonFactory(owning_team=TeamFactory())
     client = client_as(triage_officer)
 
     response = client.post(
         url(request_for_support, "match"),
-        {"request_person": child_of(other_request).pk, "person": str(unseen.uuid)},
+        {"request_person": child_of(other_request).pk, "person": str(uuid.uuid4())},
     )
 
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert errors["request_person"] == ["Choose someone on this request"]
-    assert errors["person"] == ["Choose a person record you can see"]
+    assert errors["person"] == ["Choose a person record found by `candidates/`"]
+
+
+def test_candidates_include_records_the_officer_cannot_open_yet_which_can_be_matched(
+    client_as, triage_officer, practitioner
+):
+    elsewhere = FamilyFactory(name="Okafor family", owning_team=TeamFactory())
+    mia = PersonFactory(
+        given_name="Mia",
+        family_name="Okafor",
+        date_of_birth=MIA_BORN,
+        families=[elsewhere],
+        owning_team=elsewhere.owning_team,
+    )
+    request_for_support = submit_request(
+        practitioner,
+        people=[
+            {
+                "role": "child",
+                "given_name": "Mia",
+                "family_name": "Okafor",
+                "date_of_birth": MIA_BORN,
+            }
+        ],
+    )
+    client = client_as(triage_officer)
+
+    response = client.get(url(request_for_support, "candidates"))
+
+    assert response.status_code == 200
+    [row] = response.json()
+    assert row["name"] == "Mia Okafor"
+    [candidate] = row["candidates"]
+    assert candidate["person"] is None, "the record is not open to the officer yet"
+    assert candidate["contact"]["team"]["name"] == elsewhere.owning_team.name
+    assert candidate["person_uuid"] == str(mia.uuid)
+    assert AuditEvent.objects.filter(actor=triage_officer, action=AuditAction.SEARCH).exists()
+
+    response = client.post(
+        url(request_for_support, "match"),
+        {"request_person": row["request_person"], "person": candidate["person_uuid"]},
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["family"] == str(elsewhere.uuid)
+    assert client.get(f"/api/families/{elsewhere.uuid}/").status_code == 200
 
 
 def test_create_person_answers_409_with_matches_then_creates(
@@ -660,3 +704,20 @@ def test_decision_queries_do_not_grow_with_rows(
         response = client.get(url(request_for_support, "decision"))
     assert response.status_code == 200
     assert len(response.json()["indicators"]) == len(chosen)
+
+
+@pytest.mark.parametrize("rows", [2, 50])
+def test_candidates_queries_do_not_grow_with_matching_records(
+    client_as, django_assert_max_num_queries, team, triage_officer, practitioner, rows
+):
+    for _ in range(rows):
+        PersonFactory(given_name="Mia", family_name="Okafor", owning_team=TeamFactory())
+    request = submit_request(
+        practitioner, people=[{"role": "child", "given_name": "Mia", "family_name": "Okafor"}]
+    )
+    client = client_as(triage_officer)
+    # Measured: 16 queries with 2 matching records, 14 with 50 (search work, not per record).
+    with django_assert_max_num_queries(16):
+        response = client.get(url(request, "candidates"))
+    assert response.status_code == 200
+    assert len(response.json()[0]["candidates"]) == rows
