@@ -40,6 +40,7 @@ def _as_drf_exception(exc):
 
 
 def exception_handler(exc, context):
+    refusal = exc.message if isinstance(exc, ServiceError) else None
     exc = _as_drf_exception(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -47,7 +48,8 @@ def exception_handler(exc, context):
     body = {"status": response.status_code, "code": "error", "message": ""}
     if isinstance(exc, exceptions.ValidationError):
         body["code"] = "invalid"
-        body["message"] = "The request has errors: correct them and send it again."
+        # A business rule's refusal is the message itself; it is also under `errors`.
+        body["message"] = refusal or "The request has errors: correct them and send it again."
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         body["errors"] = detail
     elif isinstance(exc, exceptions.APIException):

@@ -107,6 +107,7 @@ REQUEST_FIELDS = [
     "source",
     "status",
     "outcome_summary",
+    "withdrawn_reason",
     "received_at",
     "due_at",
     "urgency",
@@ -529,6 +530,12 @@ class MatchSerializer(serializers.Serializer):
     )
 
 
+class WithdrawSerializer(serializers.Serializer):
+    withdrawn_reason = serializers.CharField(
+        help_text="Why the request is withdrawn; the requester sees it"
+    )
+
+
 class CandidateSerializer(SearchResultSerializer):
     person_uuid = serializers.UUIDField(
         source="match.person.uuid",
@@ -802,6 +809,23 @@ class RequestViewSet(
         record_view(actor=request.user, obj=request_for_support)
         data = ScreeningSerializer(request_for_support, context=self.get_serializer_context()).data
         return Response(data)
+
+    @extend_schema(
+        summary="Withdraw a request not yet decided (its requester, or a triage officer)",
+        request=WithdrawSerializer,
+        responses=TriageRequestSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, uuid=None):
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        withdrawn = services.request_withdraw(
+            by=request.user,
+            request=self.get_object(),
+            reason=serializer.validated_data["withdrawn_reason"],
+        )
+        instance = self.get_queryset().get(pk=withdrawn.pk)
+        return Response(self.get_serializer_class()(instance).data)
 
     @extend_schema(
         summary="Records that may be the people on the request (an audited search each)",

@@ -304,3 +304,13 @@ def add_people_error(blocks, messages):
             first.add_error("role", message)
         else:
             first.add_error(None, message)
+
+
+class WithdrawForm(GovUKMessagesMixin, forms.Form):
+    withdrawn_reason = forms.CharField(
+        label="Why is the request being withdrawn?",
+        help_text="For example, the family's needs are now met, or it repeats another request "
+        "(give its reference). The requester sees this.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the request is withdrawn"},
+    )

@@ -212,6 +212,7 @@ class RequestForSupport(TimeStampedModel):
         help_text="Threshold indicators ticked during screening",
     )
     screening_notes = models.TextField("screening notes", blank=True)
+    withdrawn_reason = models.TextField("why the request was withdrawn", blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -525,6 +525,38 @@ def screening_indicators_set(*, by: User, request: RequestForSupport, indicators
     )
 
 
+@transaction.atomic
+def request_withdraw(*, by: User, request: RequestForSupport, reason: str) -> RequestForSupport:
+    """Withdraw a request not yet decided: by its requester (the worry is resolved, or it
+    was sent by mistake), or by a triage officer (a duplicate of another request). The
+    requester is told when the front door withdraws it."""
+    request = _locked(request)
+    by_requester = request.requested_by_id is not None and request.requested_by_id == by.pk
+    if not by_requester and not access.has_role(by, Role.TRIAGE_OFFICER):
+        raise PermissionDenied("Only the requester or a triage officer can withdraw a request")
+    if not request.is_open:
+        raise ServiceError(
+            f"This request has been {request.get_status_display().lower()}: "
+            "it can no longer be withdrawn"
+        )
+    if not reason.strip():
+        raise ValidationError({"withdrawn_reason": "Enter why the request is withdrawn"})
+    request.status = Status.WITHDRAWN
+    request.withdrawn_reason = reason
+    request.outcome_summary = f"Withdrawn: {reason}"
+    if not by_requester and request.assigned_to_id is None:
+        # The officer who closed it can look back on it, as after a decision.
+        request.assigned_to, request.assigned_at = by, timezone.now()
+    _save_request(
+        request, by, "status", "withdrawn_reason", "outcome_summary", "assigned_to", "assigned_at"
+    )
+    _audit(by, request, "withdraw", by_requester=by_requester)
+    if not by_requester:
+        pk = request.pk
+        transaction.on_commit(lambda: tasks.send_decision_notification.delay(pk))
+    return request
+
+
 # Re-referral
 
 

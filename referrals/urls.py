@@ -8,6 +8,7 @@ urlpatterns = [
     path("requests/", views.RequestListView.as_view(), name="request-list"),
     path("requests/new/", views.RequestCreateView.as_view(), name="request-create"),
     path("requests/<uuid:uuid>/", views.RequestDetailView.as_view(), name="request-detail"),
+    path("requests/<uuid:uuid>/withdraw/", views.WithdrawView.as_view(), name="request-withdraw"),
     path(
         "requests/<uuid:uuid>/attachments/<int:pk>/",
         views.AttachmentDownloadView.as_view(),

@@ -18,6 +18,7 @@ from accounts.views import ServiceUserMixin
 from audit.context import client_ip
 from audit.models import AuditAction
 from audit.services import record, record_list, record_view
+from cases.views import FormPage
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
@@ -218,3 +219,32 @@ class AttachmentDownloadView(ServiceUserMixin, View):
         )
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response
+
+
+class WithdrawView(FormPage):
+    """Withdraw a request not yet decided: its requester, or a triage officer."""
+
+    template_name = "referrals/withdraw.html"
+    form_class = forms.WithdrawForm
+
+    def setup_objects(self):
+        self.request_for_support = access.get_for_user(
+            self.request.user, selectors.requests_for(self.request.user), uuid=self.kwargs["uuid"]
+        )
+
+    def shown_records(self):
+        return [self.request_for_support]
+
+    def get_context(self, **context):
+        return {"request_for_support": self.request_for_support, **context}
+
+    def perform(self, form):
+        withdrawn = services.request_withdraw(
+            by=self.request.user,
+            request=self.request_for_support,
+            reason=form.cleaned_data["withdrawn_reason"],
+        )
+        messages.success(self.request, f"{withdrawn.reference} withdrawn")
+        if withdrawn.requested_by_id == self.request.user.pk:
+            return redirect("referrals:request-detail", uuid=withdrawn.uuid)
+        return redirect("referrals:triage-queue")
