@@ -1,16 +1,37 @@
 """The demo data: a fictional county, deterministic and idempotent, on SQLite and PostgreSQL."""
 
+import datetime
+import io
 import os
 import sqlite3
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.management.commands.seed_demo import DEMO_PASSWORD, USERS
 from accounts.models import Agency, AgencyType, Locality, Role, Team, User
+from cases import demo as cases_demo
+from cases.models import Episode, EpisodeStatus
+from referrals import timescales
+from referrals.demo import seed_front_door
+from referrals.models import (
+    OPEN_STATUSES,
+    Consent,
+    Decision,
+    Outcome,
+    RequestForSupport,
+    RequestPerson,
+    ScreeningCheck,
+    Source,
+    Status,
+    Urgency,
+)
+from referrals.selectors import with_re_referral_flag
 
 
 def _manage(*args, database):
@@ -32,11 +53,26 @@ def _manage(*args, database):
 
 def test_quick_start_migrates_and_seeds_a_fresh_sqlite_file_twice(tmp_path):
     database = tmp_path / "quick-start.sqlite3"
+    front_door = []
     for run in ("first", "second"):
         for command in (["migrate", "--no-input"], ["seed_demo"]):
             result = _manage(*command, database=database)
             assert result.returncode == 0, f"{run} {command}: {result.stderr}"
+        with sqlite3.connect(database) as connection:
+            front_door.append(_front_door_counts(connection))
     assert "0 new records" in result.stdout
+    assert "0 new requests for support" in result.stdout
+    assert "Task " not in result.stdout + result.stderr  # the seed's email tasks are quiet
+    # About 50 requests in every state, every outcome, and nothing more the second time.
+    assert front_door[0] == front_door[1]
+    assert front_door[0]["statuses"] == {
+        "submitted": 15,
+        "in_screening": 15,
+        "decided": 17,
+        "withdrawn": 3,
+    }
+    assert set(front_door[0]["outcomes"]) == set(Outcome.values)
+    assert front_door[0]["episodes"]["awaiting_allocation"] == 3
     with sqlite3.connect(database) as connection:
         counts = {
             table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -81,3 +117,103 @@ def test_seed_refuses_without_debug(db, settings):
     with pytest.raises(CommandError, match="published password"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def _front_door_counts(connection):
+    query = "SELECT {} , count(*) FROM {} GROUP BY 1"
+    return {
+        "statuses": dict(connection.execute(query.format("status", "referrals_requestforsupport"))),
+        "outcomes": dict(connection.execute(query.format("outcome", "referrals_decision"))),
+        "episodes": dict(connection.execute(query.format("status", "cases_episode"))),
+    }
+
+
+@pytest.fixture
+def seeded_front_door(db, settings, monkeypatch, mailoutbox):
+    """The directory, a smaller county (fewer families: quicker) and the front door."""
+    settings.DEBUG = True
+    monkeypatch.setattr(cases_demo, "DEMO_FAMILY_COUNT", 60)
+    call_command("seed_demo", stdout=io.StringIO())
+    return timezone.now()
+
+
+def test_front_door_has_a_realistic_triage_queue(seeded_front_door, mailoutbox):
+    requests = with_re_referral_flag(RequestForSupport.objects.all())
+    statuses = Counter(requests.values_list("status", flat=True))
+    assert statuses == {
+        Status.SUBMITTED: 15,
+        Status.IN_SCREENING: 15,
+        Status.DECIDED: 17,
+        Status.WITHDRAWN: 3,
+    }
+    open_requests = requests.filter(status__in=OPEN_STATUSES)
+    overdue = open_requests.filter(due_at__lt=timezone.now()).count()
+    assert 4 <= overdue <= 20
+    assert open_requests.filter(due_at__gte=timezone.now()).count() >= 10
+    assert not requests.filter(status=Status.SUBMITTED, assigned_to__isnull=False).exists()
+    officers = set(
+        requests.filter(status=Status.IN_SCREENING).values_list("assigned_to__email", flat=True)
+    )
+    assert officers == {"triage@brackenshire.example", "hub.manager@brackenshire.example"}
+    # Received over the last three weeks, each due as its urgency says.
+    for request in requests:
+        assert request.received_at > timezone.now() - datetime.timedelta(days=22)
+        assert request.due_at == timescales.due_at(request.received_at, request.urgency_rag)
+    assert set(requests.values_list("source", flat=True)) == set(Source.values)
+    assert set(requests.values_list("consent", flat=True)) == set(Consent.values)
+    assert set(requests.values_list("urgency", flat=True)) == set(Urgency.values)
+    # Screening under way: matches, checks and indicators.
+    in_screening = requests.filter(status=Status.IN_SCREENING)
+    assert in_screening.filter(family__isnull=False).count() >= 5
+    assert ScreeningCheck.objects.filter(request__in=in_screening).exists()
+    assert in_screening.filter(indicators__isnull=False).exists()
+    # No email left the seed.
+    assert mailoutbox == []
+
+
+def test_front_door_decisions_episodes_and_re_referrals(seeded_front_door):
+    decisions = Decision.objects.select_related("request", "level")
+    assert set(decisions.values_list("outcome", flat=True)) == set(Outcome.values)
+    for decision in decisions:
+        assert decision.request.status == Status.DECIDED
+        assert decision.decided_at >= decision.request.received_at
+        if decision.outcome in (Outcome.SINGLE_AGENCY, Outcome.TAF):
+            assert decision.request.consent_allows_early_help
+    taf = decisions.filter(outcome=Outcome.TAF)
+    assert taf.count() == 4
+    assert all(decision.episode_id for decision in taf)
+    assert taf.filter(joined_open_episode=True).count() == 1
+    awaiting = Episode.objects.filter(status=EpisodeStatus.AWAITING_ALLOCATION)
+    assert awaiting.count() == 3
+    assert all(episode.opened_from_request_id for episode in awaiting)
+    # Re-referrals: an episode closed in the last 12 months flags the request; longer ago not.
+    flagged = with_re_referral_flag(RequestForSupport.objects.all()).filter(is_re_referral=True)
+    assert 4 <= flagged.count() <= 6
+    long_closed = Episode.objects.filter(
+        status=EpisodeStatus.CLOSED, closed_at__lt=timezone.now() - datetime.timedelta(days=366)
+    )
+    assert long_closed.exists()
+    for episode in long_closed:
+        requests = RequestForSupport.objects.filter(family=episode.family)
+        assert requests.exists()
+        assert not with_re_referral_flag(requests).filter(is_re_referral=True).exists()
+
+
+def test_front_door_seed_twice_creates_nothing_new(seeded_front_door):
+    before = (
+        RequestForSupport.objects.count(),
+        Decision.objects.count(),
+        Episode.objects.count(),
+        RequestPerson.objects.count(),
+    )
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "0 new requests for support" in out.getvalue()
+    # Nor weeks later, when every child is older.
+    assert seed_front_door(now=timezone.now() + datetime.timedelta(days=200)) == 0
+    assert (
+        RequestForSupport.objects.count(),
+        Decision.objects.count(),
+        Episode.objects.count(),
+        RequestPerson.objects.count(),
+    ) == before

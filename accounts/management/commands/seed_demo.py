@@ -3,7 +3,8 @@
 Deterministic and idempotent: records are matched on natural keys, so running it again
 changes nothing and keeps what people have added. After the directory it adds about 200
 families of case records (cases.demo: each family is keyed on its name and postcode within
-its owning team). Later issues extend it with requests and episodes. Refuses to run with
+its owning team), then about 50 requests for support at the front door in every state, with
+the episodes they open or follow (referrals.demo). Refuses to run with
 DEBUG off unless told otherwise, since the demo users share one documented password.
 """
 
@@ -13,6 +14,7 @@ from django.db import transaction
 
 from accounts.models import Agency, AgencyType, Locality, Role, Team, User
 from cases.demo import seed_families
+from referrals.demo import seed_front_door
 
 DEMO_PASSWORD = "early-help-demo"
 
@@ -248,7 +250,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--directory-only",
             action="store_true",
-            help="Seed only localities, agencies, teams and users, without the demo families",
+            help="Seed only localities, agencies, teams and users, without the demo families "
+            "and requests for support",
         )
 
     def handle(self, *args, allow_without_debug=False, directory_only=False, **options):
@@ -262,10 +265,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = self._seed()
             families = 0 if directory_only else seed_families(stdout=self.stdout)
+        # In its own transaction, so the emails its services queue on commit go nowhere.
+        requests = 0 if directory_only else seed_front_door(stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Brackenshire demo ready: {created} new records, {families} new families; "
-                f"demo password '{DEMO_PASSWORD}'"
+                f"Brackenshire demo ready: {created} new records, {families} new families, "
+                f"{requests} new requests for support; demo password '{DEMO_PASSWORD}'"
             )
         )
 

@@ -1,0 +1,1353 @@
+"""Demo requests for support at the Brackenshire front door (``manage.py seed_demo``).
+
+About 50 requests, so the triage queue looks like a Monday morning in a MASH: 15 waiting to
+be claimed, 15 being screened by the two demo triage officers (some with people matched,
+checks with other agencies and threshold indicators ticked), 17 decided with every outcome
+(the TAF decisions open episodes awaiting allocation) and 3 withdrawn. Some are overdue,
+some due today, most on time. A few families had an episode closed in the last 12 months,
+so their new request is flagged as a re-referral; a few had one closed longer ago, which is
+not. Two families have an open, allocated episode; one of them is referred again, and the
+TAF decision joins that episode.
+
+Most requests are about children in the demo families (``cases.demo``), typed in as a
+referrer would (the date of birth now and then left out), so matching them to records
+makes sense; the rest are about families not known to the service.
+
+Deterministic: ``random.Random(FRONT_DOOR_SEED)`` picks templates, children, urgency and
+timing; ages are counted on the day the demo families were made, and times relative to
+``now``. Requests are made through the real services
+(``referrals.services``) as the demo users, so audit events are written and the rules hold
+(consent for early help, statutory level for a step up); only the received and due times,
+and decision times are set afterwards with a queryset update, as no service moves time.
+
+Idempotent: a request's key is its requester's name and what they wrote (which names the
+child), so running the seed again creates nothing; the closed and open episodes it adds are
+keyed on the family and what the episode says.
+
+The acknowledgement and decision emails the services queue go to the dummy email backend,
+run in this process, so seeding sends no email and prints none.
+"""
+
+import contextlib
+import datetime
+import logging
+import random
+import re
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from accounts.models import Agency, Locality, Team, User
+from cases.demo import (
+    EARLY_YEARS,
+    HUB_TEAM,
+    LOCALITY_TEAMS,
+    PRIMARY_SCHOOLS,
+    SECONDARY_SCHOOLS,
+    TEAM_USERS,
+    TOWNS,
+)
+from cases.models import (
+    Episode,
+    EpisodeStatus,
+    FamilyMembership,
+    Person,
+    RecordType,
+    Relationship,
+    RelationshipType,
+    Sex,
+)
+from thresholds.models import Framework
+
+from . import services, timescales
+from .models import (
+    URGENCY_RAG,
+    Consent,
+    ConsentCovers,
+    Decision,
+    Outcome,
+    RequestForSupport,
+    Source,
+    Status,
+    Urgency,
+)
+
+FRONT_DOOR_SEED = 20261123
+
+TRIAGE_OFFICERS = ("triage@brackenshire.example", "hub.manager@brackenshire.example")
+# Who asks, by template kind: the demo user and the job title they give.
+PROFESSIONALS = {
+    "health_visitor": ("health.visitor@bchnt.example", "Health visitor"),
+    "teacher": ("teacher@harrowgate.example", "Designated safeguarding lead"),
+    "police": ("officer@wexmoor-police.example", "Police officer, vulnerability hub"),
+    "housing": ("housing@brackenshirehomes.example", "Tenancy sustainment officer"),
+    "social_worker": ("social.worker@brackenshire.example", "Social worker"),
+}
+PUBLIC_KINDS = {"parent": Source.PARENT_OR_CARER, "young_person": Source.YOUNG_PERSON}
+
+# How many requests end in each state, and the outcomes of those decided.
+STATUS_COUNTS = {
+    Status.SUBMITTED: 15,
+    Status.IN_SCREENING: 15,
+    Status.DECIDED: 17,
+    Status.WITHDRAWN: 3,
+}
+DECIDED_OUTCOMES = (
+    [Outcome.NFA] * 2
+    + [Outcome.SIGNPOSTING] * 3
+    + [Outcome.UNIVERSAL] * 2
+    + [Outcome.SINGLE_AGENCY] * 4
+    + [Outcome.TAF] * 4
+    + [Outcome.STEP_UP] * 2
+)
+# Of the open requests, how many are overdue, due today, due soon and on time.
+OPEN_TIMELINESS = {
+    Status.SUBMITTED: ["overdue"] * 4 + ["due today"] * 4 + ["due soon"] * 3 + ["on time"] * 4,
+    Status.IN_SCREENING: ["overdue"] * 4 + ["due today"] * 3 + ["due soon"] * 4 + ["on time"] * 4,
+}
+TIMELINESS = ["overdue", "due today", "due soon", "on time"]
+# Families with an episode closed within 12 months (flagged) and longer ago (not flagged):
+# (status of their new request, its outcome if decided).
+RECENTLY_CLOSED = [
+    (Status.IN_SCREENING, None),
+    (Status.IN_SCREENING, None),
+    (Status.IN_SCREENING, None),
+    (Status.DECIDED, Outcome.TAF),
+    (Status.DECIDED, Outcome.SIGNPOSTING),
+]
+LONG_CLOSED = [(Status.IN_SCREENING, None), (Status.IN_SCREENING, None), (Status.DECIDED, None)]
+# Families with an open, allocated episode: one is decided TAF again and joins it.
+ALREADY_OPEN = [(Status.DECIDED, Outcome.TAF), (Status.IN_SCREENING, None)]
+
+OUTCOME_LEVELS = {
+    Outcome.NFA: 1,
+    Outcome.SIGNPOSTING: 2,
+    Outcome.UNIVERSAL: 1,
+    Outcome.SINGLE_AGENCY: 2,
+    Outcome.TAF: 3,
+    Outcome.STEP_UP: 4,
+}
+
+CLOSURE_REASONS = [
+    "Outcomes achieved: attendance back above 95% and routines settled; the family agreed "
+    "to close with the school keeping an eye.",
+    "Plan completed: the family moved into a settled tenancy and the debt is on a repayment "
+    "plan. Mum feels able to manage.",
+    "Outcomes achieved: the children's sleep and behaviour improved after the parenting "
+    "course; the health visitor continues universal contact.",
+    "Family asked to close: things had improved and they did not want further support.",
+    "Outcomes partly achieved: domestic abuse support completed; the family declined further "
+    "work. Signposted to Safe Haven's drop-in.",
+]
+
+
+@dataclass(frozen=True)
+class Template:
+    """One kind of request, and what screening would decide about it."""
+
+    kind: str
+    needs: tuple[str, ...]
+    concerns: str
+    tried: str
+    urgency: str
+    ages: tuple[int, int]
+    outcome: str | None = None
+    indicators: tuple[str, ...] = ()
+    rationale: str = ""
+    consent: str = Consent.GIVEN
+    not_given_reason: str = ""
+    level: int | None = None
+    override: str = ""
+    signposted_to: str = ""
+    agency: str = ""
+    checks: tuple[tuple[str, str, str], ...] = ()
+    school: str = ""
+
+    @property
+    def about_a_mother(self) -> bool:
+        """The words call the carer "she": only a child's mother fits them."""
+        words = " ".join((self.concerns, self.tried, self.rationale, self.not_given_reason))
+        return bool(re.search(r"\b(she|her)\b|'s dad and I\b", words, re.IGNORECASE))
+
+
+def _t(kind, needs, urgency, ages, concerns, tried, **decision):
+    return Template(kind, tuple(needs), concerns, tried, urgency, ages, **decision)
+
+
+HV_CHECK = (
+    "Brackenshire Community Health NHS Trust",
+    "Is the family known to health "
+    "visiting, and are the children's checks and immunisations up to date?",
+    "Known. Development reviews up to date apart from the last one, rebooked.",
+)
+SCHOOL_CHECK = (
+    "{school}",
+    "Attendance this year and any concerns in school?",
+    "Attendance {pct}%. Staff describe {child} as quiet but settled in class.",
+)
+POLICE_CHECK = (
+    "Wexmoor Constabulary",
+    "Any police involvement with the household in the last two years?",
+    "One domestic incident logged last year, standard risk; nothing since.",
+)
+HOUSING_CHECK = ("Brackenshire Homes", "Is the family a tenant, and is the tenancy at risk?", "")
+CSC_CHECK = (
+    "Brackenshire Children's Social Care",
+    "Is the family open to, or recently known to, children's social care?",
+    "Not open. No referrals in the last two years.",
+)
+
+TEMPLATES = [
+    # Health visitors: babies and under-fives.
+    _t(
+        "health_visitor",
+        ["parental-mental-health", "isolation"],
+        Urgency.SOON,
+        (0, 1),
+        "At the 6 to 8 week check {carer} scored highly on the postnatal depression screen and "
+        "told me she cries most days and is not sleeping. {child} is gaining weight and is well "
+        "cared for, but {carer} has no family nearby and has not left the house on her own "
+        "since the birth.",
+        "Weekly listening visits since the check. The GP has started medication. I gave her "
+        "details of the perinatal support group at the family hub but she has not gone yet.",
+        outcome=Outcome.SINGLE_AGENCY,
+        indicators=("Parent's own physical or mental health sometimes", "Family socially isolated"),
+        rationale="Mother's low mood is being treated by the GP and she is engaging with the "
+        "health visitor. Needs can be met by one agency: the Family Action perinatal "
+        "befriending service, with the health visitor continuing listening visits.",
+        agency="Family Action Brackenshire",
+        checks=(HV_CHECK,),
+    ),
+    _t(
+        "health_visitor",
+        ["neglect", "finance", "housing"],
+        Urgency.SOON,
+        (0, 3),
+        "{child} has missed the 1 year review and two immunisation appointments. On a home "
+        "visit the flat was very cold, there was little food in the cupboards and {child}'s "
+        "cot had no mattress. {carer} was tearful and said she is two months behind with the "
+        "rent and has had her Universal Credit reduced.",
+        "Rebooked appointments twice and visited at home. Food bank voucher given; a cot "
+        "mattress from the baby bank delivered the next day.",
+        outcome=Outcome.TAF,
+        indicators=("Early signs of neglect", "Family under financial pressure"),
+        rationale="Early signs of neglect with money and housing worries behind them. Needs "
+        "across health, housing and income call for a TAF with an early help assessment. "
+        "Mother agrees.",
+        checks=(HV_CHECK, HOUSING_CHECK),
+    ),
+    _t(
+        "health_visitor",
+        ["send", "behaviour"],
+        Urgency.ROUTINE,
+        (2, 4),
+        "{child} is {age} and has very few words, does not respond to {their} name and has "
+        "long meltdowns several times a day. {carer} is exhausted and finds it hard to take "
+        "{child} out. The wait for the child development centre is about nine months.",
+        "Speech and language drop-in attended; Portage information given; referral to the "
+        "community paediatrician made in August.",
+        outcome=Outcome.SINGLE_AGENCY,
+        indicators=("Some delay in speech", "Parents need advice on routines"),
+        rationale="Developmental delay already referred to the paediatrician. Portage can "
+        "support the family at home while they wait; no other agency needed now.",
+        agency="Brackenshire Portage Service",
+    ),
+    _t(
+        "health_visitor",
+        ["domestic-abuse", "parental-mental-health"],
+        Urgency.URGENT,
+        (0, 2),
+        "At {child}'s review {carer} told me her partner shouts at her, checks her phone and "
+        "once pushed her while she was holding {child}. She does not want the police involved. "
+        "I completed a DASH with her: medium risk. She has agreed to a referral to Safe Haven "
+        "and to early help.",
+        "Safety planning with {carer}; Safe Haven referral made today; GP informed.",
+        outcome=Outcome.TAF,
+        indicators=("Domestic abuse in the household", "Parent's own physical or mental health"),
+        rationale="Domestic abuse assessed as medium risk with a baby in the household. Not "
+        "at the threshold for social care today, but needs a co-ordinated plan: TAF with Safe "
+        "Haven and the health visitor.",
+        checks=(POLICE_CHECK,),
+    ),
+    _t(
+        "health_visitor",
+        ["neglect"],
+        Urgency.URGENT,
+        (0, 1),
+        "{child} ({age}) was brought to clinic with a bruise on the cheek. {child} is not yet "
+        "mobile. {carer} could not explain how it happened. The GP has seen {child} and has "
+        "made a safeguarding referral; I am sending this too as I am the family's health "
+        "visitor.",
+        "Seen by the GP the same day; paediatric assessment arranged.",
+        outcome=Outcome.STEP_UP,
+        indicators=("Child has suffered or is likely to suffer significant harm",),
+        rationale="Unexplained bruising in a non-mobile baby: a child protection concern. "
+        "Passed to children's social care for a strategy discussion today.",
+        consent=Consent.NOT_ASKED,
+    ),
+    # The designated safeguarding lead at Harrowgate Primary.
+    _t(
+        "teacher",
+        ["school-attendance", "parental-mental-health"],
+        Urgency.ROUTINE,
+        (5, 11),
+        "{child}'s attendance is {pct}% this year, mostly Mondays and Fridays. {child} often "
+        "arrives late and hungry, without PE kit, and told the class teacher that {carer} "
+        "'stays in bed a lot'. {carer} has not come to the last two meetings we arranged.",
+        "Attendance letters; a breakfast club place; a meeting with the attendance officer "
+        "that {carer} did not attend.",
+        outcome=Outcome.TAF,
+        indicators=("Attendance below 90%", "Parental mental health difficulties"),
+        rationale="Falling attendance with signs that a parent's mental health is affecting "
+        "care. Needs a lead professional and a TAF with the school and adult mental health. "
+        "{carer} agreed on the phone to an early help assessment.",
+        consent=Consent.NOT_ASKED,
+        checks=(SCHOOL_CHECK, HV_CHECK),
+        school="Harrowgate Primary School",
+    ),
+    _t(
+        "teacher",
+        ["behaviour", "emotional-wellbeing"],
+        Urgency.SOON,
+        (6, 11),
+        "{child} has had three fixed-term exclusions this term for hitting other children and "
+        "throwing furniture. At home {carer} says {child} will not go to bed before midnight "
+        "and she feels she has lost control.",
+        "Pastoral support plan; lunchtime nurture group; school nurse referral; educational "
+        "psychologist assessment booked for next term.",
+        outcome=Outcome.TAF,
+        indicators=("Behaviour at school or home", "Parents struggling to set boundaries"),
+        rationale="Behaviour at school and at home beyond what the school can manage alone. "
+        "TAF with the school, the school nurse and a parenting programme.",
+        checks=(SCHOOL_CHECK,),
+        school="Harrowgate Primary School",
+    ),
+    _t(
+        "teacher",
+        ["young-carer"],
+        Urgency.ROUTINE,
+        (8, 11),
+        "{child} helps to look after {carer}, who has multiple sclerosis, and the younger "
+        "children before and after school. {child} is often late, falls asleep in class and "
+        "has stopped going to football club. {carer} is proud of {child} but worried.",
+        "A flexible start time; the school's young carers lunchtime group.",
+        outcome=Outcome.SINGLE_AGENCY,
+        indicators=("Young carer with some caring responsibilities",),
+        rationale="A young carer whose caring is starting to affect school. The Carers' "
+        "Centre young carers service can assess and support; no wider plan needed.",
+        agency="Brackenshire Carers' Centre",
+        school="Harrowgate Primary School",
+    ),
+    _t(
+        "teacher",
+        ["finance", "neglect"],
+        Urgency.SOON,
+        (5, 11),
+        "{child} has come to school in the same uniform all week and without a coat in the "
+        "cold weather, and has asked staff for food at the end of the day. {carer} told the "
+        "office that her benefits have been stopped while they are reviewed.",
+        "Uniform and a coat from the school's pre-loved shop; free school meals application "
+        "completed with {carer}.",
+        outcome=Outcome.SIGNPOSTING,
+        indicators=("Family under financial pressure",),
+        rationale="A short-term money crisis; the children are otherwise well cared for. "
+        "Signposted for benefits advice and the Household Support Fund.",
+        signposted_to="Citizens Advice Brackenshire and the Household Support Fund",
+        school="Harrowgate Primary School",
+    ),
+    _t(
+        "teacher",
+        ["bereavement", "emotional-wellbeing"],
+        Urgency.SOON,
+        (7, 11),
+        "{child} has become withdrawn and tearful since {their} grandad died in the summer, "
+        "and said to a teaching assistant 'I wish I wasn't here'. No plan or intent. We "
+        "followed our safeguarding procedure and spoke to {carer}.",
+        "Check-ins with the pastoral lead twice a week; GP appointment made by {carer}.",
+        outcome=Outcome.SIGNPOSTING,
+        indicators=("Low-level anxiety, low mood",),
+        rationale="Grief after a family bereavement, with the GP and school involved. "
+        "Signposted to specialist bereavement support for children.",
+        signposted_to="Winston's Wish and the school's bereavement group",
+        consent=Consent.NOT_GIVEN,
+        not_given_reason="{carer} feels the family can manage with the GP and the school and "
+        "does not want other services involved.",
+        school="Harrowgate Primary School",
+    ),
+    _t(
+        "teacher",
+        ["behaviour"],
+        Urgency.ROUTINE,
+        (5, 7),
+        "{child} has found the move to Year 1 hard: tearful at drop-off and some hitting in "
+        "the playground. {carer} asked us whether there is a parenting course she could go to.",
+        "Visual timetable and a key adult at drop-off; things are already a little better.",
+        outcome=Outcome.UNIVERSAL,
+        indicators=("Attends school or an early years setting", "Parents keep the child safe"),
+        rationale="Settling-in difficulties the school is already meeting. Universal "
+        "services: the school and the family hub's open parenting course.",
+        school="Harrowgate Primary School",
+    ),
+    # Wexmoor Constabulary's vulnerability hub.
+    _t(
+        "police",
+        ["domestic-abuse"],
+        Urgency.SOON,
+        (0, 15),
+        "Officers attended the family home late on Saturday after a neighbour reported "
+        "shouting. {carer} and her ex-partner were arguing on the doorstep; no assault was "
+        "disclosed. {child} ({age}) was inside and awake. DASH risk assessment: standard. "
+        "This is the third incident at the address in six months.",
+        "Safeguarding advice at the scene; Safe Haven details given to {carer}, who agreed to "
+        "information being shared with early help.",
+        outcome=Outcome.TAF,
+        indicators=("Domestic abuse in the household",),
+        rationale="Repeat domestic abuse incidents at standard risk with children present. "
+        "TAF with Safe Haven's children's worker; {carer} agrees.",
+        checks=(POLICE_CHECK, SCHOOL_CHECK),
+    ),
+    _t(
+        "police",
+        ["missing", "exploitation"],
+        Urgency.URGENT,
+        (12, 16),
+        "{child} ({age}) has been reported missing three times in the last month and was "
+        "found each time in Millbrook town centre with older young people. At the return home "
+        "interview {child} had a new phone and cash and would not say where they came from.",
+        "Return home interviews; a disruption notice served on an adult seen with {child}.",
+        outcome=Outcome.TAF,
+        indicators=("Occasional missing episodes",),
+        rationale="Early signs of criminal exploitation. Not yet at the threshold for "
+        "social care, but needs a TAF with the youth justice prevention team and the school; "
+        "to be reviewed at the exploitation panel.",
+        checks=(POLICE_CHECK, SCHOOL_CHECK),
+    ),
+    _t(
+        "police",
+        ["domestic-abuse"],
+        Urgency.URGENT,
+        (6, 14),
+        "{child} ({age}) told officers attending a domestic incident that {carer}'s partner "
+        "hit {them} with a belt last week. Bruising seen on the upper arm. The partner has "
+        "been arrested.",
+        "Child protection medical requested; {child} is staying with grandparents tonight.",
+        outcome=Outcome.STEP_UP,
+        indicators=("Child has suffered or is likely to suffer significant harm",),
+        rationale="Disclosure of physical abuse with injury: significant harm. Passed to "
+        "children's social care for a strategy meeting.",
+        consent=Consent.NOT_ASKED,
+    ),
+    _t(
+        "police",
+        ["behaviour"],
+        Urgency.ROUTINE,
+        (12, 16),
+        "{child} ({age}) was one of a group stopped for anti-social behaviour in the park for "
+        "the second time this month and received a community resolution. {carer} was shocked "
+        "and wants help to keep {child} out of trouble.",
+        "Community resolution; letter to parents.",
+        outcome=Outcome.SINGLE_AGENCY,
+        indicators=("Young person involved in anti-social behaviour",),
+        level=2,
+        override="A first community resolution, the parents are engaged and school reports no "
+        "concerns: youth justice prevention work alone is proportionate for now.",
+        rationale="Low-level anti-social behaviour with supportive parents. Youth Justice "
+        "prevention work with {child}.",
+        agency="Brackenshire Youth Justice Service",
+    ),
+    _t(
+        "police",
+        ["missing"],
+        Urgency.SOON,
+        (13, 16),
+        "Vulnerability notification: {child} ({age}) was reported missing by {carer} at 22:00 "
+        "and came home at midnight, having been at a friend's house without telling anyone. "
+        "No concerns raised at the return home interview.",
+        "Return home interview completed.",
+        outcome=Outcome.NFA,
+        indicators=("Parents keep the child safe", "Has positive friendships"),
+        rationale="A single missing episode, resolved quickly, with a parent who acted "
+        "protectively. No further action.",
+    ),
+    # Brackenshire Homes.
+    _t(
+        "housing",
+        ["housing", "finance"],
+        Urgency.SOON,
+        (0, 16),
+        "{carer_full}'s rent arrears have reached £1,840 and a notice seeking possession was "
+        "served last week. {child} ({age}) sleeps in the living room. {carer} has not "
+        "answered letters for months and I am worried the family will lose the tenancy.",
+        "Two home visits; a payment plan agreed and then missed; referral to our money "
+        "advice team.",
+        outcome=Outcome.SIGNPOSTING,
+        indicators=("Family under financial pressure", "Overcrowded or poor-quality housing"),
+        rationale="Housing and debt needs that specialist advice can meet. Signposted; the "
+        "tenancy sustainment officer stays involved.",
+        signposted_to="Citizens Advice Brackenshire debt advice",
+        checks=(HOUSING_CHECK,),
+    ),
+    _t(
+        "housing",
+        ["neglect", "housing"],
+        Urgency.SOON,
+        (0, 12),
+        "Our gas engineer could not finish the annual safety check because of the state of "
+        "the home: rubbish bags in the hall, dog mess on the floors and a strong smell. {child} "
+        "({age}) and the other children were at home. {carer} seemed overwhelmed.",
+        "A further visit with the housing officer; skip hire offered.",
+        outcome=Outcome.TAF,
+        indicators=("Early signs of neglect", "Overcrowded or poor-quality housing"),
+        rationale="Home conditions affecting the children's health and safety. TAF with "
+        "housing, health visiting and the school; consent given.",
+        checks=(HOUSING_CHECK, HV_CHECK),
+    ),
+    # Children's social care stepping down.
+    _t(
+        "social_worker",
+        ["step-down", "substance-misuse"],
+        Urgency.ROUTINE,
+        (3, 15),
+        "The child in need plan for {child} ended at the review last week. Things are better: "
+        "{carer} is engaging with the drug and alcohol service and the children's attendance "
+        "is good. The family would like continued support from early help to keep things on "
+        "track.",
+        "Child in need plan for nine months; parenting work; substance misuse treatment.",
+        outcome=Outcome.TAF,
+        indicators=("Family previously stepped down", "Parental substance misuse"),
+        rationale="Step-down from a child in need plan; early help TAF to sustain progress, "
+        "with a handover meeting with the social worker.",
+        checks=(CSC_CHECK,),
+    ),
+    # Parents and carers on the public form.
+    _t(
+        "parent",
+        ["behaviour", "send"],
+        Urgency.SOON,
+        (5, 10),
+        "{child} is {age} and we have been waiting over a year for an ADHD assessment. Every "
+        "morning is a battle to get {child} to school and the school have called me in four "
+        "times this term. I am on my own with the children and I am at the end of my tether.",
+        "I did a parenting course online and we have a reward chart. The school has a plan.",
+        outcome=Outcome.SINGLE_AGENCY,
+        indicators=("Emerging special educational needs", "Parents need advice on routines"),
+        rationale="Emerging SEND with a parent asking for help with routines. Family Action's "
+        "parenting support for children with additional needs can help while the "
+        "assessment is awaited.",
+        agency="Family Action Brackenshire",
+    ),
+    _t(
+        "parent",
+        ["parental-conflict", "emotional-wellbeing"],
+        Urgency.ROUTINE,
+        (4, 12),
+        "{child}'s dad and I separated in the spring and we cannot talk without arguing. "
+        "Handovers happen in the car park at the police station. {child} has started wetting "
+        "the bed again and says it is {their} fault.",
+        "We tried mediation once but he walked out.",
+        outcome=Outcome.SIGNPOSTING,
+        indicators=("Parental separation or conflict",),
+        rationale="Conflict between separated parents affecting the child. Signposted to "
+        "the Reducing Parental Conflict programme; no other needs identified.",
+        signposted_to="Reducing Parental Conflict programme at Brackenshire Family Hubs",
+    ),
+    _t(
+        "parent",
+        ["housing", "finance"],
+        Urgency.SOON,
+        (3, 15),
+        "Our landlord has given us notice and we have to leave by the end of next month. I "
+        "work part time and cannot find anywhere we can afford. {child} is worried about "
+        "having to change school.",
+        "I have registered with the council for housing and been to Citizens Advice.",
+        outcome=Outcome.SIGNPOSTING,
+        indicators=("Overcrowded or poor-quality housing",),
+        rationale="Threatened with homelessness: the council's housing options team has a "
+        "duty to help. Signposted, with the family's agreement.",
+        signposted_to="Brackenshire Council housing options team",
+    ),
+    _t(
+        "parent",
+        ["emotional-wellbeing"],
+        Urgency.URGENT,
+        (12, 16),
+        "{child} is {age} and has stopped going out with friends and stays in {their} room. "
+        "Last week I found cuts on {their} arm. The GP has referred to CAMHS but the wait is "
+        "months and I do not know how to help.",
+        "GP appointment; Kooth details; I have taken the razors out of the house.",
+        outcome=Outcome.TAF,
+        indicators=("Self-harm, or emotional and mental health needs",),
+        rationale="Self-harm with escalating low mood while awaiting CAMHS. TAF with school, "
+        "school nursing and the emotional wellbeing service.",
+        checks=(SCHOOL_CHECK,),
+    ),
+    _t(
+        "parent",
+        ["isolation"],
+        Urgency.ROUTINE,
+        (0, 3),
+        "We moved to Brackenshire in the summer and I do not know anyone. {child} is {age}. I "
+        "would like to find groups for us to go to and maybe some help with nursery.",
+        "I looked on the council website but did not know where to start.",
+        outcome=Outcome.UNIVERSAL,
+        indicators=("Healthy, meeting developmental milestones", "Family socially isolated"),
+        level=1,
+        override="Newly arrived but otherwise well; universal family hub groups meet the need.",
+        rationale="No additional needs; the family hub's stay-and-play groups and the health "
+        "visitor are enough.",
+    ),
+    _t(
+        "parent",
+        ["school-attendance"],
+        Urgency.ROUTINE,
+        (5, 11),
+        "{child} had a lot of time off last term with tonsillitis and got a letter about "
+        "attendance. I want to explain and ask if there is any help.",
+        "The GP has referred {child} to ENT.",
+        outcome=Outcome.NFA,
+        indicators=("Healthy, meeting developmental milestones", "Parents provide"),
+        rationale="Absence explained by illness, now being treated; school aware. No further "
+        "action.",
+    ),
+    # Young people on the public form.
+    _t(
+        "young_person",
+        ["young-carer", "emotional-wellbeing"],
+        Urgency.SOON,
+        (13, 17),
+        "I am {age} and I help look after my {parent}, who is ill, and my little brother. I "
+        "don't really have anyone to talk to and I am behind at school. I would like someone to "
+        "talk to, not at school.",
+        "I told my form tutor a bit.",
+        outcome=Outcome.SINGLE_AGENCY,
+        indicators=("Young carer with some caring responsibilities",),
+        rationale="A young carer asking for support for themselves: young carers assessment "
+        "and support from the Carers' Centre.",
+        agency="Brackenshire Carers' Centre",
+    ),
+    _t(
+        "young_person",
+        ["domestic-abuse", "emotional-wellbeing"],
+        Urgency.SOON,
+        (13, 17),
+        "My mum and her boyfriend argue all the time and he gets really angry and breaks "
+        "things. I stay at my friend's a lot. I don't want the police to come.",
+        "Nothing yet.",
+        consent=Consent.NOT_GIVEN,
+        not_given_reason="I don't want mum to know I asked yet.",
+    ),
+]
+
+# People not known to the service, for requests about families new to Brackenshire's records.
+NEW_SURNAMES = [
+    "Farrow",
+    "Whitlock",
+    "Osei",
+    "Kaur",
+    "Brennan",
+    "Nowakowski",
+    "Pearce",
+    "Gallagher",
+    "Holloway",
+    "Lister",
+    "Ferreira",
+    "Quinn",
+    "Atkins",
+    "Dunmore",
+    "Sheridan",
+    "Rashid",
+    "Coulson",
+    "Mbeki",
+    "Tranter",
+    "Okonjo",
+    "Bellamy",
+    "Szabo",
+    "Hartley",
+    "Lindqvist",
+]
+NEW_GIRLS = ["Ella", "Poppy", "Amara", "Maisie", "Zara", "Lily-Mae", "Hana", "Ruby", "Isla"]
+NEW_BOYS = ["Alfie", "Kai", "Reuben", "Tyler", "Musa", "Jayden", "Oscar", "Leo", "Harvey"]
+NEW_MOTHERS = ["Stacey", "Gemma", "Abena", "Harpreet", "Kerry", "Joanna", "Leanne", "Rosa"]
+
+
+@dataclass
+class Child:
+    """A child a request is about: a demo record, or someone new to the service."""
+
+    given_name: str
+    family_name: str
+    date_of_birth: datetime.date
+    sex: str
+    school: str
+    line_1: str
+    town: str
+    postcode: str
+    carer_given: str
+    carer_family: str
+    carer_relation: str
+    person: Person | None = None
+    carer: Person | None = None
+    family_id: int | None = None
+    team: Team | None = None
+
+
+@dataclass
+class Slot:
+    status: str
+    template: Template
+    child: Child
+    timeliness: str = ""
+    history: str = ""  # "recently_closed", "long_closed", "open"
+
+
+def seed_front_door(*, stdout=None, now: datetime.datetime | None = None) -> int:
+    """Create the demo requests not there yet; return how many were created.
+
+    Runs in its own transaction: call it outside any other, so that the emails the services
+    queue on commit go to the dummy backend set here."""
+    now = now or timezone.now()
+    with _no_email(), transaction.atomic():
+        context = _Context.load()
+        rng = random.Random(FRONT_DOOR_SEED)
+        existing = set(RequestForSupport.objects.values_list("requester_name", "concerns"))
+        created = 0
+        for number, slot in enumerate(_plan(rng, context, context.day), start=1):
+            # Each request its own generator, so one skipped leaves the next the same.
+            slot_rng = random.Random(f"{FRONT_DOOR_SEED}-{number}")
+            created += _make(slot, context, existing, slot_rng, now, context.day)
+    if stdout is not None and created:
+        counts = dict(
+            RequestForSupport.objects.values_list("status").annotate(n=Count("pk")).order_by()
+        )
+        stdout.write(
+            f"Demo requests for support: {created} new; "
+            + ", ".join(f"{counts.get(s, 0)} {s.label.lower()}" for s in Status)
+        )
+    return created
+
+
+@contextlib.contextmanager
+def _no_email():
+    from earlyhelp.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    # "Task ... succeeded" once per email, and kombu's "No hostname was supplied".
+    loggers = [logging.getLogger(name) for name in ("celery.app.trace", "kombu.connection")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            yield
+    finally:
+        app.conf.task_always_eager = eager
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+@dataclass
+class _Context:
+    users: dict
+    officers: list
+    agencies: dict
+    framework: Framework
+    levels: dict
+    indicators: list
+    children: list
+    localities: dict
+    day: datetime.date
+
+    @classmethod
+    def load(cls):
+        emails = [email for email, _ in PROFESSIONALS.values()] + list(TRIAGE_OFFICERS)
+        users = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+        missing = sorted(set(emails) - set(users))
+        if missing:
+            raise LookupError(f"Demo users missing: {', '.join(missing)}: seed them first")
+        framework = Framework.objects.get(is_current=True)
+        return cls(
+            users=users,
+            officers=[users[email] for email in TRIAGE_OFFICERS],
+            agencies={agency.name: agency for agency in Agency.objects.all()},
+            framework=framework,
+            levels={level.rank: level for level in framework.levels.all()},
+            indicators=list(framework.indicators.select_related("level")),
+            children=_demo_children(),
+            localities={locality.code: locality for locality in Locality.objects.all()},
+            day=_reference_day(),
+        )
+
+    def indicators_for(self, starts):
+        found = []
+        for start in starts:
+            matches = [i for i in self.indicators if i.text.startswith(start)]
+            if not matches:
+                raise LookupError(f"No indicator starting {start!r} in the current framework")
+            found.append(matches[0])
+        return found
+
+    def locality_of(self, child):
+        if child.team is not None and child.team.locality_id:
+            return child.team.locality
+        code = next((code for code, towns in TOWNS.items() if child.town in towns), "north")
+        return self.localities.get(code)
+
+
+def _reference_day():
+    """The day the demo families were made. Ages in the plan (which child fits a request,
+    "Kai (11 months)") are counted on it, not today, so a run next month makes the same
+    requests, with the same words, and finds them all there already."""
+    first = (
+        Person.objects.filter(owning_team__name__in=TEAM_USERS)
+        .order_by("created_at", "pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(first) if first else timezone.localdate()
+
+
+def _demo_children():
+    """Children in the demo families who live in exactly one household, with a carer."""
+    teams = Team.objects.filter(name__in=TEAM_USERS)
+    people = (
+        Person.objects.filter(
+            record_type=RecordType.CHILD,
+            owning_team__in=teams,
+            merged_into__isnull=True,
+            date_of_birth__isnull=False,
+        )
+        .annotate(households=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .filter(households=1)
+        .select_related("owning_team__locality")
+        .order_by("pk")
+    )
+    people = {person.pk: person for person in people}
+    memberships = FamilyMembership.objects.filter(
+        person__in=people, left_on__isnull=True
+    ).select_related("family__owning_team__locality")
+    family_of = {m.person_id: m.family for m in memberships}
+    carers = {}
+    for relationship in (
+        Relationship.objects.filter(
+            to_person__in=people,
+            has_parental_responsibility=True,
+            relationship_type__in=[
+                RelationshipType.MOTHER,
+                RelationshipType.FATHER,
+                RelationshipType.GRANDPARENT,
+                RelationshipType.CARER,
+            ],
+        )
+        .select_related("from_person")
+        .order_by("relationship_type", "pk")  # "carer" < "father" < "grandparent" < "mother"
+    ):
+        family = family_of.get(relationship.to_person_id)
+        if family is not None and relationship.family_id == family.pk:
+            carers[relationship.to_person_id] = relationship
+    children = []
+    for pk, person in people.items():
+        relationship = carers.get(pk)
+        family = family_of.get(pk)
+        if relationship is None or family is None or not family.postcode:
+            continue
+        carer = relationship.from_person
+        children.append(
+            Child(
+                given_name=person.given_name,
+                family_name=person.family_name,
+                date_of_birth=person.date_of_birth,
+                sex=person.sex,
+                school=person.school_or_setting,
+                line_1=family.line_1,
+                town=family.town,
+                postcode=family.postcode,
+                carer_given=carer.given_name,
+                carer_family=carer.family_name,
+                carer_relation=relationship.relationship_type,
+                person=person,
+                carer=carer,
+                family_id=family.pk,
+                team=family.owning_team,
+            )
+        )
+    return children
+
+
+def _age(born, today):
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _new_child(rng, ages, today, taken):
+    """Someone not known to the service, with a surname no other new family has."""
+    sex = rng.choice([Sex.FEMALE, Sex.MALE])
+    surname = rng.choice([name for name in NEW_SURNAMES if name not in taken] or NEW_SURNAMES)
+    taken.add(surname)
+    age = rng.randint(*ages)
+    born = today - datetime.timedelta(days=age * 365 + rng.randint(20, 340))
+    locality = rng.choice(sorted(TOWNS))
+    town = rng.choice(sorted(TOWNS[locality]))
+    street, postcode, _ = rng.choice(TOWNS[locality][town])
+    if age >= 11:
+        school = SECONDARY_SCHOOLS[locality][0]
+    elif age >= 4:
+        school = rng.choice(PRIMARY_SCHOOLS[locality])[0]
+    else:
+        school = rng.choice(EARLY_YEARS[locality]) if age >= 2 else ""
+    return Child(
+        given_name=rng.choice(NEW_GIRLS if sex == Sex.FEMALE else NEW_BOYS),
+        family_name=surname,
+        date_of_birth=born,
+        sex=sex,
+        school=school,
+        line_1=f"{rng.randint(120, 260)} {street}",
+        town=town,
+        postcode=postcode,
+        carer_given=rng.choice(NEW_MOTHERS),
+        carer_family=surname,
+        carer_relation=RelationshipType.MOTHER,
+    )
+
+
+def _plan(rng, context, today):
+    """Every demo request, in the order they are made: the same list every time."""
+    statuses = [status for status, count in STATUS_COUNTS.items() for _ in range(count)]
+    outcomes = list(DECIDED_OUTCOMES)
+    timeliness = {status: list(values) for status, values in OPEN_TIMELINESS.items()}
+    for values in timeliness.values():
+        rng.shuffle(values)
+    # Histories go to particular slots: the first of each status and outcome asked for.
+    histories = {}
+    for history, wanted in (
+        ("recently_closed", RECENTLY_CLOSED),
+        ("long_closed", LONG_CLOSED),
+        ("open", ALREADY_OPEN),
+    ):
+        for status, outcome in wanted:
+            histories.setdefault((status, outcome), []).append(history)
+
+    children = list(context.children)
+    rng.shuffle(children)
+    used_families = set()
+    new_surnames = set()
+    usage = {id(template): 0 for template in TEMPLATES}
+    slots = []
+    for status in statuses:
+        outcome = outcomes.pop(0) if status == Status.DECIDED else None
+        candidates = [t for t in TEMPLATES if (t.outcome == outcome if outcome else True)]
+        least = min(usage[id(t)] for t in candidates)
+        template = rng.choice([t for t in candidates if usage[id(t)] == least])
+        usage[id(template)] += 1
+        history = ""
+        for key in ((status, outcome), (status, None)):
+            if histories.get(key):
+                history = histories[key].pop(0)
+                break
+        # A family is needed for a TAF, a history, or (mostly) to show matching.
+        needs_record = bool(history) or outcome == Outcome.TAF or rng.random() < 0.65
+        child = None
+        if needs_record:
+            child = _pick_child(children, template, used_families, today)
+        if child is None:
+            child = _new_child(rng, template.ages, today, new_surnames)
+            child.school = template.school or child.school
+        else:
+            used_families.add(child.family_id)
+        slots.append(
+            Slot(
+                status=status,
+                template=template,
+                child=child,
+                timeliness=timeliness[status].pop() if status in timeliness else "",
+                history=history if child.person else "",
+            )
+        )
+    return slots
+
+
+def _pick_child(children, template, used_families, today):
+    low, high = template.ages
+    fits = [
+        child
+        for child in children
+        if child.family_id not in used_families and low <= _age(child.date_of_birth, today) <= high
+    ]
+    if template.school:
+        fits = [c for c in fits if c.school == template.school] or fits
+    if template.kind == "health_visitor":
+        fits = [c for c in fits if c.team and c.team.name == LOCALITY_TEAMS["north"]] or fits
+    if template.about_a_mother:
+        fits = [c for c in fits if c.carer_relation == RelationshipType.MOTHER]
+    return fits[0] if fits else None
+
+
+def _words(template, child, today, pct):
+    pronouns = {Sex.FEMALE: ("her", "her"), Sex.MALE: ("his", "him")}
+    their, them = pronouns.get(child.sex, ("their", "them"))
+    age = _age(child.date_of_birth, today)
+    if age == 0:
+        born = child.date_of_birth
+        months = (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
+        age = "1 month" if months <= 1 else f"{months} months"
+    values = {
+        "child": child.given_name,
+        "age": age,
+        "carer": child.carer_given,
+        "carer_full": f"{child.carer_given} {child.carer_family}",
+        "school": child.school or "the school",
+        "their": their,
+        "them": them,
+        "pct": pct,
+        "parent": {RelationshipType.MOTHER: "mum", RelationshipType.FATHER: "dad"}.get(
+            child.carer_relation, "nan"
+        ),
+    }
+
+    def fill(text):
+        return text.format(**values)
+
+    return fill
+
+
+def _make(slot, context, existing, rng, now, day) -> int:
+    template, child = slot.template, slot.child
+    fill = _words(template, child, day, rng.randint(78, 89))
+    concerns = fill(template.concerns)
+    by, source, name, role, extra = _requester(template, child, context, rng)
+    if (name, concerns) in existing:
+        return 0
+    existing.add((name, concerns))
+
+    received_at, due_at = _timing(slot, template, rng, now)
+    if slot.history:
+        _history(slot, context, rng, now, received_at)
+    request = services.request_submit(
+        by=by,
+        source=source,
+        people=_people(template, child, rng),
+        presenting_needs=list(template.needs),
+        requester_name=name,
+        requester_role=role,
+        concerns=concerns,
+        what_has_been_tried=fill(template.tried),
+        urgency=template.urgency,
+        **_consent(template, child, source, name, received_at, fill),
+        **extra,
+    )
+    RequestForSupport.objects.filter(pk=request.pk).update(
+        received_at=received_at, due_at=due_at, created_at=received_at
+    )
+    request.received_at, request.due_at = received_at, due_at
+    if slot.status == Status.SUBMITTED:
+        return 1
+    officer = context.officers[0] if rng.random() < 0.65 else context.officers[1]
+    assigned_at = min(received_at + datetime.timedelta(minutes=rng.randint(20, 240)), now)
+    if slot.status == Status.WITHDRAWN:
+        _withdraw(request, officer, rng, assigned_at)
+        return 1
+    services.request_claim(by=officer, request=request)
+    RequestForSupport.objects.filter(pk=request.pk).update(assigned_at=assigned_at)
+    deciding = slot.status == Status.DECIDED
+    _screen(request, slot, context, officer, rng, fill, full=deciding or rng.random() < 0.6)
+    if deciding:
+        _decide(request, slot, context, officer, rng, fill, assigned_at, now)
+    return 1
+
+
+def _requester(template, child, context, rng):
+    """Who asked: (by, source, name, role, other fields of the request)."""
+    if template.kind in PROFESSIONALS:
+        email, role = PROFESSIONALS[template.kind]
+        user = context.users[email]
+        return (
+            user,
+            Source.PROFESSIONAL,
+            user.get_full_name(),
+            role,
+            {
+                "requester_agency": user.agency,
+                "requester_email": user.email,
+                "requester_phone": f"01632 960 {rng.randint(100, 999)}",
+            },
+        )
+    source = PUBLIC_KINDS[template.kind]
+    if source == Source.YOUNG_PERSON:
+        name = f"{child.given_name} {child.family_name}"
+        role = "I am the young person"
+        contact = {"requester_phone": f"07700 900{rng.randint(100, 999)}"}
+    else:
+        name = f"{child.carer_given} {child.carer_family}"
+        role = {
+            RelationshipType.MOTHER: "Mum",
+            RelationshipType.FATHER: "Dad",
+            RelationshipType.GRANDPARENT: "Grandparent, I look after the children",
+        }.get(child.carer_relation, "Carer")
+        mailbox = re.sub(r"[^a-z.]", "", f"{child.carer_given}.{child.carer_family}".lower())
+        contact = (
+            {"requester_email": f"{mailbox}@home.example"}
+            if rng.random() < 0.7
+            else {"requester_phone": f"07700 900{rng.randint(100, 999)}"}
+        )
+    return None, source, name, role, contact
+
+
+def _people(template, child, rng):
+    """The people as the requester typed them: now and then without a date of birth."""
+    person = {
+        "role": "child",
+        "given_name": child.given_name,
+        "family_name": child.family_name,
+        "date_of_birth": child.date_of_birth if rng.random() < 0.85 else None,
+        "address_line_1": child.line_1,
+        "town": child.town,
+        "postcode": child.postcode,
+        "school_or_setting": child.school,
+    }
+    people = [person]
+    if template.kind != "young_person" or rng.random() < 0.5:
+        people.append(
+            {
+                "role": "parent_or_carer",
+                "given_name": child.carer_given,
+                "family_name": child.carer_family,
+                "address_line_1": child.line_1,
+                "town": child.town,
+                "postcode": child.postcode,
+            }
+        )
+    return people
+
+
+def _consent(template, child, source, name, received_at, fill):
+    consent = template.consent
+    if consent == Consent.GIVEN:
+        given_by = (
+            name
+            if source != Source.PROFESSIONAL
+            else (
+                f"{child.carer_given} {child.carer_family}, "
+                + {RelationshipType.MOTHER: "mother", RelationshipType.FATHER: "father"}.get(
+                    child.carer_relation, "carer"
+                )
+            )
+        )
+        return {
+            "consent": consent,
+            "consent_given_by": given_by,
+            "consent_covers": ConsentCovers.BOTH,
+            "consent_given_on": timezone.localdate(received_at),
+        }
+    if consent == Consent.NOT_GIVEN:
+        return {"consent": consent, "consent_not_given_reason": fill(template.not_given_reason)}
+    return {"consent": consent}
+
+
+def _candidate_times(rng, now, days):
+    """Times requests could have come in over the last `days` days, newest first: a few
+    in each working day (now and then at a weekend), and some in the last hour or two."""
+    moments = [now - datetime.timedelta(minutes=minutes) for minutes in (1, 15, 40, 75, 110)]
+    today = timezone.localdate(now)
+    for back in range(days):
+        day = today - datetime.timedelta(days=back)
+        if not timescales.is_working_day(day) and rng.random() < 0.7:
+            continue
+        for hour in rng.sample(range(7, 21), 6):
+            minute = rng.choice([5, 20, 35, 50])
+            moments.append(
+                timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+            )
+    return sorted((moment for moment in moments if moment < now), reverse=True)
+
+
+def _timing(slot, template, rng, now):
+    """When the request came in, and so when it is due: as the slot wants it if the
+    urgency allows (a red request is never due in three days), else the nearest open one."""
+    rag = _rag(template)
+    if slot.timeliness:
+        by_status = {}
+        for moment in _candidate_times(rng, now, 10):
+            due = timescales.due_at(moment, rag)
+            by_status.setdefault(str(timescales.rag_status(due, now)), []).append(moment)
+        others = [s for s in TIMELINESS if s not in (slot.timeliness, "overdue")]
+        for wanted in [slot.timeliness, *others, "overdue"]:
+            fits = by_status.get(wanted)
+            if fits:
+                # The newest few: overdue by a day or two, not by weeks.
+                received = fits[min(len(fits) - 1, rng.randint(0, 3))]
+                return received, timescales.due_at(received, rag)
+    days_ago = rng.randint(2, 21) if slot.status == Status.DECIDED else rng.randint(4, 18)
+    received = timezone.make_aware(
+        datetime.datetime.combine(
+            timezone.localdate(now) - datetime.timedelta(days=days_ago),
+            datetime.time(rng.randint(8, 17), rng.choice([0, 15, 30, 45])),
+        )
+    )
+    return received, timescales.due_at(received, rag)
+
+
+def _rag(template):
+    return str(URGENCY_RAG[Urgency(template.urgency)])
+
+
+def _history(slot, context, rng, now, received_at):
+    """The family's earlier episode: closed recently, closed long ago, or still open."""
+    child = slot.child
+    locality = context.locality_of(child)
+    team = Team.objects.filter(locality=locality, name__in=LOCALITY_TEAMS.values()).first()
+    practitioner = User.objects.filter(
+        email=TEAM_USERS.get(team.name if team else "", ("",))[0]
+    ).first()
+    level = context.levels[3 if rng.random() < 0.7 else 2]
+    if slot.history == "open":
+        if Episode.objects.open().filter(family_id=child.family_id).exists():
+            return
+        opened = received_at - datetime.timedelta(days=rng.randint(40, 150))
+        Episode.objects.create(
+            family_id=child.family_id,
+            locality=locality,
+            level=level,
+            status=EpisodeStatus.ALLOCATED,
+            opened_at=opened,
+            lead_professional=practitioner,
+            team=team,
+        )
+        return
+    days = rng.randint(30, 300) if slot.history == "recently_closed" else rng.randint(400, 700)
+    closed = now - datetime.timedelta(days=days)
+    reason = rng.choice(CLOSURE_REASONS)
+    if Episode.objects.filter(family_id=child.family_id, closure_reason=reason).exists():
+        return
+    Episode.objects.create(
+        family_id=child.family_id,
+        locality=locality,
+        level=level,
+        status=EpisodeStatus.CLOSED,
+        opened_at=closed - datetime.timedelta(days=rng.randint(90, 240)),
+        closed_at=closed,
+        closure_reason=reason,
+        lead_professional=practitioner,
+        team=team,
+    )
+
+
+def _withdraw(request, officer, rng, assigned_at):
+    """The referrer withdraws their own request; a public one (or a duplicate) is
+    withdrawn by the triage officer, through the same service as the pages."""
+    reasons = [
+        "The family has moved out of the county.",
+        "Sent in error: a duplicate of an earlier request.",
+        "The parent no longer wants help; the school will keep in touch.",
+    ]
+    claimed = rng.random() < 0.6
+    reason = rng.choice(reasons)
+    by_requester = request.requested_by is not None and not claimed
+    services.request_withdraw(
+        by=request.requested_by if by_requester else officer, request=request, reason=reason
+    )
+    RequestForSupport.objects.filter(pk=request.pk, assigned_to__isnull=False).update(
+        assigned_at=assigned_at
+    )
+
+
+def _screen(request, slot, context, officer, rng, fill, *, full):
+    """What the officer has done so far: match people, check, tick indicators."""
+    template, child = slot.template, slot.child
+    if child.person is not None and (full or slot.history or rng.random() < 0.7):
+        people = list(request.people.order_by("position"))
+        services.screening_match_person(by=officer, request_person=people[0], person=child.person)
+        if len(people) > 1 and child.carer is not None:
+            services.screening_match_person(
+                by=officer, request_person=people[1], person=child.carer
+            )
+    if not full:
+        if rng.random() < 0.5:
+            services.screening_notes_save(
+                by=officer,
+                request=request,
+                notes="Left a message for the referrer to call back with more detail.",
+            )
+        return
+    for agency_name, question, answer in template.checks or (CSC_CHECK,):
+        agency_name = fill(agency_name)
+        agency = context.agencies.get(agency_name)
+        asked = request.received_at + datetime.timedelta(minutes=rng.randint(30, 180))
+        asked = min(asked, timezone.now())
+        check = services.screening_check_add(
+            by=officer,
+            request=request,
+            agency=agency,
+            agency_name="" if agency else agency_name,
+            question=question,
+            asked_at=asked,
+        )
+        if answer and rng.random() < 0.8:
+            services.screening_check_answer(
+                by=officer,
+                check=check,
+                answer=fill(answer),
+                answered_at=min(
+                    asked + datetime.timedelta(hours=rng.randint(1, 20)), timezone.now()
+                ),
+            )
+    if template.indicators:
+        services.screening_indicators_set(
+            by=officer, request=request, indicators=context.indicators_for(template.indicators)
+        )
+    services.screening_notes_save(
+        by=officer,
+        request=request,
+        notes=fill(
+            "Spoke to the referrer to confirm the concerns. Checked the family's records and "
+            "history with partner agencies."
+        ),
+    )
+
+
+def _decide(request, slot, context, officer, rng, fill, assigned_at, now):
+    template, child = slot.template, slot.child
+    outcome = Outcome(template.outcome)
+    if outcome in (Outcome.SINGLE_AGENCY, Outcome.TAF) and not request.consent_allows_early_help:
+        services.screening_record_consent(
+            by=officer,
+            request=request,
+            consent=Consent.GIVEN,
+            consent_given_by=f"{child.carer_given} {child.carer_family}",
+            consent_covers=ConsentCovers.BOTH,
+            consent_given_on=timezone.localdate(assigned_at),
+        )
+    if outcome == Outcome.TAF and child.person is None:
+        _create_records(request, child, officer)
+    level = context.levels[template.level or OUTCOME_LEVELS[outcome]]
+    agency = context.agencies.get(template.agency)
+    data = services.DecisionInput(
+        outcome=outcome,
+        level=level,
+        rationale=fill(template.rationale),
+        level_override_reason=fill(template.override),
+        signposted_to=template.signposted_to,
+        single_agency=agency,
+        single_agency_name="" if agency else template.agency,
+        social_care_reference=f"CSC-{now.year}-{rng.randint(10000, 99999)}",
+        locality=context.locality_of(child) if outcome == Outcome.TAF else None,
+    )
+    decision = services.request_decide(by=officer, request=request, data=data)
+    hours = rng.randint(1, 30)
+    decided_at = min(assigned_at + datetime.timedelta(hours=hours), now)
+    Decision.objects.filter(pk=decision.pk).update(decided_at=decided_at)
+    if decision.episode_id and not decision.joined_open_episode:
+        Episode.objects.filter(pk=decision.episode_id).update(opened_at=decided_at)
+
+
+def _create_records(request, child, officer):
+    """Nobody on the request is known: create their records and their household."""
+    hub = Team.objects.get(name=HUB_TEAM)
+    for request_person in request.people.order_by("position"):
+        services.screening_create_person(
+            by=officer, request_person=request_person, owning_team=hub, confirmed_not_duplicate=True
+        )
+    services.screening_create_family(
+        by=officer, request=request, owning_team=hub, name=f"{child.family_name} family"
+    )
