@@ -10,8 +10,6 @@ a person's sensitive fields, confidential addresses (`{"confidential": true}` on
 content of restricted notes (`"restricted": true` instead).
 """
 
-import uuid as uuid_lib
-
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
@@ -27,7 +25,7 @@ from accounts.filters import UUIDChoiceFilter
 from accounts.models import Team
 from audit.views import AuditedViewSetMixin
 from earlyhelp import access
-from earlyhelp.api import PageNumberPagination
+from earlyhelp.api import PageNumberPagination, UUIDRecordField
 
 from . import search, selectors, services
 from .identifiers import (
@@ -75,15 +73,13 @@ class WorksOnCases(BasePermission):
 # Fields
 
 
-@extend_schema_field(OpenApiTypes.UUID)
-class VisibleRecordField(serializers.SlugRelatedField):
+class VisibleRecordField(UUIDRecordField):
     """A record named by its UUID, found only among those the user may see.
 
     A UUID the user may not see gets the same message as one that does not exist.
     """
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "uuid")
         super().__init__(**kwargs)
         if self.queryset is not None and "does_not_exist" not in kwargs.get("error_messages", {}):
             name = self.queryset.model._meta.verbose_name
@@ -91,13 +87,6 @@ class VisibleRecordField(serializers.SlugRelatedField):
 
     def get_queryset(self):
         return access.visible(_user(self), super().get_queryset())
-
-    def to_internal_value(self, data):
-        try:
-            uuid_lib.UUID(str(data))
-        except ValueError:
-            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
-        return super().to_internal_value(data)
 
 
 @extend_schema_field(OpenApiTypes.UUID)

@@ -7,13 +7,38 @@ Every error response has the same shape:
 `errors` appears only for validation errors; non-field errors are under "non_field_errors".
 """
 
+import uuid as uuid_lib
+
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import ServiceError
+
+
+@extend_schema_field(OpenApiTypes.UUID)
+class UUIDRecordField(serializers.SlugRelatedField):
+    """A record named by its UUID among `queryset`. Anything else (a UUID that does not
+    exist or may not be used here, or no UUID at all) gets the one `message`, so the answer
+    never says which."""
+
+    def __init__(self, *, message=None, **kwargs):
+        kwargs.setdefault("slug_field", "uuid")
+        super().__init__(**kwargs)
+        if message:
+            self.error_messages["does_not_exist"] = message
+            self.error_messages["invalid"] = message
+
+    def to_internal_value(self, data):
+        try:
+            uuid_lib.UUID(str(data))
+        except ValueError:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

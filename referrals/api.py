@@ -41,6 +41,7 @@ from cases.api import PossibleDuplicatesSerializer, SearchResultSerializer, Visi
 from cases.identifiers import normalise_postcode, validate_postcode
 from cases.models import Family, Person
 from earlyhelp import access
+from earlyhelp.api import UUIDRecordField
 from thresholds.api import IndicatorSerializer, LevelSerializer
 from thresholds.models import Indicator, Level
 
@@ -195,25 +196,6 @@ class ScreensRequests(BasePermission):
 
 
 # Fields
-
-
-@extend_schema_field(OpenApiTypes.UUID)
-class UUIDRecordField(serializers.SlugRelatedField):
-    """A record named by its UUID among `queryset`; anything else (a UUID that does not
-    exist, or is not allowed here, or is not a UUID) is one message on the field."""
-
-    def __init__(self, *, message, **kwargs):
-        kwargs.setdefault("slug_field", "uuid")
-        super().__init__(**kwargs)
-        self.error_messages["does_not_exist"] = message
-        self.error_messages["invalid"] = message
-
-    def to_internal_value(self, data):
-        try:
-            uuid_lib.UUID(str(data))
-        except ValueError:
-            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
-        return super().to_internal_value(data)
 
 
 @extend_schema_field(OpenApiTypes.INT)

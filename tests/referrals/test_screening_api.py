@@ -721,3 +721,20 @@ def test_candidates_queries_do_not_grow_with_matching_records(
         response = client.get(url(request, "candidates"))
     assert response.status_code == 200
     assert len(response.json()[0]["candidates"]) == rows
+
+
+@pytest.mark.parametrize("rows", [2, 50])
+def test_checks_list_queries_do_not_grow_with_rows(
+    client_as, django_assert_max_num_queries, triage_officer, request_for_support, rows
+):
+    agency = AgencyFactory()
+    for n in range(rows):
+        services.screening_check_add(
+            by=triage_officer, request=request_for_support, agency=agency, question=f"Q{n}"
+        )
+    client = client_as(triage_officer)
+    with django_assert_max_num_queries(7):
+        response = client.get(url(request_for_support, "checks"))
+    assert response.status_code == 200
+    body = response.json()
+    assert len(body["results"] if isinstance(body, dict) else body) == rows

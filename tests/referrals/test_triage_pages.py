@@ -533,3 +533,25 @@ QUEUE_QUERIES = 16
 SCREENING_QUERIES = 33
 DECIDE_QUERIES = 22
 DECISION_QUERIES = 15
+
+
+@pytest.mark.parametrize("count", [2, 50])
+def test_assign_page_queries(
+    officer_client, practitioner, team, django_assert_max_num_queries, count
+):
+    item = submit(practitioner)
+    for _ in range(count):
+        UserFactory(roles=[Role.TRIAGE_OFFICER], teams=[team])
+    with django_assert_max_num_queries(12):
+        response = officer_client.get(screening_url(item, "assign"))
+    assert response.content.decode().count('name="assigned_to"') == count + 1
+
+
+@pytest.mark.parametrize("count", [2, 50])
+def test_withdraw_page_queries(client, practitioner, django_assert_max_num_queries, count):
+    people = [{"role": "child", "given_name": f"Child{n}"} for n in range(count)]
+    item = submit(practitioner, people=people)
+    client.force_login(practitioner)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("referrals:request-withdraw", args=[item.uuid]))
+    assert response.status_code == 200
