@@ -10,8 +10,9 @@ Screening endpoints are for triage officers (403 for anyone else); a request the
 see is a 404. Records named in a body by UUID that do not exist (or may not be used) are
 a 400 on that field.
 
-Attachments are not sent in JSON: upload them on the page (`/requests/new/`). A multipart
-upload endpoint is left for a later issue.
+Files are not sent in the JSON that creates a request: add them afterwards, one per
+multipart POST to `/api/requests/{uuid}/attachments/`, and download them from
+`/api/requests/{uuid}/attachments/{id}/`.
 """
 
 import uuid as uuid_lib
@@ -28,6 +29,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
@@ -46,6 +48,7 @@ from thresholds.api import IndicatorSerializer, LevelSerializer
 from thresholds.models import Indicator, Level
 
 from . import selectors, services, timescales
+from .downloads import attachment_response
 from .filters import TriageQueueFilter
 from .models import (
     CHILD_ROLES,
@@ -97,9 +100,18 @@ class RequestPersonSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField(help_text="Where to download the file")
+
     class Meta:
         model = RequestAttachment
-        fields = ["original_name", "size"]
+        fields = ["id", "original_name", "size", "download"]
+
+    def get_download(self, attachment) -> str:
+        return f"/api/requests/{attachment.request.uuid}/attachments/{attachment.pk}/"
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A PDF, Word (DOCX), JPEG or PNG of at most 10 MB")
 
 
 REQUEST_FIELDS = [
@@ -791,6 +803,54 @@ class RequestViewSet(
         record_view(actor=request.user, obj=request_for_support)
         data = ScreeningSerializer(request_for_support, context=self.get_serializer_context()).data
         return Response(data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The files sent with a request",
+        responses=AttachmentSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add a file to a request not yet decided (its requester, or a triage officer)",
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def attachments(self, request, uuid=None):
+        request_for_support = self.get_object()
+        if request.method == "GET":
+            attachments = list(request_for_support.attachments.all())
+            record_list(actor=request.user, model=RequestAttachment, objects=attachments)
+            return Response(AttachmentSerializer(attachments, many=True).data)
+        serializer = AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attachment = services.request_attachment_add(
+            by=request.user, request=request_for_support, upload=serializer.validated_data["file"]
+        )
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Download a file sent with a request",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_pk>[0-9]+)",
+        url_name="attachment-download",
+    )
+    def attachment_download(self, request, uuid=None, attachment_pk=None):
+        request_for_support = self.get_object()
+        attachment = request_for_support.attachments.filter(pk=attachment_pk).first()
+        if attachment is None:
+            raise Http404("No file found")
+        return attachment_response(request.user, attachment)
 
     @extend_schema(
         summary="Withdraw a request not yet decided (its requester, or a triage officer)",

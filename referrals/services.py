@@ -183,6 +183,32 @@ def _save(*, by, request, needs, people, files):
     return request
 
 
+@transaction.atomic
+def request_attachment_add(*, by: User, request: RequestForSupport, upload) -> RequestAttachment:
+    """Add a file to a request not yet decided: its requester (who forgot the chronology),
+    or a triage officer (a report an agency sent during screening)."""
+    request = _locked(request)
+    is_requester = request.requested_by_id is not None and request.requested_by_id == by.pk
+    if not is_requester and not access.has_role(by, Role.TRIAGE_OFFICER):
+        raise PermissionDenied("Only the requester or a triage officer can add files")
+    if not request.is_open:
+        raise ServiceError(
+            f"This request has been {request.get_status_display().lower()}: "
+            "files can no longer be added"
+        )
+    if request.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationError({"file": f"A request can have at most {MAX_ATTACHMENTS} files"})
+    try:
+        validate_attachment(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    attachment = RequestAttachment.objects.create(
+        request=request, file=upload, original_name=upload.name[:255], size=upload.size
+    )
+    _audit(by, request, "attach file", attachment=attachment.original_name)
+    return attachment
+
+
 # Screening
 
 

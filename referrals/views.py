@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
@@ -16,14 +15,14 @@ from django.views.generic import TemplateView
 
 from accounts.views import ServiceUserMixin
 from audit.context import client_ip
-from audit.models import AuditAction
-from audit.services import record, record_list, record_view
+from audit.services import record_list, record_view
 from cases.views import FormPage
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
 
 from . import forms, selectors, services
+from .downloads import attachment_response
 from .models import CHILD_ROLES, RequestAttachment, RequestForSupport, Source
 
 SESSION_REFERENCE = "referrals_public_reference"
@@ -208,17 +207,7 @@ class AttachmentDownloadView(ServiceUserMixin, View):
             request__uuid=uuid,
             pk=pk,
         )
-        record(
-            actor=request.user,
-            action=AuditAction.EXPORT,
-            obj=attachment.request,
-            detail={"attachment": attachment.original_name},
-        )
-        response = FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-        )
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return attachment_response(request.user, attachment)
 
 
 class WithdrawView(FormPage):

@@ -70,3 +70,64 @@ def test_files_are_not_served_from_a_public_address(client, practitioner, reques
     client.force_login(practitioner)
 
     assert client.get(f"/media/{attachment.file.name}").status_code == 404
+
+
+def test_the_requester_adds_a_file_through_the_api_and_downloads_it(
+    api_client, practitioner, request_with_file
+):
+    api_client.force_authenticate(practitioner)
+    url = f"/api/requests/{request_with_file.uuid}/attachments/"
+    chronology = SimpleUploadedFile("chronology.pdf", PDF, content_type="application/pdf")
+
+    response = api_client.post(url, {"file": chronology}, format="multipart")
+
+    assert response.status_code == 201, response.json()
+    added = response.json()
+    assert added["original_name"] == "chronology.pdf" and added["size"] == len(PDF)
+    listed = api_client.get(url).json()
+    assert [item["original_name"] for item in listed] == ["school report.pdf", "chronology.pdf"]
+    download = api_client.get(added["download"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert AuditEvent.objects.filter(
+        actor=practitioner, action=AuditAction.EXPORT, detail__attachment="chronology.pdf"
+    ).exists()
+
+
+def test_a_file_that_is_not_what_it_says_is_refused_on_the_field(
+    api_client, practitioner, request_with_file
+):
+    api_client.force_authenticate(practitioner)
+    fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+
+    response = api_client.post(
+        f"/api/requests/{request_with_file.uuid}/attachments/", {"file": fake}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert "not a real PDF" in response.json()["errors"]["file"][0]
+    assert request_with_file.attachments.count() == 1
+
+
+def test_others_cannot_add_files(api_client, colleague, request_with_file):
+    api_client.force_authenticate(colleague)
+    upload = SimpleUploadedFile("x.pdf", PDF, content_type="application/pdf")
+    response = api_client.post(
+        f"/api/requests/{request_with_file.uuid}/attachments/", {"file": upload}, format="multipart"
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("count", [2, 50])
+def test_the_file_list_queries_do_not_grow(
+    api_client, practitioner, django_assert_max_num_queries, count
+):
+    request = submit_request(practitioner)
+    for n in range(count):
+        request.attachments.create(
+            file=SimpleUploadedFile(f"f{n}.pdf", PDF), original_name=f"f{n}.pdf", size=len(PDF)
+        )
+    api_client.force_authenticate(practitioner)
+    with django_assert_max_num_queries(7):
+        response = api_client.get(f"/api/requests/{request.uuid}/attachments/")
+    assert len(response.json()) == count
