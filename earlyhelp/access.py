@@ -23,18 +23,33 @@ allocate it). Triage officers see the family and people of a request they are sc
 Anyone else needs an explicit grant. TAF members arrive with the TAF (issue 5).
 """
 
+from datetime import timedelta
 from enum import StrEnum
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import IntegerField, Q
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils import timezone
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from accounts.models import Agency, Locality, Role, Team, User
-from cases.models import CaseNote, Episode, Family, FamilyMembership, Person, Relationship
+from cases.models import (
+    AgendaItem,
+    AllocationMeeting,
+    CaseNote,
+    Episode,
+    EpisodeStatus,
+    Family,
+    FamilyMembership,
+    LeadProfessional,
+    Person,
+    Relationship,
+    TafMember,
+)
 from referrals.models import (
     OPEN_STATUSES,
     Decision,
@@ -43,6 +58,7 @@ from referrals.models import (
     RequestPerson,
     ScreeningCheck,
 )
+from thresholds.models import LevelChange, Transition, TransitionStatus
 
 
 class Permission(StrEnum):
@@ -81,6 +97,25 @@ class Permission(StrEnum):
     SUBMIT_REQUEST = "submit_request"
     """Submit a request for support as a professional (pages and API): any practice role.
     Families use the public form, which needs no account."""
+
+    MANAGE_EPISODE = "manage_episode"
+    """Allocate and reallocate an episode, approve or decline its closure, flag it for
+    discussion: the locality managers of its locality and the managers of its team."""
+
+    WORK_ON_EPISODE = "work_on_episode"
+    """Move an open episode on (assessing, plan in place), ask to close it, change its TAF,
+    ask for a step up: its lead professional, and anyone who may manage it."""
+
+    APPROVE_TRANSITION = "approve_transition"
+    """Approve or decline a step up or step down: managers over the sending team."""
+
+    RESPOND_TO_TRANSITION = "respond_to_transition"
+    """Accept or not a step up or step down sent to a team: managers over the receiving
+    team."""
+
+    RUN_MEETING = "run_meeting"
+    """Schedule a locality's allocation meetings, build the agenda, record attendance,
+    decisions and minutes: the locality's managers and the meeting's chair."""
 
     SCREEN_REQUEST = "screen_request"
     """Claim, assign, match, check, tick indicators and decide: triage officers, on
@@ -146,7 +181,7 @@ def can(user, permission: Permission, obj=None) -> bool:
         case Permission.CREATE_CASE_RECORDS:
             return has_role(user, *CASE_OWNING_ROLES)
         case Permission.CHANGE_CASE_RECORD:
-            return has_role(user, *PRACTICE_ROLES) and _case_record_visible(user, obj)
+            return has_role(user, *PRACTICE_ROLES) and _case_record_changeable(user, obj)
         case Permission.VIEW_SENSITIVE:
             return _sees_sensitive(user, obj)
         case Permission.MERGE_PEOPLE:
@@ -155,6 +190,24 @@ def can(user, permission: Permission, obj=None) -> bool:
             )
         case Permission.SUBMIT_REQUEST:
             return has_role(user, *PRACTICE_ROLES)
+        case Permission.MANAGE_EPISODE:
+            return _manages_episode(user, _required(obj, permission))
+        case Permission.WORK_ON_EPISODE:
+            episode = _required(obj, permission)
+            return episode.is_open and (
+                episode.lead_professional_id == user.pk or _manages_episode(user, episode)
+            )
+        case Permission.APPROVE_TRANSITION:
+            return _required(obj, permission).sending_team_id in managing_team_ids(user)
+        case Permission.RESPOND_TO_TRANSITION:
+            return _required(obj, permission).receiving_team_id in managing_team_ids(user)
+        case Permission.RUN_MEETING:
+            meeting_or_locality = _required(obj, permission)
+            if isinstance(meeting_or_locality, AllocationMeeting):
+                if meeting_or_locality.chair_id == user.pk:
+                    return True
+                meeting_or_locality = meeting_or_locality.locality
+            return meeting_or_locality.pk in managed_locality_ids(user)
         case Permission.SCREEN_REQUEST:
             # Asked of a request already fetched through `visible`: no query of its own.
             return has_role(user, Role.TRIAGE_OFFICER) and (obj is None or obj.is_open)
@@ -180,8 +233,12 @@ def visible(user, queryset):
         return queryset.filter(family__in=_families_visible(user, Family.objects.all()))
     if model is CaseNote:
         return _notes_visible(user, queryset)
-    if model is Episode:
+    if model in (Episode, Transition, LevelChange):
         return queryset.filter(family__in=_families_visible(user, Family.objects.all()))
+    if model in (LeadProfessional, TafMember, AgendaItem):
+        return queryset.filter(episode__family__in=_families_visible(user, Family.objects.all()))
+    if model is AllocationMeeting:
+        return _meetings_visible(user, queryset)
     if model is RequestForSupport:
         return _requests_visible(user, queryset)
     if model in (RequestPerson, RequestAttachment, ScreeningCheck, Decision):
@@ -234,18 +291,96 @@ def _granted_ids(user, codename, model):
     )
 
 
-def _families_visible(user, queryset):
+def _families_visible(user, queryset, *, read_only_too=True):
+    """Families whose case records the user may see. With `read_only_too=False`, only those
+    they work on: not the closed episodes kept readable for CLOSED_EPISODE_READ_DAYS."""
     if not has_role(user, *PRACTICE_ROLES):
         return queryset.none()
     teams = case_team_ids(user)
     rule = Q(owning_team__in=teams) | Q(pk__in=_granted_ids(user, FAMILY_GRANT, Family))
-    episodes = Q(team__in=teams) | Q(lead_professional=user)
-    if has_role(user, Role.LOCALITY_MANAGER):
-        episodes |= Q(locality__in=_managed_localities(user))
-    rule |= Q(pk__in=Episode.objects.filter(episodes).values("family"))
+    rule |= Q(pk__in=Episode.objects.open().filter(_working_on(user, teams)).values("family"))
+    if read_only_too:
+        rule |= Q(pk__in=_recently_closed_episodes(user).values("family"))
+    # A step up or step down waiting for a team, or accepted by it, is theirs to read.
+    rule |= Q(
+        pk__in=Transition.objects.filter(
+            receiving_team__in=teams,
+            status__in=[TransitionStatus.APPROVED, TransitionStatus.ACCEPTED],
+        ).values("family")
+    )
     if has_role(user, Role.TRIAGE_OFFICER):
         rule |= Q(pk__in=_open_requests().values("family"))
     return queryset.filter(rule)
+
+
+def _working_on(user, teams):
+    """Open episodes the user works on: as lead professional, in the episode's team, as a
+    locality manager of its locality, or in its Team Around the Family (themselves, or
+    their agency named as a member)."""
+    rule = Q(team__in=teams) | Q(lead_professional=user) | Q(pk__in=_taf_episodes(user))
+    if has_role(user, Role.LOCALITY_MANAGER):
+        rule |= Q(locality__in=_managed_localities(user))
+    return rule
+
+
+def _taf_episodes(user):
+    today = timezone.localdate()
+    member = Q(user=user)
+    if user.agency_id:
+        member |= Q(user__isnull=True, agency_id=user.agency_id)
+    return (
+        TafMember.objects.filter(member)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .values("episode")
+    )
+
+
+def _recently_closed_episodes(user):
+    """Closed episodes the user led or was in the TAF of, still readable for a while."""
+    since = timezone.now() - timedelta(days=settings.CLOSED_EPISODE_READ_DAYS)
+    member = Q(user=user)
+    if user.agency_id:
+        member |= Q(user__isnull=True, agency_id=user.agency_id)
+    return Episode.objects.filter(status=EpisodeStatus.CLOSED, closed_at__gte=since).filter(
+        Q(pk__in=LeadProfessional.objects.filter(user=user).values("episode"))
+        | Q(pk__in=TafMember.objects.filter(member).values("episode"))
+    )
+
+
+def _meetings_visible(user, queryset):
+    """Allocation meetings: the locality's managers, the chair and the attendees."""
+    if not has_role(user, *PRACTICE_ROLES):
+        return queryset.none()
+    return queryset.filter(
+        Q(locality__in=_managed_localities(user))
+        | Q(chair=user)
+        | Q(pk__in=AllocationMeeting.objects.filter(attendees__user=user).values("pk"))
+    )
+
+
+def managed_locality_ids(user) -> frozenset[int]:
+    """Localities the user manages as a locality manager."""
+    cached = getattr(user, "managed_locality_ids", None)
+    if cached is None:
+        cached = frozenset()
+        if has_role(user, Role.LOCALITY_MANAGER):
+            cached = frozenset(
+                pk for pk in _managed_localities(user).values_list("locality", flat=True) if pk
+            )
+        user.managed_locality_ids = cached
+    return cached
+
+
+def _manages_episode(user, episode):
+    return episode.locality_id in managed_locality_ids(user) or (
+        episode.team_id is not None and episode.team_id in managing_team_ids(user)
+    )
+
+
+def _required(obj, permission):
+    if obj is None:
+        raise ValueError(f"{permission.value} is a question about one record")
+    return obj
 
 
 def _open_requests():
@@ -289,6 +424,29 @@ def _requests_visible(user, queryset):
         # not the family, which closes to them with the decision.
         rule |= Q(status__in=OPEN_STATUSES) | Q(assigned_to=user) | Q(decision__decided_by=user)
     return queryset.filter(rule)
+
+
+def _case_record_changeable(user, obj):
+    """Visible, and not only through a closed episode kept readable (DESIGN section 7)."""
+    if not _case_record_visible(user, obj):
+        return False
+    family_ids = _families_of_record(obj)
+    if not family_ids:
+        return True
+    working = _families_visible(user, Family.objects.filter(pk__in=family_ids), read_only_too=False)
+    return working.exists() or (
+        isinstance(obj, Person) and obj.owning_team_id in case_team_ids(user)
+    )
+
+
+def _families_of_record(obj):
+    if isinstance(obj, Family):
+        return [obj.pk]
+    if isinstance(obj, Person):
+        return list(obj.memberships.values_list("family", flat=True))
+    if hasattr(obj, "family_id"):
+        return [obj.family_id]
+    return None
 
 
 def _case_record_visible(user, obj):

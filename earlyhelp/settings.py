@@ -296,6 +296,17 @@ TRIAGE_END_OF_WORKING_DAY = env.str("TRIAGE_END_OF_WORKING_DAY", default="17:00"
 # Public requests for support accepted per client address per hour.
 REFERRALS_PUBLIC_RATE_LIMIT = env.int("REFERRALS_PUBLIC_RATE_LIMIT", default=5)
 
+# Episodes (DESIGN sections 5 and 7)
+# A closed episode reopens as itself within this many days; later, help is a new episode.
+EPISODE_REOPEN_DAYS = env.int("EPISODE_REOPEN_DAYS", default=28)
+# The lead professional and TAF of a closed episode may still read the family's records
+# (read only) for this many days.
+CLOSED_EPISODE_READ_DAYS = env.int("CLOSED_EPISODE_READ_DAYS", default=90)
+# A step up or step down not accepted within this many working days of approval is flagged.
+TRANSITION_ACCEPTANCE_WORKING_DAYS = env.int("TRANSITION_ACCEPTANCE_WORKING_DAYS", default=5)
+# The Early Help Assessment is due this many working days after allocation.
+ASSESSMENT_DUE_WORKING_DAYS = env.int("ASSESSMENT_DUE_WORKING_DAYS", default=20)
+
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (

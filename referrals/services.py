@@ -22,15 +22,15 @@ from cases import services as case_services
 from cases.models import (
     RE_REFERRAL_WINDOW_DAYS,
     Episode,
-    EpisodeStatus,
     Family,
     FamilyMembership,
     Person,
     RecordType,
 )
+from cases.services import episodes as episode_services
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from thresholds.models import Framework, Indicator, Level
+from thresholds.models import Framework, Indicator, Level, LevelChangeCause
 
 from . import tasks, timescales
 from .models import (
@@ -693,23 +693,15 @@ def _open_or_join_episode(by, request, data, decided_at):
         raise ValidationError(
             {"locality": "Choose the locality that will allocate the family's episode"}
         )
-    episode = Episode(
+    episode = episode_services.open_episode(
+        by=by,
         family=family,
         locality=locality,
         level=data.level,
-        status=EpisodeStatus.AWAITING_ALLOCATION,
-        opened_at=decided_at,
+        cause=LevelChangeCause.FRONT_DOOR,
+        reason=f"Front door decision on {request.reference}",
         opened_from_request=request,
-        created_by=by,
-        modified_by=by,
-    )
-    episode.full_clean()
-    episode.save()
-    record(
-        actor=by,
-        action=AuditAction.CREATE,
-        obj=episode,
-        detail={"from_request": request.reference, "locality": locality.name},
+        at=decided_at,
     )
     return episode, False
 

@@ -1,5 +1,24 @@
-from .episode import RE_REFERRAL_WINDOW_DAYS, Episode, EpisodeStatus
+from .episode import (
+    ALLOWED_MOVES,
+    RE_REFERRAL_WINDOW_DAYS,
+    WORKING_STATUSES,
+    ClosureReason,
+    Episode,
+    EpisodeStatus,
+    EpisodeStatusChange,
+    LeadProfessional,
+    OutcomesAchieved,
+    TafMember,
+)
 from .family import CaseNote, Family, FamilyMembership, NoteType, Relationship, RelationshipType
+from .meeting import (
+    AgendaItem,
+    AgendaReason,
+    AllocationMeeting,
+    Attendance,
+    ItemDecision,
+    MeetingAttendee,
+)
 from .merge import PersonMerge
 from .person import (
     SEND,
@@ -15,8 +34,21 @@ from .person import (
 
 __all__ = [
     "CaseNote",
+    "ALLOWED_MOVES",
+    "AgendaItem",
+    "AgendaReason",
+    "AllocationMeeting",
+    "Attendance",
+    "ClosureReason",
     "Episode",
     "EpisodeStatus",
+    "EpisodeStatusChange",
+    "ItemDecision",
+    "LeadProfessional",
+    "MeetingAttendee",
+    "OutcomesAchieved",
+    "TafMember",
+    "WORKING_STATUSES",
     "RE_REFERRAL_WINDOW_DAYS",
     "Ethnicity",
     "Family",

@@ -1,6 +1,8 @@
 """Episodes: one period of early help for one family, from the decision to offer help until
-closure (DESIGN sections 3 and 4). The front door opens them; allocation, the lead
-professional, the TAF and closure are worked on by later issues."""
+closure (DESIGN sections 3 and 4): its status (with every change recorded), its lead
+professional (one at a time, with history), its Team Around the Family, and its closure.
+
+Status changes only through `cases.services.episodes`, which checks `ALLOWED_MOVES`."""
 
 import uuid
 
@@ -24,6 +26,48 @@ class EpisodeStatus(models.TextChoices):
     PLAN_IN_PLACE = "plan_in_place", "Plan in place"
     CLOSING = "closing", "Closing"
     CLOSED = "closed", "Closed"
+
+
+# Which statuses each status may move to. Closing is a request a manager approves (closed)
+# or declines (back to where it was); a closed episode reopens within the reopening window.
+ALLOWED_MOVES = {
+    EpisodeStatus.AWAITING_ALLOCATION: {EpisodeStatus.ALLOCATED, EpisodeStatus.CLOSED},
+    EpisodeStatus.ALLOCATED: {EpisodeStatus.ASSESSING, EpisodeStatus.CLOSING},
+    EpisodeStatus.ASSESSING: {EpisodeStatus.PLAN_IN_PLACE, EpisodeStatus.CLOSING},
+    EpisodeStatus.PLAN_IN_PLACE: {EpisodeStatus.ASSESSING, EpisodeStatus.CLOSING},
+    EpisodeStatus.CLOSING: {
+        EpisodeStatus.CLOSED,
+        EpisodeStatus.ALLOCATED,
+        EpisodeStatus.ASSESSING,
+        EpisodeStatus.PLAN_IN_PLACE,
+    },
+    EpisodeStatus.CLOSED: {EpisodeStatus.AWAITING_ALLOCATION, EpisodeStatus.ALLOCATED},
+}
+# Statuses in which a lead professional is working with the family.
+WORKING_STATUSES = (
+    EpisodeStatus.ALLOCATED,
+    EpisodeStatus.ASSESSING,
+    EpisodeStatus.PLAN_IN_PLACE,
+    EpisodeStatus.CLOSING,
+)
+
+
+class ClosureReason(models.TextChoices):
+    OUTCOMES_ACHIEVED = "outcomes_achieved", "Outcomes achieved"
+    STEPPED_DOWN = "stepped_down", "Stepped down to universal services"
+    STEPPED_UP = "stepped_up", "Stepped up to children's social care"
+    CONSENT_WITHDRAWN = "consent_withdrawn", "Family declined or withdrew consent"
+    MOVED_AWAY = "moved_away", "Moved out of the area"
+    REACHED_18 = "reached_18", "Child reached 18"
+    REFERRED_ELSEWHERE = "referred_elsewhere", "Referred to another service"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+    OTHER = "other", "Other"
+
+
+class OutcomesAchieved(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
 
 
 EPISODE_STATUS_COLOURS = {
@@ -82,8 +126,36 @@ class Episode(TimeStampedModel):
         related_name="episodes",
         help_text="The team the lead professional works from, once allocated",
     )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    priority = models.BooleanField(
+        default=False, help_text="First on the allocation agenda (a step-down from social care)"
+    )
+    flagged_for_discussion = models.BooleanField(default=False)
+    flag_reason = models.CharField("why it needs discussing", max_length=300, blank=True)
+
+    # Closure: requested by the lead professional, approved by a manager.
+    closure_reason = models.CharField(max_length=30, choices=ClosureReason.choices, blank=True)
+    closure_summary = models.TextField(blank=True)
+    outcomes_achieved = models.CharField(
+        "were the outcomes achieved", max_length=10, choices=OutcomesAchieved.choices, blank=True
+    )
+    family_feedback = models.TextField("the family's feedback", blank=True)
+    closure_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closure_requested_at = models.DateTimeField(null=True, blank=True)
+    closure_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
-    closure_reason = models.TextField(blank=True)
 
     objects = EpisodeQuerySet.as_manager()
 
@@ -113,3 +185,121 @@ class Episode(TimeStampedModel):
     @property
     def status_colour(self):
         return EPISODE_STATUS_COLOURS[EpisodeStatus(self.status)]
+
+
+class EpisodeStatusChange(models.Model):
+    """Every move of an episode's status: who, when and why (django-oscar's pattern)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=24, choices=EpisodeStatus.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=EpisodeStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["episode", "changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display() or 'New'} → {self.get_to_status_display()}"
+
+
+class LeadProfessional(models.Model):
+    """Who led the episode and when: one current (ended_at empty) at a time."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="lead_history")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lead_assignments"
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["episode", "started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=Q(ended_at__isnull=True),
+                name="cases_one_current_lead_professional",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} leads {self.episode}"
+
+
+class TafMember(models.Model):
+    """Someone in the Team Around the Family: a user of the service, or a named contact at
+    an agency (whose users then see the family while the membership lasts)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="taf_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="taf_memberships",
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="taf_memberships",
+    )
+    contact_name = models.CharField("contact name", max_length=200, blank=True)
+    contact_email = models.EmailField("contact email", blank=True)
+    contact_phone = models.CharField("contact phone", max_length=40, blank=True)
+    role = models.CharField(
+        "role in the TAF",
+        max_length=200,
+        error_messages={"blank": "Enter their role in the Team Around the Family"},
+    )
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["episode", "started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(agency__isnull=False),
+                name="cases_taf_member_is_a_user_or_an_agency",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        if self.user_id:
+            return self.user.get_full_name()
+        return self.contact_name or self.agency.name
+
+    @property
+    def is_current(self):
+        return self.ended_on is None or self.ended_on > timezone.localdate()
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if not self.user_id and not self.agency_id:
+            errors["user"] = "Choose a user, or an agency and a named contact"
+        if not self.user_id and self.agency_id and not self.contact_name.strip():
+            errors["contact_name"] = "Enter the name of the contact at the agency"
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            errors["ended_on"] = "The end date must be on or after the start date"
+        if errors:
+            raise ValidationError(errors)

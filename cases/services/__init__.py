@@ -1,5 +1,8 @@
 """Every change to people, families, memberships, relationships and notes.
 
+Episodes (`episodes`), allocation meetings (`meetings`) and step up / step down
+(`transitions`) have their own modules in this package.
+
 Each function checks the access policy, validates (model rules in `full_clean`), saves in
 one transaction, keeps the search keys in step and writes the audit event. Audit events
 name the fields that changed, never their values: the log must not become a second copy
@@ -18,8 +21,8 @@ from audit.services import record
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 
-from . import search
-from .models import (
+from .. import search
+from ..models import (
     CaseNote,
     Family,
     FamilyMembership,
