@@ -198,9 +198,13 @@ def can(user, permission: Permission, obj=None) -> bool:
                 episode.lead_professional_id == user.pk or _manages_episode(user, episode)
             )
         case Permission.APPROVE_TRANSITION:
-            return _required(obj, permission).sending_team_id in managing_team_ids(user)
+            transition = _required(obj, permission)
+            return transition.sending_team_id in _transition_managers(user, transition, "sending")
         case Permission.RESPOND_TO_TRANSITION:
-            return _required(obj, permission).receiving_team_id in managing_team_ids(user)
+            transition = _required(obj, permission)
+            return transition.receiving_team_id in _transition_managers(
+                user, transition, "receiving"
+            )
         case Permission.RUN_MEETING:
             meeting_or_locality = _required(obj, permission)
             if isinstance(meeting_or_locality, AllocationMeeting):
@@ -375,6 +379,25 @@ def _manages_episode(user, episode):
     return episode.locality_id in managed_locality_ids(user) or (
         episode.team_id is not None and episode.team_id in managing_team_ids(user)
     )
+
+
+def _transition_managers(user, transition, side):
+    """Teams whose side of a transition the user may decide for. The early help side (the
+    sender of a step up, the receiver of a step down) is decided by its team's managers or
+    its locality's managers; the social care side only by the social care team's own
+    managers, never by an early help locality manager."""
+    early_help_side = (transition.direction == "up") == (side == "sending")
+    if early_help_side:
+        return managing_team_ids(user)
+    return directly_managed_team_ids(user)
+
+
+def directly_managed_team_ids(user) -> frozenset[int]:
+    cached = getattr(user, "directly_managed_team_ids", None)
+    if cached is None:
+        cached = frozenset(Team.objects.filter(managers=user).values_list("pk", flat=True))
+        user.directly_managed_team_ids = cached
+    return cached
 
 
 def _required(obj, permission):

@@ -285,6 +285,13 @@ def _accept(transition, *, by, notes=""):
             reason=transition.reason,
             at=now,
         )
+        episodes._move(
+            episode,
+            EpisodeStatus.CLOSING,
+            by=by,
+            reason=f"Step up accepted by {transition.receiving_team.name}",
+            at=now,
+        )
         episodes._close(
             episode,
             by=by,
