@@ -479,16 +479,50 @@ def _case_record_visible(user, obj):
 
 
 def _sees_sensitive(user, obj):
-    """Authors of a note, creators of a record, and managers over its owning team.
+    """Authors of a note, creators of a record, managers over its owning team, and the lead
+    professional of the family's open episode (DESIGN section 7).
 
-    Asked of records the user already sees (fetched through `visible`), so it needs no
-    query of its own and lists stay at a fixed number of queries.
+    Asked of records the user already sees (fetched through `visible`); what it needs is
+    fetched once per user, so lists stay at a fixed number of queries.
     """
     if obj is None:
         raise ValueError("VIEW_SENSITIVE is a question about one record")
     if isinstance(obj, CaseNote):
-        return obj.author_id == user.pk or obj.family.owning_team_id in managing_team_ids(user)
-    return obj.created_by_id == user.pk or obj.owning_team_id in managing_team_ids(user)
+        return (
+            obj.author_id == user.pk
+            or obj.family.owning_team_id in managing_team_ids(user)
+            or obj.family_id in _led_family_ids(user)
+        )
+    if obj.created_by_id == user.pk or obj.owning_team_id in managing_team_ids(user):
+        return True
+    if isinstance(obj, Family):
+        return obj.pk in _led_family_ids(user)
+    if isinstance(obj, Person):
+        return obj.pk in _led_person_ids(user)
+    return False
+
+
+def _led_family_ids(user) -> frozenset[int]:
+    """Families whose open episode the user leads."""
+    cached = getattr(user, "led_family_ids", None)
+    if cached is None:
+        cached = frozenset(
+            Episode.objects.open().filter(lead_professional=user).values_list("family", flat=True)
+        )
+        user.led_family_ids = cached
+    return cached
+
+
+def _led_person_ids(user) -> frozenset[int]:
+    cached = getattr(user, "led_person_ids", None)
+    if cached is None:
+        cached = frozenset(
+            FamilyMembership.objects.filter(family__in=_led_family_ids(user)).values_list(
+                "person", flat=True
+            )
+        )
+        user.led_person_ids = cached
+    return cached
 
 
 def _team_members_visible(user):

@@ -320,3 +320,22 @@ def test_the_lead_professional_sees_the_family_without_owning_it(north):
         by=north.manager, episode=episode, lead_professional=outsider_lead, team=other_team
     )
     assert sees_family(outsider_lead, family)
+
+
+def test_the_lead_professional_sees_sensitive_fields_and_restricted_notes(north):
+    from cases.models import CaseNote
+
+    episode = allocated_episode(north)
+    note = CaseNote.objects.create(
+        family=episode.family,
+        note_type="phone",
+        summary="Disclosure",
+        occurred_at=timezone.now(),
+        author=north.manager,
+        is_restricted=True,
+    )
+    lead, colleague = fresh(north.worker), fresh(north.colleague)
+
+    assert access.can(lead, access.Permission.VIEW_SENSITIVE, note)
+    assert access.can(lead, access.Permission.VIEW_SENSITIVE, episode.family)
+    assert not access.can(colleague, access.Permission.VIEW_SENSITIVE, note)
