@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 
 from earlyhelp import access
+from thresholds.models import LevelChange
 
 from .models import (
     CaseNote,
@@ -40,6 +41,12 @@ def family_detail_for(user):
                 queryset=Episode.objects.select_related(
                     "locality", "level", "lead_professional", "team"
                 ).order_by("closed_at", "-opened_at"),
+            ),
+            Prefetch(
+                "level_changes",
+                queryset=LevelChange.objects.select_related(
+                    "from_level", "to_level", "changed_by"
+                ).order_by("changed_at", "id"),
             ),
         )
     )

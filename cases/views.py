@@ -5,11 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.models import Role
 from accounts.views import ServiceUserMixin
 from audit.models import AuditEvent
 from audit.services import record_list, record_view
@@ -200,6 +201,8 @@ class FamilyDetailView(CaseWorkerMixin, TemplateView):
             past_members=[m for m in memberships if not m.is_current],
             relationships=family.relationships.all(),
             episodes=family.episodes.all(),
+            level_history=family.level_changes.all(),
+            step_down_url=_step_down_url(user, family),
             chronology=chronology,
             chronology_filter=chronology_filter,
             recent_notes=recent_notes,
@@ -208,6 +211,16 @@ class FamilyDetailView(CaseWorkerMixin, TemplateView):
             may_change=access.has_role(user, *access.PRACTICE_ROLES),
             **kwargs,
         )
+
+
+def _step_down_url(user, family):
+    """Social workers ask for a family's step down to early help (when that page exists)."""
+    if not access.has_role(user, Role.SOCIAL_WORKER):
+        return None
+    try:
+        return reverse("transitions:step-down-request", args=[family.uuid])
+    except NoReverseMatch:
+        return None
 
 
 def _readable_notes(user, notes):

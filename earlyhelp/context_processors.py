@@ -16,16 +16,24 @@ def _navigation(request):
     ]
     if access.has_role(user, *access.PRACTICE_ROLES):
         items += [
+            ("My cases", reverse("episodes:my-cases"), "/my-cases/"),
             ("Find a person", reverse("cases:search"), "/people/"),
             ("Families", reverse("cases:family-list"), "/families/"),
             ("Requests", reverse("referrals:request-list"), "/requests/"),
         ]
     if access.has_role(user, Role.TRIAGE_OFFICER):
         items.append(("Triage queue", reverse("referrals:triage-queue"), "/triage/"))
+    if access.has_role(user, Role.LOCALITY_MANAGER):
+        items += [
+            ("Caseloads", reverse("episodes:caseloads"), "/caseloads/"),
+            ("Meetings", reverse("meetings:list"), "/meetings/"),
+        ]
+    if access.has_role(user, *access.PRACTICE_ROLES):
+        items.append(("Step up and down", reverse("transitions:list"), "/transitions/"))
     items.append(("Directory", reverse("accounts:agency-list"), "/directory/"))
     if access.can(user, access.Permission.CONFIGURE):
         items.append(("Administration", reverse("admin:index"), "/admin/"))
-    items.append(("API", reverse("api-docs"), "/api/"))
+    # The API documentation is linked from every page's footer.
     current = request.path
     return [
         {

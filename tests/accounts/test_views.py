@@ -179,3 +179,19 @@ def test_administrator_home_query_count(
     client.force_login(system_administrator)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_managers_get_caseloads_and_meetings_and_practitioners_their_cases(
+    client, practitioner, locality_manager
+):
+    def links(user):
+        client.force_login(user)
+        page = client.get(reverse("home")).content.decode()
+        return {
+            path
+            for path in ("/my-cases/", "/caseloads/", "/meetings/", "/transitions/")
+            if f'class="govuk-service-navigation__link" href="{path}"' in page
+        }
+
+    assert links(practitioner) == {"/my-cases/", "/transitions/"}
+    assert links(locality_manager) == {"/my-cases/", "/caseloads/", "/meetings/", "/transitions/"}
