@@ -340,15 +340,20 @@ def _taf_episodes(user):
 
 
 def _recently_closed_episodes(user):
-    """Closed episodes the user led or was in the TAF of, still readable for a while."""
+    """Closed episodes the user led, was in the TAF of, or manages (who may reopen them),
+    still readable for a while."""
     since = timezone.now() - timedelta(days=settings.CLOSED_EPISODE_READ_DAYS)
     member = Q(user=user)
     if user.agency_id:
         member |= Q(user__isnull=True, agency_id=user.agency_id)
-    return Episode.objects.filter(status=EpisodeStatus.CLOSED, closed_at__gte=since).filter(
+    rule = (
         Q(pk__in=LeadProfessional.objects.filter(user=user).values("episode"))
         | Q(pk__in=TafMember.objects.filter(member).values("episode"))
+        | Q(team__in=Team.objects.filter(managers=user).values("pk"))
     )
+    if has_role(user, Role.LOCALITY_MANAGER):
+        rule |= Q(locality__in=_managed_localities(user))
+    return Episode.objects.filter(status=EpisodeStatus.CLOSED, closed_at__gte=since).filter(rule)
 
 
 def _meetings_visible(user, queryset):

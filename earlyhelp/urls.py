@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from accounts import api as accounts_api
 from accounts.views import HomeView
 from cases import api as cases_api
+from cases import episode_api, meeting_api, taf_api, transition_api
 from referrals import api as referrals_api
 from thresholds import api as thresholds_api
 
@@ -26,6 +27,12 @@ router.register("families", cases_api.FamilyViewSet, basename="family")
 router.register("memberships", cases_api.MembershipViewSet, basename="membership")
 router.register("relationships", cases_api.RelationshipViewSet, basename="relationship")
 router.register("notes", cases_api.NoteViewSet, basename="note")
+router.register("episodes", episode_api.EpisodeViewSet, basename="episode")
+router.register("taf-members", taf_api.TafMemberViewSet, basename="taf-member")
+router.register("level-history", transition_api.LevelHistoryViewSet, basename="level-history")
+router.register("meetings", meeting_api.MeetingViewSet, basename="meeting")
+router.register("agenda-items", meeting_api.AgendaItemViewSet, basename="agenda-item")
+router.register("transitions", transition_api.TransitionViewSet, basename="transition")
 router.register("requests", referrals_api.RequestViewSet, basename="request")
 router.register("triage-queue", referrals_api.TriageQueueViewSet, basename="triage-queue")
 router.register("thresholds", thresholds_api.FrameworkViewSet, basename="threshold-framework")
