@@ -51,9 +51,12 @@ from cases.demo import (
     TOWNS,
 )
 from cases.models import (
+    ClosureReason,
     Episode,
     EpisodeStatus,
     FamilyMembership,
+    LeadProfessional,
+    OutcomesAchieved,
     Person,
     RecordType,
     Relationship,
@@ -1205,21 +1208,31 @@ def _history(slot, context, rng, now, received_at):
         if Episode.objects.open().filter(family_id=child.family_id).exists():
             return
         opened = received_at - datetime.timedelta(days=rng.randint(40, 150))
-        Episode.objects.create(
+        episode = Episode.objects.create(
             family_id=child.family_id,
             locality=locality,
             level=level,
             status=EpisodeStatus.ALLOCATED,
             opened_at=opened,
+            allocated_at=opened,
             lead_professional=practitioner,
             team=team,
         )
+        if practitioner and team:
+            LeadProfessional.objects.create(
+                episode=episode, user=practitioner, team=team, started_at=opened
+            )
         return
     days = rng.randint(30, 300) if slot.history == "recently_closed" else rng.randint(400, 700)
     closed = now - datetime.timedelta(days=days)
-    reason = rng.choice(CLOSURE_REASONS)
-    if Episode.objects.filter(family_id=child.family_id, closure_reason=reason).exists():
+    summary = rng.choice(CLOSURE_REASONS)
+    if Episode.objects.filter(family_id=child.family_id, closure_summary=summary).exists():
         return
+    reason, achieved = (
+        (ClosureReason.CONSENT_WITHDRAWN, OutcomesAchieved.PARTLY)
+        if summary.startswith(("Family asked", "Outcomes partly"))
+        else (ClosureReason.OUTCOMES_ACHIEVED, OutcomesAchieved.YES)
+    )
     Episode.objects.create(
         family_id=child.family_id,
         locality=locality,
@@ -1228,6 +1241,8 @@ def _history(slot, context, rng, now, received_at):
         opened_at=closed - datetime.timedelta(days=rng.randint(90, 240)),
         closed_at=closed,
         closure_reason=reason,
+        closure_summary=summary,
+        outcomes_achieved=achieved,
         lead_professional=practitioner,
         team=team,
     )

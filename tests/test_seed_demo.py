@@ -16,7 +16,16 @@ from django.utils import timezone
 from accounts.management.commands.seed_demo import DEMO_PASSWORD, USERS
 from accounts.models import Agency, AgencyType, Locality, Role, Team, User
 from cases import demo as cases_demo
-from cases.models import Episode, EpisodeStatus
+from cases.demo_episodes import seed_episodes
+from cases.models import (
+    AgendaItem,
+    AllocationMeeting,
+    ClosureReason,
+    Episode,
+    EpisodeStatus,
+    ItemDecision,
+    TafMember,
+)
 from referrals import timescales
 from referrals.demo import seed_front_door
 from referrals.models import (
@@ -32,6 +41,7 @@ from referrals.models import (
     Urgency,
 )
 from referrals.selectors import with_re_referral_flag
+from thresholds.models import Direction, LevelChange, LevelChangeCause, Transition, TransitionStatus
 
 
 def _manage(*args, database):
@@ -62,6 +72,7 @@ def test_quick_start_migrates_and_seeds_a_fresh_sqlite_file_twice(tmp_path):
             front_door.append(_front_door_counts(connection))
     assert "0 new records" in result.stdout
     assert "0 new requests for support" in result.stdout
+    assert "0 new episodes" in result.stdout
     assert "Task " not in result.stdout + result.stderr  # the seed's email tasks are quiet
     # About 50 requests in every state, every outcome, and nothing more the second time.
     assert front_door[0] == front_door[1]
@@ -124,15 +135,21 @@ def _front_door_counts(connection):
     return {
         "statuses": dict(connection.execute(query.format("status", "referrals_requestforsupport"))),
         "outcomes": dict(connection.execute(query.format("outcome", "referrals_decision"))),
-        "episodes": dict(connection.execute(query.format("status", "cases_episode"))),
+        # The episodes the front door's decisions opened (cases.demo_episodes adds more).
+        "episodes": dict(
+            connection.execute(
+                query.format("status", "cases_episode WHERE opened_from_request_id IS NOT NULL")
+            )
+        ),
     }
 
 
 @pytest.fixture
 def seeded_front_door(db, settings, monkeypatch, mailoutbox):
-    """The directory, a smaller county (fewer families: quicker) and the front door."""
+    """The directory, a smaller county (fewer families: quicker), the front door, and the
+    episodes, meetings and transitions (which need enough families the front door left)."""
     settings.DEBUG = True
-    monkeypatch.setattr(cases_demo, "DEMO_FAMILY_COUNT", 60)
+    monkeypatch.setattr(cases_demo, "DEMO_FAMILY_COUNT", 140)
     call_command("seed_demo", stdout=io.StringIO())
     return timezone.now()
 
@@ -183,9 +200,12 @@ def test_front_door_decisions_episodes_and_re_referrals(seeded_front_door):
     assert taf.count() == 4
     assert all(decision.episode_id for decision in taf)
     assert taf.filter(joined_open_episode=True).count() == 1
-    awaiting = Episode.objects.filter(status=EpisodeStatus.AWAITING_ALLOCATION)
+    awaiting = Episode.objects.filter(
+        status=EpisodeStatus.AWAITING_ALLOCATION, opened_from_request__isnull=False
+    )
     assert awaiting.count() == 3
-    assert all(episode.opened_from_request_id for episode in awaiting)
+    # The front door's episodes wait for next week's meeting: last week's did not touch them.
+    assert not AgendaItem.objects.filter(episode__in=awaiting, meeting__held_at__isnull=False)
     # Re-referrals: an episode closed in the last 12 months flags the request; longer ago not.
     flagged = with_re_referral_flag(RequestForSupport.objects.all()).filter(is_re_referral=True)
     assert 4 <= flagged.count() <= 6
@@ -209,6 +229,7 @@ def test_front_door_seed_twice_creates_nothing_new(seeded_front_door):
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert "0 new requests for support" in out.getvalue()
+    assert "0 new episodes" in out.getvalue()
     # Nor weeks later, when every child is older.
     assert seed_front_door(now=timezone.now() + datetime.timedelta(days=200)) == 0
     assert (
@@ -217,3 +238,131 @@ def test_front_door_seed_twice_creates_nothing_new(seeded_front_door):
         Episode.objects.count(),
         RequestPerson.objects.count(),
     ) == before
+
+
+# Episodes, allocation meetings, step up and step down (cases.demo_episodes) --------------
+
+
+def test_episodes_in_every_state_in_every_locality(seeded_front_door):
+    for locality in Locality.objects.all():
+        episodes = Episode.objects.filter(locality=locality)
+        assert set(episodes.values_list("status", flat=True)) == set(EpisodeStatus.values), locality
+        # Closed consistently, with a reason; open ones led from the locality's teams.
+        for episode in episodes:
+            assert (episode.status == EpisodeStatus.CLOSED) == (episode.closed_at is not None)
+        allocated = episodes.exclude(status=EpisodeStatus.AWAITING_ALLOCATION).exclude(
+            status=EpisodeStatus.CLOSED
+        )
+        assert all(episode.lead_professional_id and episode.team_id for episode in allocated)
+        assert episodes.filter(flagged_for_discussion=True).exists()
+        closing = episodes.get(status=EpisodeStatus.CLOSING, closure_requested_at__isnull=False)
+        assert closing.closure_approved_by is None
+    closed = Episode.objects.filter(status=EpisodeStatus.CLOSED).exclude(closure_summary="")
+    reasons = set(closed.values_list("closure_reason", flat=True))
+    assert {
+        ClosureReason.OUTCOMES_ACHIEVED,
+        ClosureReason.REFERRED_ELSEWHERE,
+        ClosureReason.NO_FURTHER_ACTION,
+        ClosureReason.STEPPED_UP,
+        ClosureReason.CONSENT_WITHDRAWN,
+        ClosureReason.MOVED_AWAY,
+    } <= reasons
+    # Leads from health visiting and a school too; TAFs with users and named contacts.
+    teams = set(Episode.objects.values_list("team__agency__agency_type", flat=True))
+    assert {"council_early_help", "health", "school"} <= teams
+    assert (
+        TafMember.objects.filter(user__isnull=False)
+        .exclude(user__agency__agency_type="council_early_help")
+        .exists()
+    )
+    assert TafMember.objects.filter(user__isnull=True).exclude(contact_name="").exists()
+    assert TafMember.objects.filter(
+        ended_on__isnull=False, episode__status="plan_in_place"
+    ).exists()
+    # Level history: opened, changed up and down, closed, and social care's levels.
+    causes = set(LevelChange.objects.values_list("cause", flat=True))
+    assert {
+        LevelChangeCause.FRONT_DOOR,
+        LevelChangeCause.CHANGE,
+        LevelChangeCause.CLOSURE,
+        LevelChangeCause.TRANSITION,
+    } <= causes
+    changed = LevelChange.objects.filter(cause=LevelChangeCause.CHANGE)
+    assert changed.filter(to_level__rank=2, from_level__rank=3).exists()
+    assert changed.filter(to_level__rank=3, from_level__rank=2).exists()
+    # Every step happened in the past, in order.
+    now = timezone.now()
+    for episode in Episode.objects.filter(opened_from_request__isnull=True):
+        changes = list(episode.status_changes.values_list("changed_at", flat=True))
+        assert changes == sorted(changes)
+        assert all(moment < now for moment in changes)
+
+
+def test_a_held_and_an_upcoming_meeting_in_every_locality(seeded_front_door):
+    now = timezone.now()
+    for locality in Locality.objects.all():
+        meetings = AllocationMeeting.objects.filter(locality=locality)
+        held = meetings.get(held_at__isnull=False)
+        upcoming = meetings.get(held_at__isnull=True)
+        manager = User.objects.get(email=f"manager.{locality.code}@brackenshire.example")
+        assert held.chair == manager and upcoming.chair == manager
+        assert held.starts_at < held.held_at < now < upcoming.starts_at
+        assert held.minutes
+        decisions = set(held.agenda_items.values_list("decision", flat=True))
+        assert decisions == {
+            ItemDecision.ALLOCATE,
+            ItemDecision.REFER,
+            ItemDecision.NFA,
+            ItemDecision.DEFER,
+        }
+        assert set(held.attendees.values_list("attendance", flat=True)) == {
+            "present",
+            "apologies",
+        }
+        assert upcoming.agenda_items.exists()
+        assert not upcoming.agenda_items.exclude(decision="").exists()
+        assert upcoming.attendees.count() >= 3
+        # The deferred item comes back.
+        deferred = held.agenda_items.get(decision=ItemDecision.DEFER).episode
+        assert upcoming.agenda_items.filter(episode=deferred).exists()
+    north = AllocationMeeting.objects.get(locality__code="north", held_at__isnull=True)
+    first = north.agenda_items.order_by("position").first()
+    assert first.reason == "step_down" and first.episode.priority
+
+
+def test_step_up_and_step_down_in_both_directions(seeded_front_door):
+    from cases.services.transitions import is_waiting_too_long
+
+    up = Transition.objects.filter(direction=Direction.UP)
+    down = Transition.objects.filter(direction=Direction.DOWN)
+    assert up.filter(status=TransitionStatus.REQUESTED).exists()
+    assert up.filter(status=TransitionStatus.APPROVED).exists()
+    accepted_up = up.get(status=TransitionStatus.ACCEPTED)
+    assert accepted_up.episode.closure_reason == ClosureReason.STEPPED_UP
+    flagged = [t for t in Transition.objects.all() if is_waiting_too_long(t)]
+    assert len(flagged) == 1 and flagged[0].direction == Direction.UP
+    # A step-down approved, waiting for allocation first on the agenda; one accepted.
+    waiting = down.get(status=TransitionStatus.APPROVED)
+    assert waiting.episode.status == EpisodeStatus.AWAITING_ALLOCATION
+    assert waiting.episode.priority
+    assert waiting.sending_team.name == "Assessment and Intervention North"
+    assert waiting.requested_by.email == "social.worker@brackenshire.example"
+    assert down.filter(
+        status=TransitionStatus.ACCEPTED, episode__status=EpisodeStatus.ASSESSING
+    ).exists()
+    # A bounce-back: stepped down about four months ago, now stepped up again.
+    bounce = up.get(bounce_back_of__isnull=False)
+    assert bounce.bounce_back_of.family == bounce.family
+    months = (timezone.now() - bounce.bounce_back_of.responded_at).days / 30
+    assert 3.5 < months < 5
+
+
+def test_episodes_seed_twice_creates_nothing_new(seeded_front_door):
+    counts = lambda: [  # noqa: E731
+        model.objects.count()
+        for model in (Episode, AllocationMeeting, AgendaItem, Transition, LevelChange, TafMember)
+    ]
+    before = counts()
+    assert seed_episodes() == 0
+    assert seed_episodes(now=timezone.now() + datetime.timedelta(days=30)) == 0
+    assert counts() == before

@@ -4,7 +4,9 @@ Deterministic and idempotent: records are matched on natural keys, so running it
 changes nothing and keeps what people have added. After the directory it adds about 200
 families of case records (cases.demo: each family is keyed on its name and postcode within
 its owning team), then about 50 requests for support at the front door in every state, with
-the episodes they open or follow (referrals.demo). Refuses to run with
+the episodes they open or follow (referrals.demo), then episodes in every state in each
+locality, allocation meetings held and upcoming, step ups and step downs
+(cases.demo_episodes). Refuses to run with
 DEBUG off unless told otherwise, since the demo users share one documented password.
 """
 
@@ -14,6 +16,7 @@ from django.db import transaction
 
 from accounts.models import Agency, AgencyType, Locality, Role, Team, User
 from cases.demo import seed_families
+from cases.demo_episodes import seed_episodes
 from referrals.demo import seed_front_door
 
 DEMO_PASSWORD = "early-help-demo"
@@ -191,6 +194,15 @@ USERS = [
         [],
     ),
     (
+        "csc.manager@brackenshire.example",
+        "Joanne Pearce",
+        "Team manager, children's social care",
+        SOCIAL_CARE,
+        [Role.SOCIAL_WORKER],
+        [],
+        ["Assessment and Intervention North", "Assessment and Intervention South"],
+    ),
+    (
         "health.visitor@bchnt.example",
         "Fiona MacLeod",
         "Health visitor",
@@ -267,10 +279,14 @@ class Command(BaseCommand):
             families = 0 if directory_only else seed_families(stdout=self.stdout)
         # In its own transaction, so the emails its services queue on commit go nowhere.
         requests = 0 if directory_only else seed_front_door(stdout=self.stdout)
+        # Episodes, allocation meetings, step up and step down: after the front door, whose
+        # families it leaves alone, and in its own transaction for the same reason.
+        episodes = 0 if directory_only else seed_episodes(stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Brackenshire demo ready: {created} new records, {families} new families, "
-                f"{requests} new requests for support; demo password '{DEMO_PASSWORD}'"
+                f"{requests} new requests for support, {episodes} new episodes; "
+                f"demo password '{DEMO_PASSWORD}'"
             )
         )
 
