@@ -144,17 +144,34 @@ def _front_door_counts(connection):
     }
 
 
-@pytest.fixture
-def seeded_front_door(db, settings, monkeypatch, mailoutbox):
+@pytest.fixture(scope="module")
+def seeded_front_door(django_db_setup, django_db_blocker):
     """The directory, a smaller county (fewer families: quicker), the front door, and the
-    episodes, meetings and transitions (which need enough families the front door left)."""
-    settings.DEBUG = True
-    monkeypatch.setattr(cases_demo, "DEMO_FAMILY_COUNT", 140)
-    call_command("seed_demo", stdout=io.StringIO())
-    return timezone.now()
+    episodes, meetings and transitions (which need enough families the front door left).
+
+    Seeded once for the module inside a transaction rolled back at the end, as
+    tests/cases/test_demo.py does: each test reads it inside its own savepoint. Returns the
+    time of seeding and the emails seeding sent."""
+    from django.core import mail
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
+        patch.setattr(cases_demo, "DEMO_FAMILY_COUNT", 140)
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            mail.outbox = []
+            with override_settings(DEBUG=True):
+                call_command("seed_demo", stdout=io.StringIO())
+            sent = list(mail.outbox)
+            yield {"at": timezone.now(), "sent": sent}
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
-def test_front_door_has_a_realistic_triage_queue(seeded_front_door, mailoutbox):
+def test_front_door_has_a_realistic_triage_queue(seeded_front_door, db):
     requests = with_re_referral_flag(RequestForSupport.objects.all())
     statuses = Counter(requests.values_list("status", flat=True))
     assert statuses == {
@@ -185,10 +202,10 @@ def test_front_door_has_a_realistic_triage_queue(seeded_front_door, mailoutbox):
     assert ScreeningCheck.objects.filter(request__in=in_screening).exists()
     assert in_screening.filter(indicators__isnull=False).exists()
     # No email left the seed.
-    assert mailoutbox == []
+    assert seeded_front_door["sent"] == []
 
 
-def test_front_door_decisions_episodes_and_re_referrals(seeded_front_door):
+def test_front_door_decisions_episodes_and_re_referrals(seeded_front_door, db):
     decisions = Decision.objects.select_related("request", "level")
     assert set(decisions.values_list("outcome", flat=True)) == set(Outcome.values)
     for decision in decisions:
@@ -219,7 +236,8 @@ def test_front_door_decisions_episodes_and_re_referrals(seeded_front_door):
         assert not with_re_referral_flag(requests).filter(is_re_referral=True).exists()
 
 
-def test_front_door_seed_twice_creates_nothing_new(seeded_front_door):
+def test_front_door_seed_twice_creates_nothing_new(seeded_front_door, db, settings):
+    settings.DEBUG = True
     before = (
         RequestForSupport.objects.count(),
         Decision.objects.count(),
@@ -243,7 +261,7 @@ def test_front_door_seed_twice_creates_nothing_new(seeded_front_door):
 # Episodes, allocation meetings, step up and step down (cases.demo_episodes) --------------
 
 
-def test_episodes_in_every_state_in_every_locality(seeded_front_door):
+def test_episodes_in_every_state_in_every_locality(seeded_front_door, db):
     for locality in Locality.objects.all():
         episodes = Episode.objects.filter(locality=locality)
         assert set(episodes.values_list("status", flat=True)) == set(EpisodeStatus.values), locality
@@ -298,7 +316,7 @@ def test_episodes_in_every_state_in_every_locality(seeded_front_door):
         assert all(moment < now for moment in changes)
 
 
-def test_a_held_and_an_upcoming_meeting_in_every_locality(seeded_front_door):
+def test_a_held_and_an_upcoming_meeting_in_every_locality(seeded_front_door, db):
     now = timezone.now()
     for locality in Locality.objects.all():
         meetings = AllocationMeeting.objects.filter(locality=locality)
@@ -330,7 +348,7 @@ def test_a_held_and_an_upcoming_meeting_in_every_locality(seeded_front_door):
     assert first.reason == "step_down" and first.episode.priority
 
 
-def test_step_up_and_step_down_in_both_directions(seeded_front_door):
+def test_step_up_and_step_down_in_both_directions(seeded_front_door, db):
     from cases.services.transitions import is_waiting_too_long
 
     up = Transition.objects.filter(direction=Direction.UP)
@@ -357,7 +375,7 @@ def test_step_up_and_step_down_in_both_directions(seeded_front_door):
     assert 3.5 < months < 5
 
 
-def test_episodes_seed_twice_creates_nothing_new(seeded_front_door):
+def test_episodes_seed_twice_creates_nothing_new(seeded_front_door, db):
     counts = lambda: [  # noqa: E731
         model.objects.count()
         for model in (Episode, AllocationMeeting, AgendaItem, Transition, LevelChange, TafMember)

@@ -646,3 +646,29 @@ def test_list_query_count_does_not_grow(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("meetings:list"))
     assert response.status_code == 200
+
+
+def test_the_pdfs_say_what_the_meeting_decided(client, manager, worker, eh_team, meeting):
+    import io
+
+    from pypdf import PdfReader
+
+    item = meeting.agenda_items.get()
+    meetings.agenda_item_decide(
+        by=manager, item=item, decision="allocate", lead_professional=worker, team=eh_team
+    )
+    meetings.meeting_record_minutes(
+        by=manager, meeting=meeting, minutes="Quorate: health, school and police present."
+    )
+    client.force_login(manager)
+
+    def text(kind):
+        response = client.get(reverse(f"meetings:{kind}-pdf", args=[meeting.uuid]))
+        reader = PdfReader(io.BytesIO(response.content))
+        return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+    agenda = text("agenda")
+    assert "The Mensah family" in agenda and "Room 2, Brackenford Hub" in agenda
+    minutes = text("minutes")
+    assert "Quorate: health, school and police present." in minutes
+    assert "Priya Shah" in minutes and "Allocate" in minutes
