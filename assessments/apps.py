@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = "Assessments, plans and reviews"
+
+    def ready(self):
+        from cases.services import register_merge_link
+
+        from .models import Assessment, AssessmentSection
+
+        # A merge moves assessments to the surviving record (and undo moves them back).
+        register_merge_link(AssessmentSection, "person")
+        register_merge_link(Assessment.children.through, "person")
+        register_merge_link(Assessment.adults.through, "person")

@@ -37,6 +37,7 @@ from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from accounts.models import Agency, Locality, Role, Team, User
+from assessments.models import Assessment, AssessmentSection
 from cases.models import (
     AgendaItem,
     AllocationMeeting,
@@ -243,6 +244,12 @@ def visible(user, queryset):
         return queryset.filter(episode__family__in=_families_visible(user, Family.objects.all()))
     if model is AllocationMeeting:
         return _meetings_visible(user, queryset)
+    if model is Assessment:
+        return queryset.filter(episode__family__in=_families_visible(user, Family.objects.all()))
+    if model is AssessmentSection:
+        return queryset.filter(
+            assessment__episode__family__in=_families_visible(user, Family.objects.all())
+        )
     if model is RequestForSupport:
         return _requests_visible(user, queryset)
     if model in (RequestPerson, RequestAttachment, ScreeningCheck, Decision):

@@ -71,6 +71,7 @@ def _eager_tasks_unless_broker_test(request):
 REFERENCE_DATA_LOADERS = [
     ("accounts.migrations.0002_roles", "create_roles"),
     ("referrals.migrations.0002_load_presenting_needs", "load"),
+    ("assessments.migrations.0002_default_template", "load"),
 ]
 
 

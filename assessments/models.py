@@ -1,0 +1,162 @@
+"""Early Help Assessments (DESIGN section 4, assessments).
+
+The form is data: an `AssessmentTemplate` holds a council's template file, versioned, and
+an assessment keeps the template version it was written on. An assessment has one
+`AssessmentSection` per template section and subject (each child covered, each parent or
+carer covered, or the family), saved on its own with a revision number so two people
+editing the same section are warned rather than overwriting each other.
+
+Draft → submitted → returned (with comments) or approved. Approved is immutable; a change
+starts a new version of the assessment.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from earlyhelp.models import TimeStampedModel
+
+
+class AssessmentTemplate(TimeStampedModel):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    version = models.PositiveIntegerField(unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    definition = models.JSONField(help_text="The parsed template file (assessments.loader)")
+    source_name = models.CharField(max_length=200, blank=True)
+    is_current = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=Q(is_current=True),
+                name="assessments_one_current_template",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} (version {self.version})"
+
+    @property
+    def spec(self):
+        from .loader import TemplateSpec
+
+        return TemplateSpec.from_dict(self.definition)
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for approval"
+    RETURNED = "returned", "Returned for changes"
+    APPROVED = "approved", "Approved"
+
+
+STATUS_COLOURS = {
+    AssessmentStatus.DRAFT: "grey",
+    AssessmentStatus.SUBMITTED: "blue",
+    AssessmentStatus.RETURNED: "orange",
+    AssessmentStatus.APPROVED: "green",
+}
+EDITABLE_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+
+class Assessment(TimeStampedModel):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    episode = models.ForeignKey(
+        "cases.Episode", on_delete=models.PROTECT, related_name="assessments"
+    )
+    template = models.ForeignKey(
+        AssessmentTemplate, on_delete=models.PROTECT, related_name="assessments"
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_version"
+    )
+    status = models.CharField(
+        max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    children = models.ManyToManyField("cases.Person", related_name="assessments_as_child")
+    adults = models.ManyToManyField("cases.Person", blank=True, related_name="assessments_as_adult")
+    due_at = models.DateTimeField(help_text="ASSESSMENT_DUE_WORKING_DAYS after allocation")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_comments = models.TextField("why it was returned", blank=True)
+    recommended_level = models.ForeignKey(
+        "thresholds.Level", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["episode", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "version"], name="assessments_one_version_number"
+            ),
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=~Q(status="approved"),
+                name="assessments_one_unapproved_per_episode",
+                violation_error_message="This episode already has an assessment in progress",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Early Help Assessment v{self.version} for {self.episode.family}"
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_overdue(self):
+        return self.status != AssessmentStatus.APPROVED and timezone.now() > self.due_at
+
+    @property
+    def status_colour(self):
+        return STATUS_COLOURS[AssessmentStatus(self.status)]
+
+
+FAMILY_SUBJECT = "family"
+
+
+class AssessmentSection(models.Model):
+    """One section of the template for one subject: a child, a parent or carer, or the
+    family. `answers` maps question keys to answers; `revision` counts saves."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(max_length=64)
+    subject = models.CharField(
+        max_length=40, help_text='"family", or the person\'s uuid for a child or adult section'
+    )
+    person = models.ForeignKey(
+        "cases.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveIntegerField(default=0)
+    answers = models.JSONField(default=dict, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    completed = models.BooleanField(default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "key", "subject"], name="assessments_section_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.key} ({self.subject})"
