@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from assessments import selectors as assessment_selectors
 from audit.services import record_list, record_view
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
@@ -133,6 +134,7 @@ class EpisodePage(CaseWorkerMixin, View):
         members = list(episode.taf_members.all())
         transitions = list(episode.transitions.all())
         due = selectors.assessment_due_at(episode)
+        assessment = assessment_selectors.latest_for_episode(episode)
         pending_step_up = any(t.direction == Direction.UP and t.is_pending for t in transitions)
         context = {
             "episode": episode,
@@ -155,6 +157,10 @@ class EpisodePage(CaseWorkerMixin, View):
                 None,
             ),
             "assessment_due": due,
+            "assessment": assessment,
+            "may_start_assessment": assessment_selectors.may_start(
+                may_work=self.may_work, episode=episode, latest=assessment
+            ),
             "assessment_rag": timescales.rag_status(due, now) if due else None,
             "step_up_url": url_or_none("transitions:step-up-request", episode.uuid)
             if self.may_work and episode.is_open and not pending_step_up

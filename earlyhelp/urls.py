@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from accounts.views import HomeView
+from assessments import api as assessments_api
 from cases import api as cases_api
 from cases import episode_api, meeting_api, taf_api, transition_api
 from referrals import api as referrals_api
@@ -36,6 +37,15 @@ router.register("transitions", transition_api.TransitionViewSet, basename="trans
 router.register("requests", referrals_api.RequestViewSet, basename="request")
 router.register("triage-queue", referrals_api.TriageQueueViewSet, basename="triage-queue")
 router.register("thresholds", thresholds_api.FrameworkViewSet, basename="threshold-framework")
+router.register(
+    "assessment-templates",
+    assessments_api.AssessmentTemplateViewSet,
+    basename="assessment-template",
+)
+router.register("assessments", assessments_api.AssessmentViewSet, basename="assessment")
+router.register(
+    "assessment-sections", assessments_api.AssessmentSectionViewSet, basename="assessment-section"
+)
 
 api_urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
@@ -60,6 +70,7 @@ urlpatterns = [
     path("", include("cases.transition_urls")),
     path("", include("referrals.urls")),
     path("", include("thresholds.urls")),
+    path("", include("assessments.urls")),
     path("healthz/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),

@@ -1,0 +1,111 @@
+"""The lead professional starts the Early Help Assessment from the episode, fills two
+sections on the pages, submits it, and a manager approves it."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from assessments.models import Assessment, AssessmentStatus
+from tests.assessments.test_services import complete_everything
+from tests.cases.episode_helpers import allocated_episode, make_locality
+from tests.factories import FamilyFactory, PersonFactory, TeamFactory
+
+from .conftest import axe_violations, screenshot
+from .test_front_door import sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
+
+CHILD_DEVELOPMENT = [
+    "Health",
+    "Education and learning",
+    "Emotional and behavioural development",
+    "Identity",
+    "Family and social relationships",
+    "Social presentation",
+    "Self-care skills",
+]
+
+
+@pytest.fixture
+def setting():
+    north = make_locality("North")
+    family = FamilyFactory(name="The Okafor family", owning_team=TeamFactory())
+    today = timezone.localdate()
+    PersonFactory(
+        given_name="Mia",
+        family_name="Okafor",
+        date_of_birth=today.replace(year=today.year - 9),
+        families=[family],
+    )
+    PersonFactory(given_name="Grace", family_name="Okafor", record_type="adult", families=[family])
+    return north, allocated_episode(north, family=family)
+
+
+def task(page, name):
+    return page.locator(".govuk-task-list__item").filter(
+        has=page.get_by_role("link", name=name, exact=True)
+    )
+
+
+def test_an_assessment_is_written_submitted_and_approved(live_server, browser, page, setting):
+    north, episode = setting
+    sign_in(page, live_server, north.worker)
+    page.goto(f"{live_server.url}/episodes/{episode.uuid}/")
+    page.get_by_role("link", name="Start the assessment").click()
+    page.get_by_label(re.compile("^Mia Okafor")).check()
+    page.get_by_label("Grace Okafor").check()
+    page.get_by_role("button", name="Start the assessment").click()
+    page.get_by_role("heading", name="Early Help Assessment", level=1).wait_for()
+    assessment = Assessment.objects.get(episode=episode)
+    assert page.url.endswith(f"/assessments/{assessment.uuid}/")
+    assert axe_violations(page) == []
+
+    # The child's developmental needs: a rating and a narrative for each area.
+    page.get_by_role("link", name="The child's developmental needs for Mia Okafor").click()
+    assert axe_violations(page) == []
+    for label in CHILD_DEVELOPMENT:
+        page.get_by_role("group", name=label, exact=True).get_by_label("Some need").check()
+        page.get_by_label(f"{label}: why", exact=True).fill(f"What we found about {label.lower()}")
+    page.get_by_role("button", name="Save and mark as complete").click()
+    page.get_by_text("Completed: The child's developmental needs for Mia Okafor").wait_for()
+
+    # Signs of Safety: three questions in words and a score.
+    page.get_by_role("link", name="What we are worried about and what is working well").click()
+    page.get_by_label("What are we worried about?", exact=True).fill("Mia misses school.")
+    page.get_by_label("What is working well?", exact=True).fill("Grace walks her to school.")
+    page.get_by_label("What needs to happen?", exact=True).fill("A routine for mornings.")
+    page.get_by_role("group", name=re.compile("^On a scale of 0 to 10")).get_by_label(
+        "6", exact=True
+    ).check()
+    page.get_by_role("button", name="Save and mark as complete").click()
+    page.get_by_text("Completed: What we are worried about").wait_for()
+
+    for name in (
+        "The child's developmental needs for Mia Okafor",
+        "What we are worried about and what is working well",
+    ):
+        assert task(page, name).locator(".govuk-task-list__status").inner_text() == "Completed"
+    assert "Not yet started" in task(page, "Parenting capacity for Grace Okafor").inner_text()
+    screenshot(page, "assessment-task-list")
+
+    # The rest through the services, to save time; then submit on the page.
+    complete_everything(north.worker, assessment)
+    page.reload()
+    page.get_by_role("button", name="Submit for approval").click()
+    page.get_by_text("Assessment submitted for approval").wait_for()
+
+    # A manager approves.
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, north.manager)
+    page.goto(f"{live_server.url}/assessments/{assessment.uuid}/")
+    page.get_by_role("button", name="Approve").click()
+    page.get_by_text("Assessment approved").wait_for()
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.APPROVED
+    assert assessment.decided_by == north.manager
+    assert page.csp_violations == []
