@@ -384,3 +384,17 @@ def test_episodes_seed_twice_creates_nothing_new(seeded_front_door, db):
     assert seed_episodes() == 0
     assert seed_episodes(now=timezone.now() + datetime.timedelta(days=30)) == 0
     assert counts() == before
+
+
+def test_assessments_in_every_state(seeded_front_door, db):
+    from assessments.demo import seed_assessments
+    from assessments.models import Assessment, AssessmentStatus
+
+    statuses = Counter(Assessment.objects.values_list("status", flat=True))
+    assert set(statuses) == set(AssessmentStatus.values)
+    assert any(a.is_overdue for a in Assessment.objects.filter(status=AssessmentStatus.DRAFT))
+    for assessment in Assessment.objects.filter(status=AssessmentStatus.APPROVED):
+        assert assessment.episode.status == EpisodeStatus.PLAN_IN_PLACE
+        assert assessment.recommended_level is not None
+        assert not assessment.sections.filter(completed=False).exists()
+    assert seed_assessments() == 0

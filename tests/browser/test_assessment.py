@@ -56,7 +56,7 @@ def test_an_assessment_is_written_submitted_and_approved(live_server, browser, p
     north, episode = setting
     sign_in(page, live_server, north.worker)
     page.goto(f"{live_server.url}/episodes/{episode.uuid}/")
-    page.get_by_role("link", name="Start the assessment").click()
+    page.get_by_role("button", name="Start the assessment").click()
     page.get_by_label(re.compile("^Mia Okafor")).check()
     page.get_by_label("Grace Okafor").check()
     page.get_by_role("button", name="Start the assessment").click()

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Agency, AgencyType, Locality, Role, Team, User
+from assessments.demo import seed_assessments
 from cases.demo import seed_families
 from cases.demo_episodes import seed_episodes
 from referrals.demo import seed_front_door
@@ -282,6 +283,9 @@ class Command(BaseCommand):
         # Episodes, allocation meetings, step up and step down: after the front door, whose
         # families it leaves alone, and in its own transaction for the same reason.
         episodes = 0 if directory_only else seed_episodes(stdout=self.stdout)
+        # Assessments of the episodes being assessed or with a plan in place.
+        if not directory_only:
+            seed_assessments(stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Brackenshire demo ready: {created} new records, {families} new families, "
