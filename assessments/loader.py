@@ -38,14 +38,11 @@ whose `problems` each carry a line number (1-based) and a message in plain Engli
 This module touches no database (nor Django), so a data migration can use it too.
 """
 
-import json
-import json.decoder
-import json.scanner
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from earlyhelp.linefiles import FileProblems, Problem, read_document
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "data" / "default_eha.yaml"
 
@@ -73,26 +70,8 @@ OPTION_KEYS = {"value", "label"}
 KEY_PATTERN = re.compile(r"^[a-z0-9_]+$")
 
 
-@dataclass(frozen=True)
-class Problem:
-    line: int | None
-    message: str
-
-    def __str__(self):
-        return f"line {self.line}: {self.message}" if self.line else self.message
-
-
-class TemplateFileError(Exception):
+class TemplateFileError(FileProblems):
     """The file is not a valid template. `problems` lists every fault found, by line."""
-
-    def __init__(self, problems, source_name=""):
-        self.problems = list(problems)
-        self.source_name = source_name
-        super().__init__(str(self))
-
-    def __str__(self):
-        prefix = f"{self.source_name}: " if self.source_name else ""
-        return "\n".join(f"{prefix}{problem}" for problem in self.problems)
 
 
 # What a valid file holds. `as_dict()` gives the file's shape with the defaults filled in
@@ -225,141 +204,7 @@ class TemplateSpec:
         )
 
 
-# Parsed values that remember where they were written.
-
-
-class LineDict(dict):
-    line: int | None = None
-
-    def key_line(self, key):
-        return getattr(self, "key_lines", {}).get(key, self.line)
-
-
-class LineList(list):
-    line: int | None = None
-
-    def item_line(self, index):
-        lines = getattr(self, "item_lines", [])
-        return lines[index] if index < len(lines) else self.line
-
-
-# YAML
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _yaml_mapping(loader, node):
-    loader.flatten_mapping(node)
-    result = LineDict()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        try:
-            duplicate = key in result
-        except TypeError:
-            raise TemplateFileError([Problem(line, "a key must be plain text")]) from None
-        if duplicate:
-            raise TemplateFileError([Problem(line, f"'{key}' is given twice")])
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = line
-    return result
-
-
-def _yaml_sequence(loader, node):
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
-    result.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return result
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _yaml_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _yaml_sequence)
-
-
-def _read_yaml(text):
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = error.problem or "the file is not valid YAML"
-        if error.context:
-            message = f"{message} ({error.context})"
-        line = mark.line + 1 if mark else None
-        raise TemplateFileError([Problem(line, f"not valid YAML: {message}")]) from None
-    except yaml.YAMLError as error:
-        raise TemplateFileError([Problem(None, f"not valid YAML: {error}")]) from None
-
-
-# JSON: the pure-Python scanner, with object and array parsers that note their lines.
-
-
-def _line_at(text, index):
-    return text.count("\n", 0, index) + 1
-
-
-def _json_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None, **kw):
-    text, start = s_and_end
-    pairs, end = json.decoder.JSONObject(
-        s_and_end, strict, scan_once, object_hook, lambda pairs: pairs, memo
-    )
-    result = LineDict()
-    result.line = _line_at(text, start - 1)
-    result.key_lines = {}
-    position = start
-    for key, value in pairs:
-        # Where this key is written: the next `"key" :` after the previous one.
-        match = re.compile(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:").search(
-            text, position, end
-        )
-        line = _line_at(text, match.start()) if match else result.line
-        if match:
-            position = match.end()
-        if key in result:
-            raise TemplateFileError([Problem(line, f"'{key}' is given twice")])
-        result[key] = value
-        result.key_lines[key] = line
-    return result, end
-
-
-def _json_array(s_and_end, scan_once, **kw):
-    text, start = s_and_end
-    values, end = json.decoder.JSONArray(s_and_end, scan_once)
-    result = LineList(values)
-    result.line = _line_at(text, start - 1)
-    result.item_lines = [getattr(value, "line", None) or result.line for value in values]
-    return result, end
-
-
-class _LineDecoder(json.JSONDecoder):
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.parse_object = _json_object
-        self.parse_array = _json_array
-        self.scan_once = json.scanner.py_make_scanner(self)
-
-
-def _read_json(text):
-    try:
-        return json.loads(text, cls=_LineDecoder)
-    except json.JSONDecodeError as error:
-        raise TemplateFileError(
-            [Problem(error.lineno, f"not valid JSON: {error.msg} (column {error.colno})")]
-        ) from None
-
-
 # Checking
-
-
-def _is_json(text, source_name):
-    if source_name.lower().endswith(".json"):
-        return True
-    if source_name.lower().endswith((".yaml", ".yml")):
-        return False
-    return text.lstrip().startswith(("{", "["))
 
 
 def _label(value):
@@ -642,19 +487,10 @@ def _check_level_question(check, level_questions, sections_line):
 
 def parse(data, source_name=""):
     """Parse and check a template file's contents (str or bytes)."""
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise TemplateFileError(
-                [Problem(_line_at(data.decode("latin-1"), error.start), "not UTF-8 text")],
-                source_name,
-            ) from None
     try:
-        document = _read_json(data) if _is_json(data, source_name) else _read_yaml(data)
-    except TemplateFileError as error:
-        error.source_name = source_name
-        raise
+        document = read_document(data, source_name)
+    except FileProblems as error:
+        raise TemplateFileError(error.problems, source_name) from None
     if not isinstance(document, dict):
         raise TemplateFileError(
             [
