@@ -490,3 +490,30 @@ def test_section_page_query_count(client, django_assert_max_num_queries, north, 
     client.force_login(north.worker)
     with django_assert_max_num_queries(16):
         assert client.get(section_url(item)).status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_compare_page_query_count_does_not_grow(
+    client, django_assert_max_num_queries, north, episode, family, size
+):
+    today = timezone.localdate()
+    children = [
+        PersonFactory(
+            given_name=f"Child{n}",
+            date_of_birth=today.replace(year=today.year - 6),
+            families=[family],
+        )
+        for n in range(size)
+    ]
+    first = services.assessment_start(
+        by=north.worker, episode=episode, children=children, adults=[person(family, "Grace")]
+    )
+    complete_everything(north.worker, first)
+    services.assessment_submit(by=north.worker, assessment=first)
+    services.assessment_approve(by=north.manager, assessment=first)
+    second = services.assessment_new_version(by=north.worker, assessment=first)
+    client.force_login(north.worker)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("assessments:compare", args=[second.uuid]))
+    assert response.status_code == 200
+    assert "No answers changed." in response.content.decode()
