@@ -174,3 +174,35 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_role(self, role):
         return any(group.name == role for group in self.groups.all())
+
+
+class Notification(models.Model):
+    """A message to one user in the service (a reminder, an escalation), shown on their
+    notifications page and usually emailed too.
+
+    `key` names the event it is about (the review, its due date, why it was sent), so a
+    job that runs twice finds the notification it already made and sends nothing again."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True, help_text="A path in the service")
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="accounts_notification_once"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="accounts_notif_unread")]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_read(self):
+        return self.read_at is not None

@@ -36,8 +36,17 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from accounts.models import Agency, Locality, Role, Team, User
-from assessments.models import Assessment, AssessmentSection
+from accounts.models import Agency, Locality, Notification, Role, Team, User
+from assessments.models import (
+    Assessment,
+    AssessmentSection,
+    FamilyPlanDocument,
+    Plan,
+    PlanAction,
+    PlanOutcome,
+    Review,
+    ReviewProgress,
+)
 from cases.models import (
     AgendaItem,
     AllocationMeeting,
@@ -117,6 +126,11 @@ class Permission(StrEnum):
     RUN_MEETING = "run_meeting"
     """Schedule a locality's allocation meetings, build the agenda, record attendance,
     decisions and minutes: the locality's managers and the meeting's chair."""
+
+    UPDATE_PLAN_ACTION = "update_plan_action"
+    """Say how an action of the agreed TAF plan is going (started, done, not done): those
+    who may work on the episode, the action's owner, and the users of an agency that owns
+    it while the agency is in the TAF."""
 
     SCREEN_REQUEST = "screen_request"
     """Claim, assign, match, check, tick indicators and decide: triage officers, on
@@ -213,6 +227,16 @@ def can(user, permission: Permission, obj=None) -> bool:
                     return True
                 meeting_or_locality = meeting_or_locality.locality
             return meeting_or_locality.pk in managed_locality_ids(user)
+        case Permission.UPDATE_PLAN_ACTION:
+            action = _required(obj, permission)
+            episode = action.plan.episode
+            if not episode.is_open:
+                return False
+            return (
+                action.owner_user_id == user.pk
+                or (action.owner_agency_id is not None and action.owner_agency_id == user.agency_id)
+                or can(user, Permission.WORK_ON_EPISODE, episode)
+            )
         case Permission.SCREEN_REQUEST:
             # Asked of a request already fetched through `visible`: no query of its own.
             return has_role(user, Role.TRIAGE_OFFICER) and (obj is None or obj.is_open)
@@ -250,6 +274,19 @@ def visible(user, queryset):
         return queryset.filter(
             assessment__episode__family__in=_families_visible(user, Family.objects.all())
         )
+    if model in (Plan, Review):
+        return queryset.filter(episode__family__in=_families_visible(user, Family.objects.all()))
+    if model in (PlanOutcome, PlanAction, FamilyPlanDocument):
+        return queryset.filter(
+            plan__episode__family__in=_families_visible(user, Family.objects.all())
+        )
+    if model is ReviewProgress:
+        return queryset.filter(
+            review__episode__family__in=_families_visible(user, Family.objects.all())
+        )
+    if model is Notification:
+        # Notifications are their addressee's alone, whatever their role.
+        return queryset.filter(user=user)
     if model is RequestForSupport:
         return _requests_visible(user, queryset)
     if model in (RequestPerson, RequestAttachment, ScreeningCheck, Decision):

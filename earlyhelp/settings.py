@@ -42,6 +42,8 @@ ALLOWED_HOSTS = _required_in_production(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SERVICE_NAME = env.str("SERVICE_NAME", default="Early Help")
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="Brackenshire County Council")
+# Where the service is, for links in emails.
+SERVICE_URL = env.str("SERVICE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PHASE = env.str("PHASE", default="beta")
 
 INSTALLED_APPS = [
@@ -306,6 +308,17 @@ CLOSED_EPISODE_READ_DAYS = env.int("CLOSED_EPISODE_READ_DAYS", default=90)
 TRANSITION_ACCEPTANCE_WORKING_DAYS = env.int("TRANSITION_ACCEPTANCE_WORKING_DAYS", default=5)
 # The Early Help Assessment is due this many working days after allocation.
 ASSESSMENT_DUE_WORKING_DAYS = env.int("ASSESSMENT_DUE_WORKING_DAYS", default=20)
+# TAF reviews fall due this many weeks apart, or as set for a level by its rank, e.g. 2=8,3=6.
+REVIEW_CADENCE_WEEKS = env.int("REVIEW_CADENCE_WEEKS", default=6)
+REVIEW_CADENCE_WEEKS_BY_LEVEL = {
+    int(rank): int(weeks)
+    for rank, weeks in (
+        item.split("=", 1) for item in env.list("REVIEW_CADENCE_WEEKS_BY_LEVEL", default=[])
+    )
+}
+# The daily reminder job warns lead professionals of reviews and assessments due within
+# this many days, and escalates overdue ones to their managers.
+REMINDER_DAYS_AHEAD = env.int("REMINDER_DAYS_AHEAD", default=7)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
@@ -328,6 +341,11 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.clear_expired_sessions",
         "schedule": crontab(minute=17, hour="*"),
+    },
+    "send-due-reminders": {
+        "task": "assessments.send_due_reminders",
+        # Before the working day starts, London time (CELERY_TIMEZONE).
+        "schedule": crontab(minute=0, hour=7),
     },
 }
 

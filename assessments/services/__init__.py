@@ -22,7 +22,7 @@ from earlyhelp.exceptions import ServiceError
 from referrals import timescales
 from thresholds.models import Level
 
-from .models import (
+from ..models import (
     FAMILY_SUBJECT,
     Assessment,
     AssessmentSection,
@@ -419,7 +419,7 @@ def assessment_new_version(*, by: User, assessment: Assessment) -> Assessment:
 
 def template_import(*, by: User | None, data: str | bytes, source_name: str = ""):
     """Check a template file and store it as the next version (not yet in use)."""
-    from . import loader
+    from .. import loader
 
     text = data.decode("utf-8") if isinstance(data, bytes) else data
     spec = loader.parse(text, source_name=source_name)

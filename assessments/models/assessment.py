@@ -43,7 +43,7 @@ class AssessmentTemplate(TimeStampedModel):
 
     @property
     def spec(self):
-        from .loader import TemplateSpec
+        from ..loader import TemplateSpec
 
         return TemplateSpec.from_dict(self.definition)
 

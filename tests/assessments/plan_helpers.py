@@ -1,0 +1,121 @@
+"""Set-up shared by the plan, review, reminder and PDF tests: an allocated episode whose
+Early Help Assessment is approved, and a TAF plan made through the services."""
+
+import datetime
+
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import SupportingFamiliesArea
+from assessments.services import plans
+
+from ..cases.episode_helpers import allocated_episode, level
+from ..factories import FamilyFactory, PersonFactory, TeamFactory
+
+
+def family_of_three(name="Okafor"):
+    family = FamilyFactory(name=f"{name} family", owning_team=TeamFactory())
+    today = timezone.localdate()
+    PersonFactory(
+        given_name="Mia",
+        family_name=name,
+        date_of_birth=today.replace(year=today.year - 9),
+        families=[family],
+    )
+    PersonFactory(
+        given_name="Kai",
+        family_name=name,
+        date_of_birth=today.replace(year=today.year - 3),
+        families=[family],
+    )
+    PersonFactory(
+        given_name="Grace",
+        family_name=name,
+        record_type="adult",
+        date_of_birth=None,
+        families=[family],
+    )
+    return family
+
+
+def _answer(question):
+    match question.type:
+        case "rating":
+            return {"rating": "some_need", "narrative": "Misses breakfast most days."}
+        case "scale":
+            return 6
+        case "level":
+            return str(level(3).uuid)
+    if question.key == "worries":
+        return "Mornings are chaotic and the children miss school."
+    if question.key == "working_well":
+        return "Dad collects the children every day."
+    return "Recorded with the family at home."
+
+
+def approved_assessment(place, episode):
+    """The episode's assessment, every section complete, approved by the manager."""
+    family = episode.family
+    members = list(family.members.all())
+    assessment = services.assessment_start(
+        by=place.worker,
+        episode=episode,
+        children=[p for p in members if p.record_type != "adult"],
+        adults=[p for p in members if p.record_type == "adult"],
+    )
+    for section in assessment.sections.all():
+        spec = services.section_spec_for(assessment, section)
+        services.assessment_section_save(
+            by=place.worker,
+            section=section,
+            answers={question.key: _answer(question) for question in spec.questions},
+            expected_revision=section.revision,
+            complete=True,
+        )
+    services.assessment_submit(by=place.worker, assessment=assessment)
+    return services.assessment_approve(by=place.manager, assessment=assessment)
+
+
+def draft_plan(place, *, family=None, outcomes=1, actions_per_outcome=1):
+    """An allocated episode with an approved assessment and a draft plan with outcomes
+    (for Mia) and actions (owned by the lead professional)."""
+    family = family or family_of_three()
+    episode = allocated_episode(place, family=family)
+    approved_assessment(place, episode)
+    plan = plans.plan_create(by=place.worker, episode=episode)
+    plan = plans.plan_update(
+        by=place.worker,
+        plan=plan,
+        expected_revision=plan.revision,
+        worries=plan.worries,
+        working_well=plan.working_well,
+        family_words="We want mornings to be calmer.",
+        contingency="If attendance does not improve by half term, we meet again sooner.",
+    )
+    mia = family.members.get(given_name="Mia")
+    for number in range(outcomes):
+        outcome = plans.plan_outcome_add(
+            by=place.worker,
+            plan=plan,
+            description=f"Mia gets to school on time, every day ({number + 1})",
+            people=[mia],
+            need="School attendance",
+            area=SupportingFamiliesArea.EDUCATION,
+            baseline=3,
+            target=8,
+        )
+        for action_number in range(actions_per_outcome):
+            plans.plan_action_add(
+                by=place.worker,
+                plan=plan,
+                outcome=outcome,
+                description=f"Morning routine chart with the family ({action_number + 1})",
+                owner_user=place.worker,
+                due_on=timezone.localdate() + datetime.timedelta(days=14),
+            )
+    return plan
+
+
+def agreed_plan(place, **kwargs):
+    plan = draft_plan(place, **kwargs)
+    return plans.plan_agree(by=place.worker, plan=plan)
