@@ -398,3 +398,24 @@ def test_assessments_in_every_state(seeded_front_door, db):
         assert assessment.recommended_level is not None
         assert not assessment.sections.filter(completed=False).exists()
     assert seed_assessments() == 0
+
+
+def test_plans_with_reviews_on_time_late_and_overdue(seeded_front_door, db):
+    from assessments.demo_plans import seed_plans
+    from assessments.models import Plan, PlanStatus, Review
+
+    agreed = list(Plan.objects.filter(status=PlanStatus.AGREED).select_related("episode"))
+    assert agreed, "every episode with a plan in place and an approved assessment has a plan"
+    for plan in agreed:
+        assert plan.episode.status == EpisodeStatus.PLAN_IN_PLACE
+        assert plan.outcomes.exists() and plan.actions.exists()
+    today = timezone.localdate()
+    assert any(plan.is_review_overdue for plan in agreed)
+    assert any(
+        today <= plan.next_review_on <= today + datetime.timedelta(days=7) for plan in agreed
+    )
+    held = list(Review.objects.all())
+    assert any(review.held_on_time for review in held)
+    assert any(not review.held_on_time for review in held)
+    assert Plan.objects.filter(status=PlanStatus.DRAFT, from_review__isnull=False).exists()
+    assert seed_plans() == 0

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from accounts.models import Agency, AgencyType, Locality, Role, Team, User
 from assessments.demo import seed_assessments
+from assessments.demo_plans import seed_plans
 from cases.demo import seed_families
 from cases.demo_episodes import seed_episodes
 from referrals.demo import seed_front_door
@@ -286,6 +287,7 @@ class Command(BaseCommand):
         # Assessments of the episodes being assessed or with a plan in place.
         if not directory_only:
             seed_assessments(stdout=self.stdout)
+            seed_plans(stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Brackenshire demo ready: {created} new records, {families} new families, "
