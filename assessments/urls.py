@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import document_views, views
 
 app_name = "assessments"
 
@@ -18,5 +18,15 @@ urlpatterns = [
         "assessments/<uuid:uuid>/sections/<uuid:section_uuid>/",
         views.SectionView.as_view(),
         name="section",
+    ),
+    path(
+        "plans/<uuid:uuid>/family-plan/",
+        document_views.FamilyPlanRequestView.as_view(),
+        name="family-plan-request",
+    ),
+    path(
+        "family-plans/<uuid:uuid>/download/",
+        document_views.FamilyPlanDownloadView.as_view(),
+        name="family-plan-download",
     ),
 ]

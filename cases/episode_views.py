@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from assessments import plan_selectors
 from assessments import selectors as assessment_selectors
 from audit.services import record_list, record_view
 from earlyhelp import access
@@ -135,6 +136,7 @@ class EpisodePage(CaseWorkerMixin, View):
         transitions = list(episode.transitions.all())
         due = selectors.assessment_due_at(episode)
         assessment = assessment_selectors.latest_for_episode(episode)
+        agreed_plan, draft_plan = plan_selectors.episode_plans(episode)
         pending_step_up = any(t.direction == Direction.UP and t.is_pending for t in transitions)
         context = {
             "episode": episode,
@@ -162,6 +164,15 @@ class EpisodePage(CaseWorkerMixin, View):
                 may_work=self.may_work, episode=episode, latest=assessment
             ),
             "assessment_rag": timescales.rag_status(due, now) if due else None,
+            "plan": agreed_plan,
+            "draft_plan": draft_plan,
+            "may_start_plan": plan_selectors.may_start_plan(
+                may_work=self.may_work,
+                episode=episode,
+                assessment=assessment,
+                agreed=agreed_plan,
+                draft=draft_plan,
+            ),
             "step_up_url": url_or_none("transitions:step-up-request", episode.uuid)
             if self.may_work and episode.is_open and not pending_step_up
             else None,

@@ -1,36 +1,15 @@
 """The agenda and minutes of an allocation meeting as PDFs: a template rendered to HTML
-(autoescaped, with its own print stylesheet inline) and converted by WeasyPrint.
+(autoescaped, with its own print stylesheet inline) and converted by WeasyPrint
+(`earlyhelp.pdf`, which fetches nothing from the network)."""
 
-The converter fetches nothing from the network: only files inside the project."""
-
-from pathlib import Path
-from urllib.parse import unquote, urlparse
-
-import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+# The converter is shared with the family plan PDF; the meeting views use it from here.
+from earlyhelp.pdf import LocalFilesOnly, html_to_pdf  # noqa: F401
+
 from .models import Attendance
-
-
-class LocalFilesOnly(weasyprint.URLFetcher):
-    """Refuse every URL but a file inside the project (a stylesheet, a font, a logo)."""
-
-    def fetch(self, url, headers=None):
-        parsed = urlparse(url)
-        root = Path(settings.BASE_DIR).resolve()
-        if parsed.scheme != "file" or not Path(unquote(parsed.path)).resolve().is_relative_to(root):
-            raise ValueError(f"PDFs fetch nothing outside the project: {url}")
-        return super().fetch(url, headers)
-
-
-def html_to_pdf(html: str) -> bytes:
-    return weasyprint.HTML(
-        string=html,
-        base_url=Path(settings.BASE_DIR).as_uri() + "/",
-        url_fetcher=LocalFilesOnly(allowed_protocols=["file"]),
-    ).write_pdf()
 
 
 def meeting_context(meeting, attendees, rows):

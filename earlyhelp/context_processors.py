@@ -30,6 +30,7 @@ def _navigation(request):
         ]
     if access.has_role(user, *access.PRACTICE_ROLES):
         items.append(("Step up and down", reverse("transitions:list"), "/transitions/"))
+        items.append(("Notifications", reverse("notifications:list"), "/notifications/"))
     items.append(("Directory", reverse("accounts:agency-list"), "/directory/"))
     if access.can(user, access.Permission.CONFIGURE):
         items.append(("Administration", reverse("admin:index"), "/admin/"))

@@ -5,8 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
+from accounts import notification_api
 from accounts.views import HomeView
 from assessments import api as assessments_api
+from assessments import document_api, plan_api
 from cases import api as cases_api
 from cases import episode_api, meeting_api, taf_api, transition_api
 from referrals import api as referrals_api
@@ -22,6 +24,7 @@ router.register("agencies", accounts_api.AgencyViewSet, basename="agency")
 router.register("localities", accounts_api.LocalityViewSet, basename="locality")
 router.register("teams", accounts_api.TeamViewSet, basename="team")
 router.register("users", accounts_api.UserViewSet, basename="user")
+router.register("notifications", notification_api.NotificationViewSet, basename="notification")
 router.register("people", cases_api.PersonViewSet, basename="person")
 router.register("merges", cases_api.MergeViewSet, basename="merge")
 router.register("families", cases_api.FamilyViewSet, basename="family")
@@ -46,6 +49,11 @@ router.register("assessments", assessments_api.AssessmentViewSet, basename="asse
 router.register(
     "assessment-sections", assessments_api.AssessmentSectionViewSet, basename="assessment-section"
 )
+router.register("family-plans", document_api.FamilyPlanDocumentViewSet, basename="family-plan")
+router.register("plans", plan_api.PlanViewSet, basename="plan")
+router.register("plan-outcomes", plan_api.PlanOutcomeViewSet, basename="plan-outcome")
+router.register("plan-actions", plan_api.PlanActionViewSet, basename="plan-action")
+router.register("reviews", plan_api.ReviewViewSet, basename="review")
 
 api_urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
@@ -64,6 +72,7 @@ api_urlpatterns = [
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("accounts.urls")),
+    path("", include("accounts.notification_urls")),
     path("", include("cases.urls")),
     path("", include("cases.episode_urls")),
     path("", include("cases.meeting_urls")),
@@ -71,6 +80,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("thresholds.urls")),
     path("", include("assessments.urls")),
+    path("", include("assessments.plan_urls")),
     path("healthz/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),

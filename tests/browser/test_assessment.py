@@ -1,12 +1,21 @@
 """The lead professional starts the Early Help Assessment from the episode, fills two
-sections on the pages, submits it, and a manager approves it."""
+sections on the pages, submits it, and a manager approves it. Then the lead professional
+writes the TAF plan, agrees it, records a review, and downloads the family's PDF copy."""
 
+import io
 import re
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
-from assessments.models import Assessment, AssessmentStatus
+from assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    Plan,
+    PlanStatus,
+    Review,
+)
 from tests.assessments.test_services import complete_everything
 from tests.cases.episode_helpers import allocated_episode, make_locality
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory
@@ -52,7 +61,9 @@ def task(page, name):
     )
 
 
-def test_an_assessment_is_written_submitted_and_approved(live_server, browser, page, setting):
+def test_an_assessment_is_approved_then_a_plan_agreed_reviewed_and_printed(
+    live_server, browser, page, setting
+):
     north, episode = setting
     sign_in(page, live_server, north.worker)
     page.goto(f"{live_server.url}/episodes/{episode.uuid}/")
@@ -108,4 +119,85 @@ def test_an_assessment_is_written_submitted_and_approved(live_server, browser, p
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.APPROVED
     assert assessment.decided_by == north.manager
+    assert page.csp_violations == []
+
+    # The lead professional writes the TAF plan with the family.
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, north.worker)
+    page.goto(f"{live_server.url}/episodes/{episode.uuid}/")
+    page.get_by_role("button", name="Start the plan").click()
+    page.get_by_text("Plan started").wait_for()
+    plan = Plan.objects.get(episode=episode)
+    assert page.url.endswith(f"/plans/{plan.uuid}/")
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/plans/{plan.uuid}/edit/")
+    page.get_by_label("The family's own words").fill("We want calmer mornings.")
+    page.get_by_label("What happens if things do not improve").fill("We meet again sooner.")
+    page.get_by_role("button", name=re.compile("^Save")).click()
+    page.get_by_text("Plan saved").wait_for()
+
+    page.get_by_role("button", name="Add an outcome").click()
+    page.get_by_role("button", name=re.compile("^(Add|Save)")).click()  # nothing filled in
+    page.locator(".govuk-error-summary").get_by_text("Enter what will be different").wait_for()
+    assert axe_violations(page) == []
+    page.get_by_label("What will be different?").fill("Mia gets to school on time")
+    page.get_by_label(re.compile("^Mia Okafor")).check()
+    page.get_by_label("What need does it answer?").fill("School attendance")
+    page.get_by_label("Getting a good education").check()
+    page.get_by_role("group", name=re.compile("^Where are things now")).get_by_label(
+        "3", exact=True
+    ).check()
+    page.get_by_role("group", name=re.compile("^Where does the family want")).get_by_label(
+        "8", exact=True
+    ).check()
+    page.get_by_role("button", name=re.compile("^(Add|Save)")).click()
+    page.get_by_text("Outcome added").wait_for()
+
+    page.get_by_role("button", name="Add an action").click()
+    page.get_by_label("What will be done?").fill("A morning routine chart on the fridge")
+    page.get_by_label("A person who uses this service").check()
+    page.get_by_label("The person").select_option(label=north.worker.get_full_name())
+    due = timezone.localdate() + timezone.timedelta(days=14)
+    page.get_by_label("Day").fill(str(due.day))
+    page.get_by_label("Month").fill(str(due.month))
+    page.get_by_label("Year").fill(str(due.year))
+    page.get_by_role("button", name=re.compile("^(Add|Save)")).click()
+    page.get_by_text("Action added").wait_for()
+
+    page.get_by_role("button", name="Agree the plan").click()
+    page.get_by_text("Plan agreed. The next review is due on").wait_for()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.AGREED
+    assert axe_violations(page) == []
+    screenshot(page, "plan-agreed")
+
+    # A review: progress on the outcome, the views and the decision to continue.
+    page.get_by_role("button", name="Record a review").click()
+    assert axe_violations(page) == []
+    page.get_by_role("group", name="How is it going?").get_by_label(re.compile("^Amber")).check()
+    page.get_by_role("group", name=re.compile("^Scaling score now")).get_by_label(
+        "5", exact=True
+    ).check()
+    page.get_by_label("The child's views").fill("I like the sticker chart.")
+    page.get_by_label("The family's views").fill("Mornings are calmer.")
+    page.get_by_label("Continue with the plan").check()
+    page.get_by_role("button", name=re.compile("^(Record|Save)")).click()
+    page.get_by_role("heading", name=re.compile("review", re.IGNORECASE), level=1).wait_for()
+    review = Review.objects.get(plan=plan)
+    assert page.url.endswith(f"/reviews/{review.uuid}/")
+    assert review.progress.get().score == 5
+    assert axe_violations(page) == []
+
+    # The family's copy, made in the background and downloaded.
+    page.goto(f"{live_server.url}/plans/{plan.uuid}/")
+    page.get_by_role("button", name="Make the family plan").click()
+    page.get_by_text(re.compile("The family plan PDF is (ready|being prepared)")).wait_for()
+    page.reload()
+    with page.expect_download() as download_info:
+        page.locator("#family-plan").get_by_role("link", name=re.compile("^Download")).click()
+    pdf = download_info.value.path().read_bytes()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Mia gets to school on time" in text
+    assert "A morning routine chart on the fridge" in text
+    assert "We want calmer mornings." in text
     assert page.csp_violations == []
