@@ -391,23 +391,43 @@ class OutcomeView(DraftFormPage):
         return _detail(self.plan, "#outcomes")
 
 
-class OutcomeRemoveView(PlanMixin, View):
-    def post(self, request, uuid, outcome_uuid):
+class RemoveView(PlanMixin, View):
+    """POST: remove an outcome or an action (the address names it) from the draft."""
+
+    model = None
+    lookup_kwarg = anchor = removed = None
+
+    def remove(self, part):
+        raise NotImplementedError
+
+    def post(self, request, uuid, **kwargs):
         self.load()
         self.require_work()
         refusal = self.refuse_unless_draft()
         if refusal is not None:
             return refusal
-        outcome = access.get_for_user(
-            request.user, PlanOutcome.objects.filter(plan=self.plan), uuid=outcome_uuid
+        part = access.get_for_user(
+            request.user, self.model.objects.filter(plan=self.plan), uuid=kwargs[self.lookup_kwarg]
         )
         try:
-            services.plan_outcome_remove(by=request.user, outcome=outcome)
+            self.remove(part)
         except ServiceError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "Outcome removed")
-        return _detail(self.plan, "#outcomes")
+            messages.success(request, self.removed)
+        return _detail(self.plan, self.anchor)
+
+
+class OutcomeRemoveView(RemoveView):
+    model, lookup_kwarg, anchor, removed = (
+        PlanOutcome,
+        "outcome_uuid",
+        "#outcomes",
+        "Outcome removed",
+    )
+
+    def remove(self, part):
+        services.plan_outcome_remove(by=self.request.user, outcome=part)
 
 
 class ActionView(DraftFormPage):
@@ -447,23 +467,11 @@ class ActionView(DraftFormPage):
         return _detail(self.plan, "#actions")
 
 
-class ActionRemoveView(PlanMixin, View):
-    def post(self, request, uuid, action_uuid):
-        self.load()
-        self.require_work()
-        refusal = self.refuse_unless_draft()
-        if refusal is not None:
-            return refusal
-        action = access.get_for_user(
-            request.user, PlanAction.objects.filter(plan=self.plan), uuid=action_uuid
-        )
-        try:
-            services.plan_action_remove(by=request.user, action=action)
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, "Action removed")
-        return _detail(self.plan, "#actions")
+class ActionRemoveView(RemoveView):
+    model, lookup_kwarg, anchor, removed = PlanAction, "action_uuid", "#actions", "Action removed"
+
+    def remove(self, part):
+        services.plan_action_remove(by=self.request.user, action=part)
 
 
 # Reviews

@@ -467,12 +467,6 @@ class EpisodeViewSet(
         episode = self.get_object()
         return self._detail(episodes.episode_start_assessment(by=request.user, episode=episode))
 
-    @_episode_action("The TAF plan is agreed (lead professional)")
-    @action(detail=True, methods=["post"], url_path="plan-agreed")
-    def plan_agreed(self, request, uuid=None):
-        episode = self.get_object()
-        return self._detail(episodes.episode_plan_agreed(by=request.user, episode=episode))
-
     @_episode_action("Flag for discussion at the next allocation meeting", ReasonSerializer)
     @action(detail=True, methods=["post"])
     def flag(self, request, uuid=None):

@@ -17,7 +17,6 @@ urlpatterns = [
         views.StartAssessmentView.as_view(),
         name="start-assessment",
     ),
-    path("episodes/<uuid:uuid>/plan-agreed/", views.PlanAgreedView.as_view(), name="plan-agreed"),
     path("episodes/<uuid:uuid>/flag/", views.FlagView.as_view(), name="flag"),
     path(
         "episodes/<uuid:uuid>/change-level/", views.ChangeLevelView.as_view(), name="change-level"

@@ -73,7 +73,6 @@ class EpisodePage(CaseWorkerMixin, View):
             "reallocate": self.may_manage and status in WORKING_STATUSES,
             "start_assessment": self.may_work
             and status in (EpisodeStatus.ALLOCATED, EpisodeStatus.PLAN_IN_PLACE),
-            "plan_agreed": self.may_work and status == EpisodeStatus.ASSESSING,
             "flag": self.may_work and episode.is_open,
             "change_level": self.may_manage and episode.is_open,
             "taf_add": self.may_work,
@@ -271,14 +270,6 @@ class StartAssessmentView(EpisodeActionView):
 
     def perform(self, form):
         services.episode_start_assessment(by=self.request.user, episode=self.episode)
-
-
-class PlanAgreedView(EpisodeActionView):
-    action = "plan_agreed"
-    success_message = "Plan agreed: the episode has a plan in place"
-
-    def perform(self, form):
-        services.episode_plan_agreed(by=self.request.user, episode=self.episode)
 
 
 class FlagView(EpisodeActionView):

@@ -191,24 +191,11 @@ def plan_outcome_add(
 ) -> PlanOutcome:
     plan = _editable(by, plan)
     people = list(people)
-    _check_outcome(
-        plan,
-        description=description,
-        people=people,
-        need=need,
-        area=area,
-        baseline=baseline,
-        target=target,
-    )
+    fields = {"description": description, "need": need, "area": area}
+    _check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
     position = (plan.outcomes.aggregate(last=Max("position"))["last"] or 0) + 1
     outcome = PlanOutcome.objects.create(
-        plan=plan,
-        position=position,
-        description=description,
-        need=need,
-        area=area,
-        baseline=baseline,
-        target=target,
+        plan=plan, position=position, baseline=baseline, target=target, **fields
     )
     outcome.people.set(people)
     _touch(plan, by)
@@ -231,15 +218,8 @@ def plan_outcome_change(
     plan = _editable(by, outcome.plan)
     outcome = PlanOutcome.objects.select_for_update().get(pk=outcome.pk)
     people = list(people)
-    _check_outcome(
-        plan,
-        description=description,
-        people=people,
-        need=need,
-        area=area,
-        baseline=baseline,
-        target=target,
-    )
+    fields = {"description": description, "need": need, "area": area}
+    _check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
     outcome.description, outcome.need, outcome.area = description, need, area
     outcome.baseline, outcome.target = baseline, target
     outcome.save()
@@ -299,26 +279,17 @@ def plan_action_add(
     owner_name: str = "",
 ) -> PlanAction:
     plan = _editable(by, plan)
-    _check_action(
-        plan,
-        description=description,
-        outcome=outcome,
-        owner_user=owner_user,
-        owner_agency=owner_agency,
-        owner_name=owner_name,
-        due_on=due_on,
-    )
+    fields = {
+        "description": description,
+        "outcome": outcome,
+        "owner_user": owner_user,
+        "owner_agency": owner_agency,
+        "owner_name": owner_name,
+        "due_on": due_on,
+    }
+    _check_action(plan, **fields)
     position = (plan.actions.aggregate(last=Max("position"))["last"] or 0) + 1
-    action = PlanAction.objects.create(
-        plan=plan,
-        outcome=outcome,
-        position=position,
-        description=description,
-        owner_user=owner_user,
-        owner_agency=owner_agency,
-        owner_name=owner_name,
-        due_on=due_on,
-    )
+    action = PlanAction.objects.create(plan=plan, position=position, **fields)
     _touch(plan, by)
     _audit(by, plan, "add action", action=str(action.uuid))
     return action
@@ -338,17 +309,17 @@ def plan_action_change(
 ) -> PlanAction:
     plan = _editable(by, action.plan)
     action = PlanAction.objects.select_for_update().get(pk=action.pk)
-    _check_action(
-        plan,
-        description=description,
-        outcome=outcome,
-        owner_user=owner_user,
-        owner_agency=owner_agency,
-        owner_name=owner_name,
-        due_on=due_on,
-    )
-    action.description, action.due_on, action.outcome = description, due_on, outcome
-    action.owner_user, action.owner_agency, action.owner_name = owner_user, owner_agency, owner_name
+    fields = {
+        "description": description,
+        "outcome": outcome,
+        "owner_user": owner_user,
+        "owner_agency": owner_agency,
+        "owner_name": owner_name,
+        "due_on": due_on,
+    }
+    _check_action(plan, **fields)
+    for name, value in fields.items():
+        setattr(action, name, value)
     action.save()
     _touch(plan, by)
     _audit(by, plan, "change action", action=str(action.uuid))

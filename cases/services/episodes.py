@@ -260,6 +260,8 @@ def episode_start_assessment(*, by: User, episode: Episode) -> Episode:
 
 @transaction.atomic
 def episode_plan_agreed(*, by: User, episode: Episode) -> Episode:
+    """Assessing to plan in place: called when the episode's TAF plan is agreed
+    (assessments.services.plans.plan_agree), so there is no page or endpoint of its own."""
     episode = _locked(episode)
     _require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
     _move(episode, EpisodeStatus.PLAN_IN_PLACE, by=by)

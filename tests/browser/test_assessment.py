@@ -194,7 +194,7 @@ def test_an_assessment_is_approved_then_a_plan_agreed_reviewed_and_printed(
     page.get_by_text(re.compile("The family plan PDF is (ready|being prepared)")).wait_for()
     page.reload()
     with page.expect_download() as download_info:
-        page.locator("#family-plan").get_by_role("link", name=re.compile("^Download")).click()
+        page.get_by_role("link", name=re.compile("^Download the family plan")).click()
     pdf = download_info.value.path().read_bytes()
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Mia gets to school on time" in text

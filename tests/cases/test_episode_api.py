@@ -233,13 +233,13 @@ def test_reallocate(as_user, place):
     refused(client.post(url(waiting, "reallocate"), {**body, "reason": "x"}), 400)
 
 
-def test_assessment_and_plan(as_user, place):
+def test_assessing_and_no_shortcut_to_a_plan_in_place(as_user, place):
     episode = allocated_episode(place)
     client = as_user(place.worker)
-    body = refused(client.post(url(episode, "plan-agreed")), 400)
-    assert body["message"] == "An episode that is allocated cannot become plan in place"
     assert client.post(url(episode, "start-assessment")).json()["status"] == "assessing"
-    assert client.post(url(episode, "plan-agreed")).json()["status"] == "plan_in_place"
+    # A plan is in place when the TAF plan is agreed (/api/plans/), never by itself.
+    assert client.post(url(episode, "plan-agreed")).status_code == 404
+    assert Episode.objects.get(pk=episode.pk).status == "assessing"
 
 
 def test_flag(as_user, place):

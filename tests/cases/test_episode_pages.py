@@ -120,19 +120,14 @@ def test_reallocate_needs_a_reason(client, place):
     assert post(client, place.worker, "reallocate", episode, data).status_code == 403
 
 
-def test_start_assessment_and_plan_agreed(client, place):
+def test_start_assessment_and_no_shortcut_to_a_plan_in_place(client, place):
     episode = allocated_episode(place)
     # A colleague in the team may read the episode but does not lead it.
     assert post(client, place.colleague, "start-assessment", episode).status_code == 403
-    # Not allowed from allocated: the refusal is shown, not a 500.
-    response = post(client, place.worker, "plan-agreed", episode)
-    assert response.status_code == 200
-    assert "An episode that is allocated cannot become plan in place" in response.content.decode()
     assert post(client, place.worker, "start-assessment", episode).status_code == 302
     assert refresh(episode).status == "assessing"
-    assert post(client, place.worker, "plan-agreed", episode).status_code == 302
-    assert refresh(episode).status == "plan_in_place"
-    assert "Plan in place" in page_of(client, place.worker, episode)
+    # A plan is in place when the TAF plan is agreed on the plan page, not by a button here.
+    assert "Plan agreed" not in page_of(client, place.worker, episode)
 
 
 def test_flag_for_discussion(client, place):
