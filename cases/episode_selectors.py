@@ -4,17 +4,19 @@ Every queryset starts from the access policy (`access.visible`) and is prefetche
 pages stay at a fixed number of queries however many rows they show.
 
 The assessment is due ASSESSMENT_DUE_WORKING_DAYS working days after allocation (DESIGN
-section 5, step 4), while the episode is allocated or assessing.
+section 5, step 4), while the episode is allocated or assessing; once a plan is in place,
+the TAF review of the agreed plan is due on its plan's next review date (step 5).
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Locality, Team, User
+from assessments.models import Plan, PlanStatus
 from earlyhelp import access
 from referrals import timescales
 from thresholds.models import Direction, Level, LevelChange, Transition, TransitionStatus
@@ -42,6 +44,22 @@ def assessment_due_at(episode) -> datetime | None:
     return timescales.add_working_days(episode.allocated_at, settings.ASSESSMENT_DUE_WORKING_DAYS)
 
 
+def review_due_at(episode) -> datetime | None:
+    """The end of the working day the agreed plan's next review is due, while the plan is in
+    place. Needs `next_review_on` annotated (`_with_list_fields`)."""
+    day = getattr(episode, "next_review_on", None)
+    if day is None or episode.status != EpisodeStatus.PLAN_IN_PLACE:
+        return None
+    return datetime.combine(day, timescales.end_of_working_day(), tzinfo=timescales.LONDON)
+
+
+def reviews_overdue_rule(today=None):
+    """Episodes with a plan in place whose review date has passed: a filter to count by."""
+    today = today or timezone.localdate()
+    overdue = Plan.objects.filter(status=PlanStatus.AGREED, next_review_on__lt=today)
+    return Q(status=EpisodeStatus.PLAN_IN_PLACE, pk__in=overdue.values("episode"))
+
+
 @dataclass
 class DueWork:
     """The next piece of work due on an episode, for lists."""
@@ -59,6 +77,9 @@ def next_due_work(episode, now=None) -> DueWork:
     due = assessment_due_at(episode)
     if due is not None:
         return DueWork("Assessment", due, timescales.rag_status(due, now))
+    review = review_due_at(episode)
+    if review is not None:
+        return DueWork("TAF review", review, timescales.rag_status(review, now))
     if episode.status == EpisodeStatus.AWAITING_ALLOCATION:
         return DueWork("Allocation")
     return DueWork(episode.get_status_display())
@@ -171,9 +192,13 @@ def _with_list_fields(queryset):
     step_up_waiting = Transition.objects.filter(
         episode=OuterRef("pk"), direction=Direction.UP, status__in=PENDING_TRANSITIONS
     )
+    next_review_on = Plan.objects.filter(episode=OuterRef("pk"), status=PlanStatus.AGREED)
     return queryset.select_related(
         "family", "level", "locality", "team", "lead_professional"
-    ).annotate(step_up_waiting=Exists(step_up_waiting))
+    ).annotate(
+        step_up_waiting=Exists(step_up_waiting),
+        next_review_on=Subquery(next_review_on.values("next_review_on")[:1]),
+    )
 
 
 def current_taf_memberships(user):
@@ -247,6 +272,8 @@ class Caseloads:
     awaiting: list = field(default_factory=list)
     awaiting_count: int = 0
     overdue: list = field(default_factory=list)
+    reviews_overdue_count: int = 0
+    reviews_overdue: list = field(default_factory=list)
 
 
 LIST_LIMIT = 50
@@ -259,12 +286,17 @@ def caseloads(episodes, now=None) -> Caseloads:
     overdue_rule = Q(
         status__in=ASSESSMENT_STATUSES, allocated_at__lt=assessment_overdue_before(now)
     )
+    reviews_rule = reviews_overdue_rule(timezone.localdate(now))
     result = Caseloads(statuses=list(EpisodeStatus)[:-1])  # open statuses only
 
     per_person = (
         episodes.filter(lead_professional__isnull=False)
         .values("lead_professional", "lead_professional__full_name")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_rule))
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=overdue_rule),
+            reviews_overdue=Count("pk", filter=reviews_rule),
+        )
         .order_by("lead_professional__full_name", "lead_professional")
     )
     result.practitioners = list(per_person)
@@ -297,6 +329,9 @@ def caseloads(episodes, now=None) -> Caseloads:
     overdue = listed.filter(overdue_rule).order_by("allocated_at", "id")
     result.overdue_count = sum(row["overdue"] for row in result.practitioners)
     result.overdue = list(overdue[:LIST_LIMIT])
+    reviews = listed.filter(reviews_rule).order_by("next_review_on", "id")
+    result.reviews_overdue_count = sum(row["reviews_overdue"] for row in result.practitioners)
+    result.reviews_overdue = list(reviews[:LIST_LIMIT])
     return result
 
 

@@ -430,13 +430,14 @@ class CaseloadsView(CaseWorkerMixin, TemplateView):
         record_list(
             actor=user,
             model=Episode,
-            objects=[*data.awaiting, *data.overdue],
+            objects=[*data.awaiting, *data.overdue, *data.reviews_overdue],
             filters={k: v for k, v in self.request.GET.items() if v},
         )
         return super().get_context_data(
             form=form,
             data=data,
             overdue_rows=[(e, selectors.next_due_work(e, now)) for e in data.overdue],
+            review_rows=[(e, selectors.next_due_work(e, now)) for e in data.reviews_overdue],
             list_limit=selectors.LIST_LIMIT,
             **kwargs,
         )

@@ -470,6 +470,6 @@ def test_caseloads_query_count_does_not_grow(client, django_assert_max_num_queri
                 allocated_at=timezone.now() - datetime.timedelta(days=60)
             )
     client.force_login(place.manager)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("episodes:caseloads"))
     assert response.context["data"].total == size
