@@ -100,11 +100,17 @@ def _plan(episode, agreed_days_ago, held, new_version):
     lead = episode.lead_professional
     today = timezone.localdate()
     agreed_on = today - datetime.timedelta(days=agreed_days_ago)
-    children = [
+    members = [
         m.person
         for m in episode.family.memberships.filter(left_on__isnull=True).select_related("person")
-        if m.person.record_type != "adult" and not m.person.is_merged
+        if not m.person.is_merged
     ]
+    children = [person for person in members if person.record_type != "adult"]
+    # Mothers first: the second outcome is about mum.
+    adults = sorted(
+        (person for person in members if person.record_type == "adult"),
+        key=lambda person: person.sex != "female",
+    )
     if not children:
         return False
     plan = plans.plan_create(by=lead, episode=episode)
@@ -125,17 +131,17 @@ def _plan(episode, agreed_days_ago, held, new_version):
         "could help.",
     )
     outcomes = []
+    # For whom: the first child; mum (or the children, if no adult is recorded); everyone.
+    for_whom = [children[:1], adults[:1] or children, children + adults[:1]]
     for number, (description, need, area, baseline, target) in enumerate(OUTCOMES):
-        people = [children[number % len(children)]] if number != 2 else children
+        people = for_whom[number]
+        if number == 0:
+            description = f"{people[0].known_as or people[0].given_name} {description}"
         outcomes.append(
             plans.plan_outcome_add(
                 by=lead,
                 plan=plan,
-                description=(
-                    f"{people[0].known_as or people[0].given_name} {description}"
-                    if number == 0
-                    else description
-                ),
+                description=description,
                 people=people,
                 need=need,
                 area=area,
