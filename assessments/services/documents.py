@@ -40,8 +40,9 @@ TEMPLATE = "plans/family_plan_pdf.html"
 
 @transaction.atomic
 def plan_document_request(*, by: User, plan: Plan) -> FamilyPlanDocument:
-    """Ask for the family's copy of the plan in force; the PDF is made after the commit."""
-    plan = Plan.objects.select_related("episode").get(pk=plan.pk)
+    """Ask for the family's copy of the plan in force; the PDF is made after the commit.
+    While one is still being made, asking again (a second click) answers with that one."""
+    plan = Plan.objects.select_for_update().select_related("episode").get(pk=plan.pk)
     if not access.can(by, Permission.WORK_ON_EPISODE, plan.episode):
         raise PermissionDenied(
             "Only the lead professional or a manager can print the family's copy of the plan"
@@ -52,6 +53,9 @@ def plan_document_request(*, by: User, plan: Plan) -> FamilyPlanDocument:
             if plan.status == PlanStatus.DRAFT
             else "This version of the plan has been replaced: print the current one"
         )
+    queued = plan.documents.filter(status=FamilyPlanDocumentStatus.QUEUED).first()
+    if queued is not None:
+        return queued
     document = FamilyPlanDocument.objects.create(plan=plan, requested_by=by)
     record(
         actor=by,

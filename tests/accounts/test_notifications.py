@@ -73,14 +73,15 @@ def test_the_navigation_links_to_notifications_for_practice_roles(client, practi
 
 
 def test_the_navigation_adds_no_query(client, practitioner):
-    # Other pages do not look up notifications: their query counts stay as they were.
+    # Pages other than the home page and the notifications page do not look up
+    # notifications: their query counts stay as they were.
     client_for(client, practitioner)
-    client.get(reverse("home"))
+    client.get(reverse("cases:family-list"))
     with CaptureQueriesContext(connection) as before:
-        client.get(reverse("home"))
+        client.get(reverse("cases:family-list"))
     notify(practitioner, 5)
     with CaptureQueriesContext(connection) as after:
-        client.get(reverse("home"))
+        client.get(reverse("cases:family-list"))
     assert not any("accounts_notification" in q["sql"] for q in after.captured_queries)
     assert len(after.captured_queries) == len(before.captured_queries)
 
@@ -259,3 +260,17 @@ def test_api_list_queries_do_not_grow_with_rows(
     with django_assert_max_num_queries(9):
         response = api_client.get("/api/notifications/")
     assert len(response.json()["results"]) == rows
+
+
+def test_the_home_page_says_how_many_notifications_are_unread(client):
+    reader = UserFactory(roles=[Role.PRACTITIONER])
+    other = UserFactory(roles=[Role.PRACTITIONER])
+    for number in range(3):
+        Notification.objects.create(user=reader, key=f"k{number}", subject=f"Review {number}")
+    Notification.objects.create(user=other, key="k", subject="Not theirs")
+    Notification.objects.filter(user=reader, key="k0").update(read_at=timezone.now())
+    client.force_login(reader)
+    page = client.get(reverse("home")).content.decode()
+    assert "2 unread notifications</a>" in page
+    Notification.objects.filter(user=reader).update(read_at=timezone.now())
+    assert "unread notification" not in client.get(reverse("home")).content.decode()

@@ -213,6 +213,20 @@ def test_the_job_waits_for_the_commit(place, plan, stub_pdf, django_capture_on_c
     assert len(callbacks) == 1
 
 
+def test_asking_again_while_it_is_made_answers_with_the_same_one(
+    place, plan, stub_pdf, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = documents.plan_document_request(by=place.worker, plan=plan)
+        second = documents.plan_document_request(by=place.worker, plan=plan)
+    assert second == first and len(callbacks) == 1
+    assert FamilyPlanDocument.objects.filter(plan=plan).count() == 1
+    first.status = FamilyPlanDocumentStatus.READY
+    first.save()
+    # Once made, asking again makes a fresh copy: the plan may have moved on since.
+    assert documents.plan_document_request(by=place.worker, plan=plan) != first
+
+
 # The job
 
 
