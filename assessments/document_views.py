@@ -5,7 +5,7 @@ see the plan. Every download is audited as an export."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views import View
 
 from cases.episode_forms import ConfirmForm
@@ -19,10 +19,7 @@ from .services import documents
 
 
 def plan_url(plan) -> str:
-    try:
-        return reverse("plans:detail", kwargs={"uuid": plan.uuid})
-    except NoReverseMatch:
-        return f"/plans/{plan.uuid}/"
+    return reverse("plans:detail", kwargs={"uuid": plan.uuid}) + "#family-plan"
 
 
 class FamilyPlanRequestView(CaseWorkerMixin, View):

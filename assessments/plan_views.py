@@ -137,7 +137,7 @@ class PlanPage(PlanMixin, View):
             "forms": page_forms,
             "error_forms": [form for form in bound.values() if form.errors],
             "documents": list(documents_for(user, plan)),
-            "family_plan_request_url": _url_or_none("assessments:family-plan-request", plan.uuid),
+            "family_plan_request_url": reverse("assessments:family-plan-request", args=[plan.uuid]),
         }
         return render(self.request, self.template_name, context, status=status)
 

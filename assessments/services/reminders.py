@@ -271,8 +271,7 @@ class _Run:
                 prefix="review",
                 uuid=plan.uuid,
                 messages=_review_messages(plan, self.today),
-                # The plan page (plans:detail), named by its path.
-                link=f"/plans/{plan.uuid}/",
+                link=reverse("plans:detail", args=[plan.uuid]),
             )
 
     def assessments(self, last_day):

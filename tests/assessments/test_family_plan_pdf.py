@@ -285,7 +285,7 @@ def test_asking_on_the_page_makes_it_and_goes_back_to_the_plan(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/plans/{plan.uuid}/family-plan/", follow=False)
     assert response.status_code == 302
-    assert response["Location"] == f"/plans/{plan.uuid}/"
+    assert response["Location"] == f"/plans/{plan.uuid}/#family-plan"
     document = FamilyPlanDocument.objects.get(plan=plan)
     assert document.status == FamilyPlanDocumentStatus.READY
     # The job runs once the request commits: here, as the block above ends.
