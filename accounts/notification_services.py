@@ -20,6 +20,10 @@ def notifications_for(user: User):
     )
 
 
+def unread_count(user: User) -> int:
+    return access.visible(user, Notification.objects.filter(read_at__isnull=True)).count()
+
+
 @transaction.atomic
 def notification_mark_read(*, by: User, notification: Notification) -> Notification:
     """Mark one of the user's notifications read (once: the first reading time stays)."""

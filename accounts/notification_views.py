@@ -38,11 +38,7 @@ class NotificationListView(ServiceUserMixin, AuditedListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["unread_count"] = (
-            access.visible(self.request.user, Notification.objects.all())
-            .filter(read_at__isnull=True)
-            .count()
-        )
+        context["unread_count"] = services.unread_count(self.request.user)
         return context
 
 

@@ -17,7 +17,7 @@ from . import selectors
 from .filters import AgencyFilter, LocalityFilter, TeamFilter, UserFilter
 from .forms import ChangePasswordForm, SignInForm
 from .models import Agency, Locality, Team, User
-from .notification_services import notifications_for
+from .notification_services import unread_count
 
 
 class SignInView(auth_views.LoginView):
@@ -79,9 +79,7 @@ class HomeView(ServiceUserMixin, TemplateView):
                 "families": families_for(self.request.user).count(),
                 "people": people_for(self.request.user).count(),
             }
-            context["unread_notifications"] = (
-                notifications_for(self.request.user).filter(read_at__isnull=True).count()
-            )
+            context["unread_notifications"] = unread_count(self.request.user)
         if access.can(self.request.user, access.Permission.CONFIGURE):
             context["directory_counts"] = {
                 "agencies": Agency.objects.current().count(),

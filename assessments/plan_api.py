@@ -14,8 +14,7 @@ Reviews are a record of a meeting: they are not changed afterwards.
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -296,10 +295,7 @@ def plans_for(user):
 
 
 def _current_taf_members():
-    today = timezone.localdate()
-    return TafMember.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-    ).select_related("user", "agency")
+    return TafMember.objects.current().select_related("user", "agency")
 
 
 OUTCOME_RELATED = ("plan",)

@@ -3,7 +3,6 @@ prefetched once, so the pages stay at a fixed number of queries however many out
 actions and reviews a plan has."""
 
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 
 from accounts.models import Agency, User
 from cases.models import Person, TafMember
@@ -82,10 +81,9 @@ def versions_of(plan):
 
 
 def current_taf_members(episode):
-    today = timezone.localdate()
     return (
         TafMember.objects.filter(episode=episode)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .current()
         .select_related("user", "user__agency", "agency")
         .order_by("started_on", "id")
     )
@@ -101,10 +99,7 @@ def household(family):
 def action_owner_users(episode):
     """Who may own an action: the lead professional, the episode team's members and the
     users in the TAF."""
-    today = timezone.localdate()
-    taf_users = TafMember.objects.filter(episode=episode, user__isnull=False).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-    )
+    taf_users = TafMember.objects.filter(episode=episode, user__isnull=False).current()
     condition = Q(pk__in=taf_users.values("user"))
     if episode.lead_professional_id:
         condition |= Q(pk=episode.lead_professional_id)

@@ -203,11 +203,10 @@ def _with_list_fields(queryset):
 
 def current_taf_memberships(user):
     """Memberships of the user, or of their agency as a named contact, not ended yet."""
-    today = timezone.localdate()
     member = Q(user=user)
     if user.agency_id:
         member |= Q(user__isnull=True, agency_id=user.agency_id)
-    return TafMember.objects.filter(member).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+    return TafMember.objects.filter(member).current()
 
 
 def my_led_episodes(user):

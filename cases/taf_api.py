@@ -3,8 +3,6 @@
 the member, or to their agency's users, while it lasts (DESIGN section 7)."""
 
 import django_filters
-from django.db.models import Q
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -18,6 +16,7 @@ from earlyhelp.api import UUIDRecordField
 from .api import VisibleRecordField, VisibleRecordFilter, _CaseViewSet
 from .episode_api import TafMemberSerializer, user_field
 from .models import Episode, TafMember
+from .models.episode import current_membership
 from .services import episodes
 
 # The Team Around the Family
@@ -57,7 +56,7 @@ class TafMemberFilter(django_filters.FilterSet):
         fields = ["episode", "current"]
 
     def current_only(self, queryset, name, value):
-        current = Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate())
+        current = current_membership()
         return queryset.filter(current) if value else queryset.exclude(current)
 
 

@@ -372,15 +372,10 @@ def _working_on(user, teams):
 
 
 def _taf_episodes(user):
-    today = timezone.localdate()
     member = Q(user=user)
     if user.agency_id:
         member |= Q(user__isnull=True, agency_id=user.agency_id)
-    return (
-        TafMember.objects.filter(member)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .values("episode")
-    )
+    return TafMember.objects.filter(member).current().values("episode")
 
 
 def _recently_closed_episodes(user):

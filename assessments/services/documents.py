@@ -131,9 +131,7 @@ def _plan_for_print(plan_pk) -> Plan:
             ),
             Prefetch(
                 "episode__taf_members",
-                queryset=TafMember.objects.filter(
-                    Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-                ).select_related("user__agency", "agency"),
+                queryset=TafMember.objects.current(today).select_related("user__agency", "agency"),
                 to_attr="current_taf_members",
             ),
             Prefetch(

@@ -235,6 +235,17 @@ class LeadProfessional(models.Model):
         return f"{self.user} leads {self.episode}"
 
 
+def current_membership(on=None) -> Q:
+    """A TAF membership not ended by `on` (today): it still opens the family's records."""
+    on = on or timezone.localdate()
+    return Q(ended_on__isnull=True) | Q(ended_on__gt=on)
+
+
+class TafMemberQuerySet(models.QuerySet):
+    def current(self, on=None):
+        return self.filter(current_membership(on))
+
+
 class TafMember(models.Model):
     """Someone in the Team Around the Family: a user of the service, or a named contact at
     an agency (whose users then see the family while the membership lasts)."""
@@ -268,6 +279,8 @@ class TafMember(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = TafMemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["episode", "started_on", "id"]

@@ -552,3 +552,16 @@ def test_review_form_query_count(client, django_assert_max_num_queries, place, s
     page = response.content.decode()
     assert page.count('value="amber"') == size
     assert page.count("C 1") >= 1
+
+
+@pytest.mark.parametrize("size", [2, 50])
+def test_draft_form_pages_query_count(client, django_assert_max_num_queries, place, size):
+    # A new version of a plan with `size` outcomes and actions: the action form lists the
+    # outcomes to choose from, the outcome form the household.
+    draft = plan_services.plan_new_version(by=place.worker, plan=_with_size(place, size))
+    client = client_for(client, place.worker)
+    for name in ("edit", "outcome-add", "action-add"):
+        with django_assert_max_num_queries(13):
+            response = client.get(url(name, draft.uuid))
+        assert response.status_code == 200, name
+    assert response.content.decode().count("Outcome ") >= size - 2
