@@ -1,7 +1,11 @@
+import os
 import shutil
 import subprocess
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 
 from accounts.models import Role
@@ -50,8 +54,38 @@ def _chromium_line():
     return f"Chromium: {version}"
 
 
+# The suite's clock. Every test runs on a clock that starts at this instant and moves on in
+# real time, so no result depends on the hour or the day the suite happens to run. Set
+# EARLYHELP_TEST_NOW (ISO 8601, London time unless an offset is given) to run the whole suite
+# at another moment: around midnight, on a weekend, on a bank holiday, across a clock change.
+# Tests about particular dates travel further with time_machine themselves.
+DEFAULT_TEST_NOW = "2026-06-17T11:00:00"  # a Wednesday in term time, no bank holiday near
+
+
+def _test_now():
+    moment = datetime.fromisoformat(os.environ.get("EARLYHELP_TEST_NOW") or DEFAULT_TEST_NOW)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("Europe/London"))
+    return moment
+
+
+_suite_clock = None
+
+
+def pytest_configure(config):
+    global _suite_clock
+    _suite_clock = time_machine.travel(_test_now(), tick=True)
+    _suite_clock.start()
+
+
+def pytest_unconfigure(config):
+    if _suite_clock is not None:
+        _suite_clock.stop()
+
+
 def pytest_report_header(config):
-    return [_database_line(), _redis_line(), _chromium_line()]
+    clock = f"Clock: starts at {_test_now().isoformat()} (EARLYHELP_TEST_NOW to change)"
+    return [_database_line(), _redis_line(), _chromium_line(), clock]
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from assessments import services
 from assessments.models import SupportingFamiliesArea
 from assessments.services import plans
+from tests.dates import years_before
 
 from ..cases.episode_helpers import allocated_episode, level
 from ..factories import FamilyFactory, PersonFactory, TeamFactory
@@ -19,13 +20,13 @@ def family_of_three(name="Okafor"):
     PersonFactory(
         given_name="Mia",
         family_name=name,
-        date_of_birth=today.replace(year=today.year - 9),
+        date_of_birth=years_before(today, 9),
         families=[family],
     )
     PersonFactory(
         given_name="Kai",
         family_name=name,
-        date_of_birth=today.replace(year=today.year - 3),
+        date_of_birth=years_before(today, 3),
         families=[family],
     )
     PersonFactory(

@@ -10,6 +10,7 @@ from assessments import services
 from assessments.loader import DEFAULT_TEMPLATE
 from assessments.models import Assessment, AssessmentSection, AssessmentTemplate
 from audit.models import AuditAction, AuditEvent
+from tests.dates import years_before
 
 from ..cases.episode_helpers import allocated_episode, make_locality
 from ..factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def years_ago(years):
     today = timezone.localdate()
-    return today.replace(year=today.year - years)
+    return years_before(today, years)
 
 
 def make_family(children=2):

@@ -13,6 +13,7 @@ from assessments import services
 from assessments.models import Assessment, AssessmentStatus
 from audit.models import AuditAction, AuditEvent
 from cases.models import EpisodeStatus
+from tests.dates import years_before
 
 from ..cases.episode_helpers import allocated_episode, make_locality
 from ..factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
@@ -33,13 +34,13 @@ def family():
     PersonFactory(
         given_name="Mia",
         family_name="Okafor",
-        date_of_birth=today.replace(year=today.year - 9),
+        date_of_birth=years_before(today, 9),
         families=[family],
     )
     PersonFactory(
         given_name="Kai",
         family_name="Okafor",
-        date_of_birth=today.replace(year=today.year - 3),
+        date_of_birth=years_before(today, 3),
         families=[family],
     )
     PersonFactory(
@@ -442,7 +443,7 @@ def test_task_list_query_count_does_not_grow(
     children = [
         PersonFactory(
             given_name=f"Child{n}",
-            date_of_birth=today.replace(year=today.year - 6),
+            date_of_birth=years_before(today, 6),
             families=[family],
         )
         for n in range(size)
@@ -469,7 +470,7 @@ def test_read_only_task_list_query_count_does_not_grow(
     children = [
         PersonFactory(
             given_name=f"Child{n}",
-            date_of_birth=today.replace(year=today.year - 6),
+            date_of_birth=years_before(today, 6),
             families=[family],
         )
         for n in range(size)
@@ -500,7 +501,7 @@ def test_compare_page_query_count_does_not_grow(
     children = [
         PersonFactory(
             given_name=f"Child{n}",
-            date_of_birth=today.replace(year=today.year - 6),
+            date_of_birth=years_before(today, 6),
             families=[family],
         )
         for n in range(size)

@@ -14,6 +14,7 @@ from cases.models import EpisodeStatus
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from referrals import timescales
+from tests.dates import years_before
 
 from ..cases.episode_helpers import allocated_episode, level, make_locality
 from ..factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
@@ -33,10 +34,10 @@ def family():
     family = FamilyFactory(owning_team=TeamFactory())
     today = timezone.localdate()
     PersonFactory(
-        given_name="Mia", date_of_birth=today.replace(year=today.year - 9), families=[family]
+        given_name="Mia", date_of_birth=years_before(today, 9), families=[family]
     )
     PersonFactory(
-        given_name="Kai", date_of_birth=today.replace(year=today.year - 3), families=[family]
+        given_name="Kai", date_of_birth=years_before(today, 3), families=[family]
     )
     PersonFactory(given_name="Grace", record_type="adult", date_of_birth=None, families=[family])
     return family

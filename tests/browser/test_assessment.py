@@ -18,6 +18,7 @@ from assessments.models import (
 )
 from tests.assessments.test_services import complete_everything
 from tests.cases.episode_helpers import allocated_episode, make_locality
+from tests.dates import years_before
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory
 
 from .conftest import axe_violations, screenshot
@@ -48,7 +49,7 @@ def setting():
     PersonFactory(
         given_name="Mia",
         family_name="Okafor",
-        date_of_birth=today.replace(year=today.year - 9),
+        date_of_birth=years_before(today, 9),
         families=[family],
     )
     PersonFactory(given_name="Grace", family_name="Okafor", record_type="adult", families=[family])

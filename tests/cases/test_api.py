@@ -18,6 +18,7 @@ from cases.models import (
     PersonName,
     Relationship,
 )
+from tests.dates import years_before
 from tests.factories import TeamFactory, UserFactory
 
 NHS_NUMBER = "4857773457"
@@ -26,7 +27,7 @@ OTHER_NHS_NUMBER = "9434765919"
 
 def years_ago(years, *, days=0):
     today = timezone.localdate()
-    return today.replace(year=today.year - years) - datetime.timedelta(days=days)
+    return years_before(today, years) - datetime.timedelta(days=days)
 
 
 def all_messages(body):

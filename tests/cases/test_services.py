@@ -12,13 +12,14 @@ from cases import services
 from cases.models import CaseNote, Family, FamilyMembership, Person, RecordType
 from cases.search import PossibleDuplicates
 from earlyhelp.exceptions import ServiceError
+from tests.dates import years_before
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
 
 TODAY = timezone.localdate()
 
 
 def years_ago(years, days=0):
-    return TODAY.replace(year=TODAY.year - years) - datetime.timedelta(days=days)
+    return years_before(TODAY, years) - datetime.timedelta(days=days)
 
 
 @pytest.fixture

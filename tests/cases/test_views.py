@@ -12,6 +12,7 @@ from django.utils.html import escape
 from accounts.models import Role
 from audit.models import AuditEvent
 from cases.models import CaseNote, Family, FamilyMembership, Person, Relationship
+from tests.dates import years_before
 from tests.factories import FamilyFactory, PersonFactory, UserFactory
 
 TODAY = timezone.localdate()
@@ -115,7 +116,7 @@ def test_bad_input_keeps_everything_typed(client, practitioner, team):
         "given_name": "Tomasz",
         "family_name": "Wiśniewski",
         "known_as": "Tomek",
-        **date_fields("date_of_birth", TODAY.replace(year=TODAY.year - 19)),
+        **date_fields("date_of_birth", years_before(TODAY, 19)),
         "sex": "male",
         "nhs_number": "943 476 5918",
         "owning_team": team.pk,
@@ -317,6 +318,8 @@ def test_practitioner_cannot_merge(client, practitioner, team):
 
 
 def test_add_relationship_and_note_forms(client, practitioner, family):
+    # Yesterday: a note at 09:30 today would be refused as in the future before 09:30.
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     amara = family.members.get(given_name="Amara")
     ngozi = family.members.get(given_name="Ngozi")
     client.force_login(practitioner)
@@ -336,7 +339,7 @@ def test_add_relationship_and_note_forms(client, practitioner, family):
             "summary": "Home visit",
             "body": "Routine improving",
             "subjects": [amara.pk, ngozi.pk],
-            **date_fields("occurred_on", TODAY),
+            **date_fields("occurred_on", yesterday),
             "occurred_time": "25:00",
         },
     )
@@ -349,7 +352,7 @@ def test_add_relationship_and_note_forms(client, practitioner, family):
             "summary": "Home visit",
             "body": "Routine improving",
             "subjects": [amara.pk, ngozi.pk],
-            **date_fields("occurred_on", TODAY),
+            **date_fields("occurred_on", yesterday),
             "occurred_time": "09:30",
             "is_significant": "on",
         },
