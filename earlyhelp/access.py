@@ -29,8 +29,8 @@ from enum import StrEnum
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import IntegerField, Q
-from django.db.models.functions import Cast
+from django.db.models import Exists, IntegerField, OuterRef, Q
+from django.db.models.functions import Cast, TruncDate
 from django.http import Http404
 from django.utils import timezone
 from guardian.models import UserObjectPermission
@@ -47,6 +47,7 @@ from assessments.models import (
     Review,
     ReviewProgress,
 )
+from audit import services as audit_services
 from cases.models import (
     AgendaItem,
     AllocationMeeting,
@@ -126,6 +127,12 @@ class Permission(StrEnum):
     RUN_MEETING = "run_meeting"
     """Schedule a locality's allocation meetings, build the agenda, record attendance,
     decisions and minutes: the locality's managers and the meeting's chair."""
+
+    VIEW_MEETING_MINUTES = "view_meeting_minutes"
+    """Read a meeting's general minutes: the chair and the locality's managers. They are
+    free text that cannot be proven free of family names, so attendees (who may not see
+    every family on the agenda) read only the record kept on each agenda item whose family
+    they may see."""
 
     UPDATE_PLAN_ACTION = "update_plan_action"
     """Say how an action of the agreed TAF plan is going (started, done, not done): those
@@ -227,6 +234,9 @@ def can(user, permission: Permission, obj=None) -> bool:
                     return True
                 meeting_or_locality = meeting_or_locality.locality
             return meeting_or_locality.pk in managed_locality_ids(user)
+        case Permission.VIEW_MEETING_MINUTES:
+            meeting = _required(obj, permission)
+            return meeting.chair_id == user.pk or meeting.locality_id in managed_locality_ids(user)
         case Permission.UPDATE_PLAN_ACTION:
             action = _required(obj, permission)
             episode = action.plan.episode
@@ -379,20 +389,35 @@ def _taf_episodes(user):
 
 
 def _recently_closed_episodes(user):
-    """Closed episodes the user led, was in the TAF of, or manages (who may reopen them),
-    still readable for a while."""
+    """Closed episodes the user led or was in the TAF of when they closed, or manages (who
+    may reopen them), still readable for a while.
+
+    Only the lead professional and the TAF memberships current at closure count: closing
+    ends them on the day it closes, so a membership still current the day before the
+    closure (ended on or after the closing day) was there when it closed. Someone removed
+    while the episode was open does not regain read access when it closes."""
     since = timezone.now() - timedelta(days=settings.CLOSED_EPISODE_READ_DAYS)
     member = Q(user=user)
     if user.agency_id:
         member |= Q(user__isnull=True, agency_id=user.agency_id)
+    at_closure = TafMember.objects.filter(member, episode=OuterRef("pk")).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("closed_on"))
+    )
+    lead_at_closure = LeadProfessional.objects.filter(user=user, episode=OuterRef("pk")).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=OuterRef("closed_at"))
+    )
     rule = (
-        Q(pk__in=LeadProfessional.objects.filter(user=user).values("episode"))
-        | Q(pk__in=TafMember.objects.filter(member).values("episode"))
+        Exists(lead_at_closure)
+        | Exists(at_closure)
         | Q(team__in=Team.objects.filter(managers=user).values("pk"))
     )
     if has_role(user, Role.LOCALITY_MANAGER):
         rule |= Q(locality__in=_managed_localities(user))
-    return Episode.objects.filter(status=EpisodeStatus.CLOSED, closed_at__gte=since).filter(rule)
+    return (
+        Episode.objects.filter(status=EpisodeStatus.CLOSED, closed_at__gte=since)
+        .annotate(closed_on=TruncDate("closed_at"))
+        .filter(rule)
+    )
 
 
 def _meetings_visible(user, queryset):
@@ -610,6 +635,8 @@ def get_for_user(user, queryset, **lookup):
     try:
         return visible(user, queryset).get(**lookup)
     except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError) as error:
+        # A refused read of a record that exists is audited (one that does not, is not).
+        audit_services.record_refused(actor=user, model=queryset.model, lookup=lookup, status=404)
         raise Http404(f"No {queryset.model._meta.verbose_name} found") from error
 
 
@@ -617,6 +644,13 @@ def get_for_change(user, queryset, permission: Permission, **lookup):
     """The record for changing: 404 if the user may not see it, 403 if they may not change it."""
     obj = get_for_user(user, queryset, **lookup)
     if not can(user, permission, obj):
+        audit_services.record_refused(
+            actor=user,
+            model=type(obj),
+            lookup={"pk": obj.pk},
+            status=403,
+            permission=permission.value,
+        )
         raise PermissionDenied(
             f"You do not have permission to {permission.value.replace('_', ' ')}"
         )
