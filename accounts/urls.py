@@ -8,6 +8,7 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("signed-out/", views.SignedOutView.as_view(), name="signed-out"),
+    path("session/extend/", views.ExtendSessionView.as_view(), name="extend-session"),
     path("account/password/", views.ChangePasswordView.as_view(), name="change-password"),
     path("directory/agencies/", views.AgencyListView.as_view(), name="agency-list"),
     path("directory/agencies/<uuid:uuid>/", views.AgencyDetailView.as_view(), name="agency-detail"),

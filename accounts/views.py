@@ -1,9 +1,15 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -24,6 +30,31 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The timeout warning sends the page here when the session has run out.
+        context["timed_out"] = "timed_out" in self.request.GET
+        context["timeout_minutes"] = round(settings.SESSION_COOKIE_AGE / 60)
+        return context
+
+
+class ExtendSessionView(View):
+    """"Stay signed in" on the timeout warning: the request itself moves the session's
+    expiry on (SESSION_SAVE_EVERY_REQUEST); the answer says how long it now has. It reads
+    no record, so it writes no audit event."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not request.user.is_authenticated:
+            return JsonResponse({"detail": "You are signed out. Sign in again."}, status=401)
+        request.session.modified = True
+        seconds_left = request.session.get_expiry_age()
+        expires_at = timezone.now() + timedelta(seconds=seconds_left)
+        return JsonResponse(
+            {"seconds_left": seconds_left, "expires_at": expires_at.isoformat(timespec="seconds")}
+        )
 
 
 class SignOutView(auth_views.LogoutView):

@@ -141,6 +141,8 @@ SESSION_INACTIVITY_TIMEOUT = timedelta(
     minutes=env.int("SESSION_INACTIVITY_TIMEOUT_MINUTES", default=30)
 )
 SESSION_COOKIE_AGE = int(SESSION_INACTIVITY_TIMEOUT.total_seconds())
+# Signed-in pages warn this many seconds before the session ends, offering to stay signed in.
+SESSION_TIMEOUT_WARNING_SECONDS = env.int("SESSION_TIMEOUT_WARNING_SECONDS", default=120)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
