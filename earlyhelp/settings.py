@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "audit",
+    "outbox",
     "cases",
     "referrals",
     "thresholds",
@@ -325,7 +326,12 @@ REMINDER_DAYS_AHEAD = env.int("REMINDER_DAYS_AHEAD", default=7)
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Give up quickly when Redis is down: callers fall back (see referrals.views).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -348,6 +354,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.send_due_reminders",
         # Before the working day starts, London time (CELERY_TIMEZONE).
         "schedule": crontab(minute=0, hour=7),
+    },
+    # Jobs recorded while the broker was down wait in the outbox until this sends them.
+    "relay-outbox": {
+        "task": "outbox.relay",
+        "schedule": crontab(),
+        "options": {"expires": 55},
     },
 }
 

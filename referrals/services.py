@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Agency, Locality, Role, Team, User
-from audit.models import AuditAction
+from audit.models import AuditAction, AuditEvent
 from audit.services import record
 from cases import search
 from cases import services as case_services
@@ -30,6 +30,7 @@ from cases.models import (
 from cases.services import episodes as episode_services
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
+from outbox import services as outbox
 from thresholds.models import Framework, Indicator, Level, LevelChangeCause
 
 from . import tasks, timescales
@@ -60,6 +61,8 @@ PERSON_FIELDS = (
     "school_or_setting",
 )
 MAX_ATTACHMENTS = 10
+# The audit log's actor for requests from the public form.
+PUBLIC_FORM_ACTOR = "public request form"
 NO_CHILD = "Add at least one child or unborn child"
 
 
@@ -176,11 +179,23 @@ def _save(*, by, request, needs, people, files):
         action=AuditAction.CREATE,
         obj=request,
         detail={"reference": request.reference, "source": request.source},
-        actor_label=None if by is not None else "public request form",
+        actor_label=None if by is not None else PUBLIC_FORM_ACTOR,
     )
-    pk = request.pk
-    transaction.on_commit(lambda: tasks.send_request_acknowledgement.delay(pk))
+    outbox.enqueue(tasks.send_request_acknowledgement, request.pk)
     return request
+
+
+def public_requests_saved_since(since, *, ip_address) -> int:
+    """Requests the public form saved from an address since a time, from the audit log:
+    the public form's rate limit when the cache is down."""
+    return AuditEvent.objects.filter(
+        action=AuditAction.CREATE,
+        object_type=RequestForSupport._meta.label_lower,
+        actor=None,
+        actor_label=PUBLIC_FORM_ACTOR,
+        ip_address=ip_address,
+        occurred_at__gte=since,
+    ).count()
 
 
 @transaction.atomic
@@ -578,8 +593,7 @@ def request_withdraw(*, by: User, request: RequestForSupport, reason: str) -> Re
     )
     _audit(by, request, "withdraw", by_requester=by_requester)
     if not by_requester:
-        pk = request.pk
-        transaction.on_commit(lambda: tasks.send_decision_notification.delay(pk))
+        outbox.enqueue(tasks.send_decision_notification, request.pk)
     return request
 
 
@@ -806,6 +820,5 @@ def _decide(*, by, request, data):
             "re_referral": decision.is_re_referral,
         },
     )
-    pk = request.pk
-    transaction.on_commit(lambda: tasks.send_decision_notification.delay(pk))
+    outbox.enqueue(tasks.send_decision_notification, request.pk)
     return decision

@@ -1,7 +1,9 @@
 """Pages for asking for support: the professional form, the public form, and the
 requester's own view of their requests (status and outcome, never the case)."""
 
+import logging
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +26,8 @@ from earlyhelp.forms import add_service_errors
 from . import forms, selectors, services
 from .downloads import attachment_response
 from .models import CHILD_ROLES, RequestAttachment, RequestForSupport, Source
+
+logger = logging.getLogger(__name__)
 
 SESSION_REFERENCE = "referrals_public_reference"
 HONEYPOT_FIELD = "website"
@@ -131,8 +135,19 @@ class PublicRequestView(RequestFormPage):
     def _rate_key(self):
         return f"referrals:public-requests:{client_ip(self.request) or 'unknown'}"
 
+    def _submissions_this_hour(self):
+        try:
+            return cache.get(self._rate_key()) or 0
+        except Exception:
+            # The cache (Redis) is down: count this address's saved requests in the audit
+            # log instead. A parent's request is never refused because of the cache.
+            logger.warning("Cache unavailable: public requests counted in the database")
+            return services.public_requests_saved_since(
+                timezone.now() - timedelta(hours=1), ip_address=client_ip(self.request)
+            )
+
     def post(self, request, *args, **kwargs):
-        if (cache.get(self._rate_key()) or 0) >= public_rate_limit():
+        if self._submissions_this_hour() >= public_rate_limit():
             return render(request, "referrals/public_too_many.html", status=429)
         if request.POST.get(HONEYPOT_FIELD, "").strip():
             # A bot filled the field people cannot see: pretend it worked, save nothing.
@@ -143,11 +158,15 @@ class PublicRequestView(RequestFormPage):
 
     def _count_submission(self):
         key = self._rate_key()
-        cache.add(key, 0, timeout=60 * 60)
         try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=60 * 60)
+            cache.add(key, 0, timeout=60 * 60)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=60 * 60)
+        except Exception:
+            # Without the cache the count comes from the audit log (_submissions_this_hour).
+            logger.warning("Cache unavailable: public request not counted in the cache")
 
     def _confirm(self, reference):
         # The reference is kept in the session, not the address, so nobody can list

@@ -22,6 +22,7 @@ from audit.services import record
 from cases.models import FamilyMembership, RecordType, TafMember
 from earlyhelp import access, pdf
 from earlyhelp.exceptions import ServiceError
+from outbox import services as outbox
 
 from ..models import (
     FamilyPlanDocument,
@@ -65,7 +66,7 @@ def plan_document_request(*, by: User, plan: Plan) -> FamilyPlanDocument:
     )
     from ..tasks import render_family_plan
 
-    transaction.on_commit(lambda: render_family_plan.delay(document.pk))
+    outbox.enqueue(render_family_plan, document.pk)
     return document
 
 

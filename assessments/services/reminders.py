@@ -11,8 +11,8 @@ reviews and Early Help Assessments falling due, and escalate overdue ones to the
   due date), so a second run finds it and sends nothing. A new due date (a review held, a
   plan agreed again) is a new event and is reminded again. A PostgreSQL advisory lock keeps
   two runs from working at once; `dry_run` says what would be sent and changes nothing.
-- Each new notification is emailed once, by `accounts.send_notification_email`, queued
-  when the run commits.
+- Each new notification is emailed once, by `accounts.send_notification_email`, recorded in
+  the run's transaction (the outbox) and queued when it commits.
 """
 
 import zlib
@@ -29,6 +29,7 @@ from accounts.models import Notification, Role, User
 from audit.models import AuditAction
 from audit.services import record
 from cases.models import EpisodeStatus
+from outbox import services as outbox
 
 from ..models import Assessment, AssessmentStatus, Plan, PlanStatus
 
@@ -307,13 +308,6 @@ def _take_lock() -> bool:
         return bool(cursor.fetchone()[0])
 
 
-def _queue_emails(pks):
-    from accounts.tasks import send_notification_email
-
-    for pk in pks:
-        send_notification_email.delay(pk)
-
-
 @transaction.atomic
 def send_due_reminders(*, today: date | None = None, dry_run: bool = False) -> dict:
     """Remind and escalate what is due or overdue; returns how many of each were sent (or,
@@ -335,7 +329,8 @@ def send_due_reminders(*, today: date | None = None, dry_run: bool = False) -> d
         model=Notification,
         detail={"job": "send_due_reminders", **result},
     )
-    created = list(run.created)
-    if created:
-        transaction.on_commit(lambda: _queue_emails(created))
+    from accounts.tasks import send_notification_email
+
+    for pk in run.created:
+        outbox.enqueue(send_notification_email, pk)
     return result
