@@ -14,6 +14,8 @@ class RequestContext:
 
 
 _current = ContextVar("audit_request_context", default=None)
+# Events a request writes only once its response is ready (see defer).
+_deferred = ContextVar("audit_deferred_events", default=None)
 
 
 def client_ip(request):
@@ -46,3 +48,30 @@ def set_current(context):
 
 def reset(token):
     _current.reset(token)
+
+
+def start_deferring():
+    """From now until write_deferred, defer() keeps events back (the middleware, per request)."""
+    return _deferred.set([])
+
+
+def defer(write) -> bool:
+    """Keep `write` (a callable writing an event) until the response is ready.
+
+    A refusal is usually followed by an exception that rolls back the view's transaction,
+    with anything written in it; the middleware writes these events after the view, outside
+    any transaction of the view's (ATOMIC_REQUESTS included). False outside a request: write
+    it now.
+    """
+    pending = _deferred.get()
+    if pending is None:
+        return False
+    pending.append(write)
+    return True
+
+
+def write_deferred(token):
+    pending = _deferred.get() or []
+    _deferred.reset(token)
+    for write in pending:
+        write()

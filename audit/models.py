@@ -28,6 +28,8 @@ class AuditAction(models.TextChoices):
     TOKEN_ISSUED = "token_issued", "API token issued"
     MERGE = "merge", "Merged"
     UNMERGE = "unmerge", "Merge undone"
+    # A read or change of a record that exists, refused (answered 404 or 403).
+    REFUSED = "refused", "Refused access"
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
+
 from . import context
 from .models import AuditAction, AuditEvent
 
@@ -57,3 +59,35 @@ def record_list(*, actor, model, objects: Iterable, filters: dict | None = None)
             "filters": {key: value for key, value in (filters or {}).items() if value},
         },
     )
+
+
+def record_refused(*, actor, model, lookup: dict, status: int, permission: str = "") -> bool:
+    """A refused read (404) or change (403) of a record: audited if the record exists.
+
+    `lookup` is what the user asked for (e.g. {"uuid": ...}) among `model`'s records. A
+    lookup that matches no record is not audited: there is nothing it refers to. In a request
+    the event is written when the response is ready, so the rollback that usually follows a
+    refusal cannot take it away (audit.context.defer). True if an event was recorded.
+    """
+    try:
+        object_ids = list(model._base_manager.filter(**lookup).values_list("pk", flat=True)[:2])
+    except (ValidationError, ValueError, TypeError):
+        return False
+    if len(object_ids) != 1:
+        return False
+    detail = {"status": status, "lookup": {key: str(value) for key, value in lookup.items()}}
+    if permission:
+        detail["permission"] = permission
+
+    def write():
+        record(
+            actor=actor,
+            action=AuditAction.REFUSED,
+            model=model,
+            object_id=str(object_ids[0]),
+            detail=detail,
+        )
+
+    if not context.defer(write):
+        write()
+    return True

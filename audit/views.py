@@ -1,13 +1,26 @@
 """Helpers that let views and API views record reads in one line."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions as api_exceptions
+
 from . import services
 
 
 class AuditedDetailMixin:
-    """For a DetailView: records a view event for the object shown."""
+    """For a DetailView: records a view event for the object shown, or the refusal."""
 
     def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
+        try:
+            obj = super().get_object(queryset)
+        except Http404:
+            if self.pk_url_kwarg in self.kwargs:
+                lookup = {"pk": self.kwargs[self.pk_url_kwarg]}
+            else:
+                lookup = {self.get_slug_field(): self.kwargs.get(self.slug_url_kwarg)}
+            model = (queryset if queryset is not None else self.get_queryset()).model
+            services.record_refused(actor=self.request.user, model=model, lookup=lookup, status=404)
+            raise
         services.record_view(actor=self.request.user, obj=obj)
         return obj
 
@@ -35,7 +48,17 @@ class AuditedViewSetMixin:
         return response
 
     def get_object(self):
-        self._audited_object = super().get_object()
+        try:
+            self._audited_object = super().get_object()
+        except (Http404, PermissionDenied, api_exceptions.PermissionDenied) as refusal:
+            lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
+            services.record_refused(
+                actor=self.request.user,
+                model=self.get_queryset().model,
+                lookup={self.lookup_field: self.kwargs.get(lookup_url_kwarg)},
+                status=404 if isinstance(refusal, Http404) else 403,
+            )
+            raise
         return self._audited_object
 
     def paginate_queryset(self, queryset):

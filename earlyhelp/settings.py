@@ -116,6 +116,39 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+
+# SQLite (the demo, `make run`) serving a small team: readers never wait for a writer (WAL),
+# a writer waits its turn for up to `timeout` seconds rather than failing with "database is
+# locked", and every transaction takes the write lock as it begins (IMMEDIATE), so two
+# requests that read and then write can never deadlock upgrading their locks.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+
+# PostgreSQL in production: the service connects as DATABASE_URL's role, which reads and
+# writes rows but owns no table, so it can neither empty the audit log nor switch its
+# triggers off. `manage.py migrate` connects as the tables' owner, DATABASE_OWNER_URL (only
+# its user and password are used: the server and database are DATABASE_URL's), and then
+# grants the service's role what it needs (audit.database_roles). Unset, or with SQLite,
+# migrate runs as DATABASE_URL's user and grants nothing.
+DATABASE_OWNER = None
+DATABASE_APP_ROLE = None
+_owner_url = env.str("DATABASE_OWNER_URL", default="")
+if _owner_url and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _owner = environ.Env.db_url_config(_owner_url)
+    if _owner["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_OWNER_URL must be a PostgreSQL URL.")
+    if not DATABASES["default"].get("USER") or _owner.get("USER") == DATABASES["default"]["USER"]:
+        raise ImproperlyConfigured(
+            "DATABASE_OWNER_URL must name another user than DATABASE_URL: the owner of the "
+            "tables, while DATABASE_URL names the service's own role."
+        )
+    DATABASE_OWNER = {"USER": _owner["USER"], "PASSWORD": _owner.get("PASSWORD", "")}
+    DATABASE_APP_ROLE = DATABASES["default"]["USER"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

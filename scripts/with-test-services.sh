@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
 # Run a command against a throwaway PostgreSQL and Redis of its own, on loopback ports
-# chosen free at start, with DATABASE_URL and REDIS_URL set; stop and remove both after.
+# chosen free at start, with DATABASE_URL, DATABASE_OWNER_URL and REDIS_URL set; stop and
+# remove both after.
+#
+# PostgreSQL has the roles production has (README, production notes): earlyhelp owns the
+# database and its tables (DATABASE_OWNER_URL: migrations; not a superuser, but CREATEDB so it
+# can make the test database), and earlyhelp_app is the service's own role (DATABASE_URL),
+# which owns nothing. The owner is also made a member of earlyhelp_app, so the test suite can
+# log in as the owner to create and migrate the test database and then run every test as
+# earlyhelp_app (SET ROLE, tests/database_roles.py).
 set -euo pipefail
 
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -28,12 +36,17 @@ stop_services() {
 }
 trap stop_services EXIT
 
-as_postgres "$pg_bin/initdb" -D "$pgdata" -A trust -U earlyhelp --no-sync -E UTF8 >"$work/initdb.log"
+as_postgres "$pg_bin/initdb" -D "$pgdata" -A trust -U postgres --no-sync -E UTF8 >"$work/initdb.log"
 # Durability is switched off: this database lives for one test run.
 as_postgres "$pg_bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w \
     -o "-p $pg_port -k $pgdata -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >/dev/null
-as_postgres "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U earlyhelp earlyhelp
+"$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 <<'SQL'
+CREATE ROLE earlyhelp LOGIN CREATEDB NOSUPERUSER;
+CREATE ROLE earlyhelp_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+GRANT earlyhelp_app TO earlyhelp;
+CREATE DATABASE earlyhelp OWNER earlyhelp;
+SQL
 
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
     --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log"
@@ -42,7 +55,8 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 
-export DATABASE_URL="postgres://earlyhelp@127.0.0.1:$pg_port/earlyhelp"
+export DATABASE_URL="postgres://earlyhelp_app@127.0.0.1:$pg_port/earlyhelp"
+export DATABASE_OWNER_URL="postgres://earlyhelp@127.0.0.1:$pg_port/earlyhelp"
 export REDIS_URL="redis://127.0.0.1:$redis_port/0"
 echo "Test services: PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port," \
      "Redis $(redis-server --version | sed -E 's/.*v=([0-9.]+).*/\1/') on 127.0.0.1:$redis_port"

@@ -3,7 +3,8 @@
 No Docker engine runs where the tests do, so these tests parse the files and check them
 against the code: the commands name the real WSGI and Celery modules, every variable given
 to the service is one settings.py reads, production's required variables are all set, the
-database and broker URLs point at the services of those names, and the image runs as a
+database and broker URLs point at the services of those names, only migrate connects as the
+tables' owner (web, worker and beat as the service's own role), and the image runs as a
 user other than root. No database is needed.
 """
 
@@ -193,17 +194,64 @@ def test_app_services_run_configured_for_production(services, name):
 @pytest.mark.parametrize("name", APP_SERVICES)
 def test_database_and_broker_urls_name_the_services(services, name):
     environment = environment_of(services[name])
+    postgres = environment_of(services["postgres"])
     database = urlsplit(interpolate(environment["DATABASE_URL"]))
     assert database.scheme in ("postgres", "postgresql", "pgsql")
     assert database.hostname == "postgres" and database.port == 5432
-    postgres = environment_of(services["postgres"])
-    assert database.username == postgres["POSTGRES_USER"]
     assert database.path == "/" + postgres["POSTGRES_DB"]
-    assert "${POSTGRES_PASSWORD" in environment["DATABASE_URL"]
-    assert postgres["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
 
     redis = urlsplit(interpolate(environment["REDIS_URL"]))
     assert (redis.scheme, redis.hostname, redis.port) == ("redis", "redis", 6379)
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_the_service_connects_as_its_own_role_not_the_owner(services, name):
+    """DATABASE_URL is the role created by the init script, which owns no table."""
+    environment = environment_of(services[name])
+    postgres = environment_of(services["postgres"])
+    database = urlsplit(interpolate(environment["DATABASE_URL"]))
+    assert database.username == postgres["EARLYHELP_APP_ROLE"] != postgres["POSTGRES_USER"]
+    assert "${POSTGRES_APP_PASSWORD:?" in environment["DATABASE_URL"]
+    assert postgres["EARLYHELP_APP_PASSWORD"].startswith("${POSTGRES_APP_PASSWORD:?")
+    assert "POSTGRES_PASSWORD" not in environment["DATABASE_URL"].replace("POSTGRES_APP_", "")
+
+
+@pytest.mark.parametrize("name", LONG_RUNNING)
+def test_web_worker_and_beat_do_not_have_the_owners_password(services, name):
+    environment = environment_of(services[name])
+    assert "DATABASE_OWNER_URL" not in environment
+    assert not any("${POSTGRES_PASSWORD" in value for key, value in environment.items()), (
+        f"{name} is given the owner's password"
+    )
+
+
+def test_migrate_connects_as_the_owner_of_the_same_database(services):
+    environment = environment_of(services["migrate"])
+    postgres = environment_of(services["postgres"])
+    owner = urlsplit(interpolate(environment["DATABASE_OWNER_URL"]))
+    app = urlsplit(interpolate(environment["DATABASE_URL"]))
+    assert owner.username == postgres["POSTGRES_USER"] != app.username
+    assert (owner.hostname, owner.port, owner.path) == (app.hostname, app.port, app.path)
+    assert "${POSTGRES_PASSWORD:?" in environment["DATABASE_OWNER_URL"]
+    assert postgres["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+
+
+def test_postgres_creates_the_services_role_on_first_start(services):
+    volumes = [str(mount).split(":") for mount in services["postgres"]["volumes"]]
+    mounts = {parts[1]: parts[0] for parts in volumes}
+    scripts = {
+        target: source
+        for target, source in mounts.items()
+        if target.startswith("/docker-entrypoint-initdb.d/")
+    }
+    assert len(scripts) == 1, mounts
+    (source,) = scripts.values()
+    script = (ROOT / source).read_text()
+    assert re.search(r'CREATE ROLE :"role" LOGIN[^;]*NOSUPERUSER', script)
+    assert 'role="$EARLYHELP_APP_ROLE"' in script
+    assert 'password="$EARLYHELP_APP_PASSWORD"' in script
+    # Nothing in the script grants it rights: migrate does, as the owner, table by table.
+    assert "GRANT" not in script
 
 
 def test_backing_services_are_the_designed_versions(services):

@@ -1,9 +1,10 @@
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.db.utils import DatabaseError
 
 from audit.models import AppendOnlyError, AuditAction, AuditEvent
 from audit.services import record
+from tests.database_roles import as_table_owner
 from tests.factories import UserFactory
 
 
@@ -65,9 +66,11 @@ def test_orm_refuses_queryset_update_and_delete(event):
     ],
 )
 def test_postgresql_trigger_refuses_raw_update_and_delete(event, statement):
+    # As the tables' owner: the service's own role has no UPDATE or DELETE on the table at
+    # all (test_database_roles), so the trigger is what stops the owner.
     assert connection.vendor == "postgresql"
     with pytest.raises(DatabaseError, match="append-only"):
-        with transaction.atomic(), connection.cursor() as cursor:
+        with as_table_owner() as cursor:
             cursor.execute(statement, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).reason == ""
 
