@@ -19,6 +19,7 @@ the commit, and relayed later when the broker was down.
 import logging
 import time
 from contextlib import nullcontext
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -36,6 +37,8 @@ SOCKET_TIMEOUT = 2
 # After the broker failed, this process leaves new jobs to the relay for this many seconds.
 PAUSE_AFTER_FAILURE = 30
 BATCH_SIZE = 100
+# Sent messages are kept this long (for the admin), then removed by the relay job.
+KEEP_SENT_DAYS = 30
 
 _paused_until = 0.0
 
@@ -193,3 +196,11 @@ def relay_pending() -> dict:
         resume()
     waiting = OutboxMessage.objects.filter(sent_at__isnull=True).count()
     return {"sent": sent, "failed": failed, "waiting": waiting, "broker_down": broker_down}
+
+
+def prune_sent(*, keep_days: int = KEEP_SENT_DAYS) -> int:
+    """Remove messages sent more than `keep_days` ago; returns how many. Waiting ones stay."""
+    removed, _ = OutboxMessage.objects.filter(
+        sent_at__lt=timezone.now() - timedelta(days=keep_days)
+    ).delete()
+    return removed

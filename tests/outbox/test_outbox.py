@@ -186,6 +186,28 @@ def test_the_relay_command_says_what_it_did(practitioner, django_capture_on_comm
     assert len(mail.outbox) == 1
 
 
+def test_the_relay_job_removes_messages_sent_long_ago(practitioner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from outbox.tasks import relay
+
+    now = timezone.now()
+    old = OutboxMessage.objects.create(task_name=ACKNOWLEDGEMENT, args=[1], sent_at=now)
+    OutboxMessage.objects.filter(pk=old.pk).update(sent_at=now - timedelta(days=31))
+    recent = OutboxMessage.objects.create(
+        task_name=ACKNOWLEDGEMENT, args=[2], sent_at=now - timedelta(days=29)
+    )
+    with transaction.atomic():
+        waiting = _submit(practitioner).pk
+    OutboxMessage.objects.filter(args=[waiting]).update(created_at=now - timedelta(days=60))
+    assert relay() == {"sent": 1, "failed": 0, "waiting": 0, "broker_down": False, "pruned": 1}
+    assert not OutboxMessage.objects.filter(pk=old.pk).exists()
+    assert OutboxMessage.objects.filter(pk=recent.pk).exists()
+    assert OutboxMessage.objects.filter(args=[waiting], sent_at__isnull=False).exists()
+
+
 def test_a_job_that_fails_stays_waiting_with_its_error(
     practitioner, monkeypatch, django_capture_on_commit_callbacks
 ):
