@@ -301,6 +301,18 @@ def test_without_the_cache_the_honeypot_still_saves_nothing(client, cache_down):
     assert not OutboxMessage.objects.exists()
 
 
+def test_without_the_cache_people_sign_in_and_use_the_service(client, cache_down):
+    from tests.factories import TEST_PASSWORD
+
+    member = UserFactory(email="chloe@example.org", roles=[Role.PRACTITIONER])
+    response = client.post(
+        reverse("accounts:sign-in"), {"username": member.email, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("referrals:request-create")).status_code == 200
+
+
 def test_the_cache_gives_up_quickly():
     from django.conf import settings
 
@@ -339,3 +351,37 @@ def test_anonymous_users_are_not_shown_the_outbox(client):
     assert AnonymousUser().is_authenticated is False
     response = client.get(reverse("admin:outbox_outboxmessage_changelist"))
     assert response.status_code == 302
+
+
+# The class of bug
+
+
+def test_every_job_after_a_change_goes_through_the_outbox():
+    """No `.delay()`, `.apply_async()` or `transaction.on_commit()` in the application's
+    code outside the outbox: a job queued straight to the broker is an error for the user
+    (or a lost job) when Redis is down."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    pattern = re.compile(r"\.delay\(|\.apply_async\(|on_commit\(")
+    offenders = []
+    base = Path(settings.BASE_DIR)
+    folders = [
+        folder
+        for folder in base.iterdir()
+        if folder.is_dir()
+        and not folder.name.startswith(".")
+        and folder.name not in {"node_modules", "tests", "var"}
+    ]
+    paths = [*base.glob("*.py"), *(path for folder in folders for path in folder.rglob("*.py"))]
+    assert base / "referrals" / "services.py" in paths
+    for path in sorted(paths):
+        relative = path.relative_to(base)
+        if str(relative) == "outbox/services.py":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if pattern.search(line):
+                offenders.append(f"{relative}:{number}: {line.strip()}")
+    assert offenders == []
