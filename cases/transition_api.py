@@ -7,7 +7,8 @@
 - `POST {uuid}/approve/`, `{uuid}/decline/` (managers over the sending team),
   `{uuid}/accept/`, `{uuid}/reject/` (managers over the receiving team).
 - `GET /api/level-history/` (filters `family`, `episode`): every change of level of the
-  families the user may see, with its cause (and the transition behind it).
+  families the user may see, with its cause (and the transition behind it);
+  `GET /api/level-history/{id}/`: one of them.
 """
 
 import django_filters
@@ -223,8 +224,11 @@ class LevelChangeFilter(django_filters.FilterSet):
     list=extend_schema(
         summary="Level history: every change of level of families the user may see, oldest first"
     ),
+    retrieve=extend_schema(summary="One change of level of a family the user may see"),
 )
-class LevelHistoryViewSet(AuditedViewSetMixin, mixins.ListModelMixin, _CaseViewSet):
+class LevelHistoryViewSet(
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _CaseViewSet
+):
     serializer_class = LevelChangeSerializer
     filterset_class = LevelChangeFilter
 
