@@ -58,7 +58,7 @@ class UserRefSerializer(serializers.ModelSerializer):
 
 class TeamRefSerializer(serializers.ModelSerializer):
     agency = AgencyRefSerializer(read_only=True)
-    locality = LocalityRefSerializer(read_only=True)
+    locality = LocalityRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Team
@@ -89,7 +89,9 @@ class TeamSerializer(serializers.ModelSerializer):
     locality = serializers.SlugRelatedField(
         slug_field="uuid", queryset=Locality.objects.current(), allow_null=True, required=False
     )
-    locality_name = serializers.CharField(source="locality.name", read_only=True, default=None)
+    locality_name = serializers.CharField(
+        source="locality.name", read_only=True, default=None, allow_null=True
+    )
     # Membership is written here but read from /members/, where the policy decides who sees it.
     managers = serializers.SlugRelatedField(
         slug_field="uuid", queryset=User.objects.all(), many=True, required=False, write_only=True
@@ -193,16 +195,22 @@ class _DirectoryViewSet(
     def get_queryset(self):
         return type(self).selector(self.request.user)
 
+    def _as_listed(self, instance):
+        """The record as the selector reads it (with its counts), to answer a change."""
+        return self.get_queryset().get(pk=instance.pk)
+
     def perform_create(self, serializer):
-        serializer.instance = type(self).save_service(
-            by=self.request.user, **serializer.validated_data
+        serializer.instance = self._as_listed(
+            type(self).save_service(by=self.request.user, **serializer.validated_data)
         )
 
     def perform_update(self, serializer):
-        serializer.instance = type(self).save_service(
-            by=self.request.user,
-            **{self.instance_kwarg: serializer.instance},
-            **serializer.validated_data,
+        serializer.instance = self._as_listed(
+            type(self).save_service(
+                by=self.request.user,
+                **{self.instance_kwarg: serializer.instance},
+                **serializer.validated_data,
+            )
         )
 
     @extend_schema(request=None)
@@ -210,7 +218,7 @@ class _DirectoryViewSet(
     def archive(self, request, uuid=None):
         """Archive the record: it stays in history but is no longer offered."""
         instance = services.record_archive(by=request.user, instance=self.get_object())
-        return Response(self.get_serializer(instance).data)
+        return Response(self.get_serializer(self._as_listed(instance)).data)
 
 
 class AgencyViewSet(_DirectoryViewSet):

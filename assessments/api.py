@@ -375,15 +375,17 @@ class AssessmentSectionConflictSerializer(serializers.Serializer):
 
 class AssessmentSectionIncompleteSerializer(serializers.Serializer):
     """400 on completing a section with answers missing: the answers are saved
-    (`saved` is true, `revision` is the new one); `errors` names what is missing."""
+    (`saved` is true, `revision` is the new one); `errors` names what is missing. Any other
+    400 (answers of the wrong shape, an assessment that cannot change) is the plain error,
+    without `saved`, `revision` and `section`."""
 
     status = serializers.IntegerField()
     code = serializers.CharField()
     message = serializers.CharField()
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-    saved = serializers.BooleanField()
-    revision = serializers.IntegerField()
-    section = AssessmentSectionSerializer()
+    saved = serializers.BooleanField(required=False)
+    revision = serializers.IntegerField(required=False)
+    section = AssessmentSectionSerializer(required=False)
 
 
 # Assessments

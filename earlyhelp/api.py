@@ -83,3 +83,43 @@ def exception_handler(exc, context):
         body["message"] = str(exc.detail)
     response.data = body
     return response
+
+
+# The schema documents the error answers every operation can give, in the one error format.
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "integer"},
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Only for validation errors: the messages by field "
+            '(`non_field_errors` for the request as a whole), e.g. {"name": ["Enter a name"]}',
+        },
+    },
+    "required": ["status", "code", "message"],
+}
+ERROR_RESPONSES = {
+    "400": "The request has errors, or the record's state does not allow this",
+    "401": "Not signed in, or the token is not valid",
+    "403": "The user's role may not do this",
+    "404": "No such record, or not one the user may see",
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: add the `Error` component and the error
+    responses to every operation that does not already document its own."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(code, {"content": content, "description": description})
+    return result

@@ -146,7 +146,13 @@ class RequestSerializer(serializers.ModelSerializer):
     """A request as sent, with its status and outcome (never the case it led to)."""
 
     presenting_needs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    requester_agency = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    requester_agency = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True, allow_null=True
+    )
+    requester_email = serializers.EmailField(read_only=True, allow_blank=True)
+    consent_covers = serializers.ChoiceField(
+        choices=ConsentCovers.choices, read_only=True, allow_blank=True
+    )
     people = RequestPersonSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
 
@@ -291,6 +297,25 @@ class TriageRequestSerializer(RequestSerializer):
     def get_decision(self, obj):
         decision = getattr(obj, "decision", None)
         return DecisionSummarySerializer(decision).data if decision is not None else None
+
+
+TRIAGE_ONLY_FIELDS = ["assigned_to", "assigned_at", "decision"]
+
+
+class RequestAsSeenSerializer(TriageRequestSerializer):
+    """For the schema only: a request as the API answers it to whoever asks. Only triage
+    officers get `assigned_to`, `assigned_at` and `decision`, so they are not required."""
+
+    assigned_to = UserNameSerializer(required=False, allow_null=True)
+    assigned_at = serializers.DateTimeField(required=False, allow_null=True)
+    decision = DecisionSummarySerializer(required=False, allow_null=True)
+
+    class Meta(TriageRequestSerializer.Meta):
+        read_only_fields = [
+            field
+            for field in TriageRequestSerializer.Meta.fields
+            if field not in TRIAGE_ONLY_FIELDS
+        ]
 
 
 # The triage queue
@@ -461,7 +486,13 @@ class ScreeningSerializer(RagMixin, serializers.ModelSerializer):
     """Everything screening needs about one request."""
 
     presenting_needs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    requester_agency = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    requester_agency = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True, allow_null=True
+    )
+    requester_email = serializers.EmailField(read_only=True, allow_blank=True)
+    consent_covers = serializers.ChoiceField(
+        choices=ConsentCovers.choices, read_only=True, allow_blank=True
+    )
     assigned_to = UserNameSerializer(read_only=True, allow_null=True)
     family = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
     family_name = serializers.CharField(
@@ -720,12 +751,12 @@ def _screening_action(summary, request=None, responses=None, **kwargs):
 @extend_schema_view(
     list=extend_schema(
         summary="Your requests for support (triage officers: those to screen)",
-        responses=TriageRequestSerializer(many=True),
+        responses=RequestAsSeenSerializer(many=True),
         description="Triage officers also get `assigned_to`, `assigned_at` and `decision`.",
     ),
     retrieve=extend_schema(
         summary="A request for support: what was sent, status and outcome",
-        responses=TriageRequestSerializer,
+        responses=RequestAsSeenSerializer,
         description="Triage officers also get `assigned_to`, `assigned_at` and `decision`.",
     ),
     create=extend_schema(
@@ -855,7 +886,7 @@ class RequestViewSet(
     @extend_schema(
         summary="Withdraw a request not yet decided (its requester, or a triage officer)",
         request=WithdrawSerializer,
-        responses=TriageRequestSerializer,
+        responses=RequestAsSeenSerializer,
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, uuid=None):
@@ -873,7 +904,9 @@ class RequestViewSet(
         summary="Records that may be the people on the request (an audited search each)",
         responses=CandidatesSerializer(many=True),
     )
-    @action(detail=True, methods=["get"], permission_classes=[ScreensRequests])
+    @action(
+        detail=True, methods=["get"], permission_classes=[ScreensRequests], pagination_class=None
+    )
     def candidates(self, request, uuid=None):
         request_for_support = self.get_object()
         rows = [
@@ -1009,7 +1042,12 @@ class RequestViewSet(
         request=CheckCreateSerializer,
         responses={201: CheckSerializer},
     )
-    @action(detail=True, methods=["get", "post"], permission_classes=[ScreensRequests])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission_classes=[ScreensRequests],
+        pagination_class=None,
+    )
     def checks(self, request, uuid=None):
         request_for_support = self.get_object()
         if request.method == "GET":
