@@ -347,13 +347,6 @@ def reviews_for(user):
 # Bodies
 
 
-def visible_user_field(message, **kwargs):
-    """A user of the service the requester may see, named by UUID."""
-    return VisibleRecordField(
-        queryset=User.objects.all(), error_messages={"does_not_exist": message}, **kwargs
-    )
-
-
 def _score_field(what):
     message = f"Enter {what} as a whole number from 0 to 10"
     return serializers.IntegerField(
@@ -437,8 +430,16 @@ class PlanActionWriteSerializer(serializers.Serializer):
         error_messages={"does_not_exist": "Choose an outcome of this plan"},
     )
     description = _text()
-    owner_user = visible_user_field(
-        "Choose someone who uses the service", required=False, allow_null=True, default=None
+    owner_user = UUIDRecordField(
+        # Any user by UUID: whether they may own an action of this plan is the plan service's
+        # question, answered from the same list as the plan page's form (one message for
+        # both, so the answer does not say whether the UUID exists).
+        queryset=User.objects.filter(is_active=True),
+        message=plans.OWNER_USER_MESSAGE,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The lead professional, a member of the episode's team or a user in the TAF",
     )
     owner_agency = UUIDRecordField(
         queryset=Agency.objects.all(),

@@ -20,6 +20,7 @@ from cases.episode_forms import ConfirmForm
 from cases.models import Episode
 from cases.views import CaseWorkerMixin
 from earlyhelp import access
+from earlyhelp.confirm import confirmation_page
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
 
@@ -392,23 +393,48 @@ class OutcomeView(DraftFormPage):
 
 
 class RemoveView(PlanMixin, View):
-    """POST: remove an outcome or an action (the address names it) from the draft."""
+    """Remove an outcome or an action (the address names it) from the draft: GET asks
+    "Are you sure?", the POST from that page removes it."""
 
     model = None
     lookup_kwarg = anchor = removed = None
+    what = None
 
     def remove(self, part):
         raise NotImplementedError
 
-    def post(self, request, uuid, **kwargs):
+    def load_part(self, **kwargs):
         self.load()
         self.require_work()
         refusal = self.refuse_unless_draft()
         if refusal is not None:
-            return refusal
+            return None, refusal
         part = access.get_for_user(
-            request.user, self.model.objects.filter(plan=self.plan), uuid=kwargs[self.lookup_kwarg]
+            self.request.user,
+            self.model.objects.filter(plan=self.plan),
+            uuid=kwargs[self.lookup_kwarg],
         )
+        return part, None
+
+    def get(self, request, uuid, **kwargs):
+        part, refusal = self.load_part(**kwargs)
+        if refusal is not None:
+            return refusal
+        record_view(actor=request.user, obj=self.plan)
+        return confirmation_page(
+            request,
+            caption=f"{self.episode.family.name}: TAF plan",
+            question=f"Are you sure you want to remove this {self.what}?",
+            details=[(self.what.capitalize(), part.description)],
+            explanation=self.explanation,
+            button=f"Remove the {self.what}",
+            cancel_url=reverse("plans:detail", args=[self.plan.uuid]) + self.anchor,
+        )
+
+    def post(self, request, uuid, **kwargs):
+        part, refusal = self.load_part(**kwargs)
+        if refusal is not None:
+            return refusal
         try:
             self.remove(part)
         except ServiceError as error:
@@ -425,6 +451,8 @@ class OutcomeRemoveView(RemoveView):
         "#outcomes",
         "Outcome removed",
     )
+    what = "outcome"
+    explanation = "Its actions stay in the plan, no longer linked to an outcome."
 
     def remove(self, part):
         services.plan_outcome_remove(by=self.request.user, outcome=part)
@@ -469,6 +497,8 @@ class ActionView(DraftFormPage):
 
 class ActionRemoveView(RemoveView):
     model, lookup_kwarg, anchor, removed = PlanAction, "action_uuid", "#actions", "Action removed"
+    what = "action"
+    explanation = "The action is taken out of this draft of the plan."
 
     def remove(self, part):
         services.plan_action_remove(by=self.request.user, action=part)

@@ -23,6 +23,7 @@ from assessments import plan_selectors
 from assessments import selectors as assessment_selectors
 from audit.services import record_list, record_view
 from earlyhelp import access
+from earlyhelp.confirm import confirmation_page
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
 from referrals import timescales
@@ -307,9 +308,11 @@ class TafMemberAddView(EpisodeActionView):
 
 
 class TafMemberEndView(EpisodeActionView):
+    """GET asks "Are you sure?"; the POST from that page ends the membership."""
+
     action = "taf_end"
 
-    def post(self, request, uuid, member_uuid):
+    def load_member(self, member_uuid):
         self.load()
         self.check()
         self.member = next(
@@ -317,10 +320,33 @@ class TafMemberEndView(EpisodeActionView):
         )
         if self.member is None:
             raise Http404("No TAF member found")
+
+    def post(self, request, uuid, member_uuid):
+        self.load_member(member_uuid)
         return self.handle(request)
 
     def get(self, request, uuid, member_uuid):
-        return redirect("episodes:detail", uuid=uuid)
+        self.load_member(member_uuid)
+        record_view(actor=request.user, obj=self.episode)
+        member = self.member
+        agency = member.agency or (member.user.agency if member.user_id else None)
+        details = [("Name", member.name), ("Role in the TAF", member.role)]
+        if agency:
+            details.insert(1, ("Agency", agency.name))
+        return confirmation_page(
+            request,
+            caption=self.episode.family.name,
+            question=f"Are you sure you want to remove {member.name} from the Team Around "
+            "the Family?",
+            details=details,
+            explanation="From today they no longer see the family's records through the TAF. "
+            "They stay listed as a past member.",
+            button="Remove from the TAF",
+            cancel_url=reverse("episodes:detail", args=[self.episode.uuid]) + "#taf",
+            error=""
+            if member.is_current
+            else f"{member.name} has already left the Team Around the Family",
+        )
 
     def perform(self, form):
         services.taf_member_end(by=self.request.user, member=self.member)

@@ -15,6 +15,7 @@ from accounts.views import ServiceUserMixin
 from audit.models import AuditEvent
 from audit.services import record_list, record_view
 from earlyhelp import access
+from earlyhelp.confirm import confirmation_page
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
 
@@ -34,12 +35,12 @@ class CaseWorkerMixin(ServiceUserMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def _family(request, uuid, *, for_change=False):
+def _family(request, uuid, *, for_change=False, permission=Permission.CHANGE_CASE_RECORD):
+    """The family, if the user may see it (else 404); with `for_change`, 403 unless they
+    may also do `permission` to it (change its record, or add a note)."""
     queryset = selectors.family_detail_for(request.user)
     if for_change:
-        return access.get_for_change(
-            request.user, queryset, Permission.CHANGE_CASE_RECORD, uuid=uuid
-        )
+        return access.get_for_change(request.user, queryset, permission, uuid=uuid)
     return access.get_for_user(request.user, queryset, uuid=uuid)
 
 
@@ -110,7 +111,12 @@ class FamilyListView(CaseWorkerMixin, TemplateView):
         record_list(
             actor=self.request.user, model=Family, objects=page.object_list, filters={"q": query}
         )
-        return super().get_context_data(page_obj=page, query=query, **kwargs)
+        return super().get_context_data(
+            page_obj=page,
+            query=query,
+            may_create=access.can(self.request.user, Permission.CREATE_CASE_RECORDS),
+            **kwargs,
+        )
 
 
 class FamilyCreateView(FormPage):
@@ -195,6 +201,7 @@ class FamilyDetailView(CaseWorkerMixin, TemplateView):
         )
         recent_notes = list(selectors.notes_for(user, family)[:5])
         memberships = list(family.memberships.all())
+        may_change = access.can(user, Permission.CHANGE_CASE_RECORD, family)
         return super().get_context_data(
             family=family,
             current_members=[m for m in memberships if m.is_current],
@@ -208,7 +215,9 @@ class FamilyDetailView(CaseWorkerMixin, TemplateView):
             recent_notes=recent_notes,
             readable_notes=_readable_notes(user, chronology + recent_notes),
             may_see_sensitive=access.can(user, Permission.VIEW_SENSITIVE, family),
-            may_change=access.has_role(user, *access.PRACTICE_ROLES),
+            may_change=may_change,
+            may_add_note=may_change or access.can(user, Permission.ADD_CASE_NOTE, family),
+            may_create=access.can(user, Permission.CREATE_CASE_RECORDS),
             **kwargs,
         )
 
@@ -261,8 +270,12 @@ class NoteListView(CaseWorkerMixin, TemplateView):
 class _FamilyFormPage(FormPage):
     """A form that changes a family (its notes, members or relationships)."""
 
+    permission = Permission.CHANGE_CASE_RECORD
+
     def setup_objects(self):
-        self.family = _family(self.request, self.kwargs["uuid"], for_change=True)
+        self.family = _family(
+            self.request, self.kwargs["uuid"], for_change=True, permission=self.permission
+        )
 
     def get_form_kwargs(self):
         return {"family": self.family}
@@ -274,6 +287,7 @@ class _FamilyFormPage(FormPage):
 class NoteAddView(_FamilyFormPage):
     template_name = "cases/note_form.html"
     form_class = forms.NoteForm
+    permission = Permission.ADD_CASE_NOTE
 
     def perform(self, form):
         data = form.cleaned_data
@@ -363,9 +377,38 @@ class RelationshipAddView(_FamilyFormPage):
 
 
 class RelationshipRemoveView(CaseWorkerMixin, View):
+    """GET asks "Are you sure?"; the POST from that page removes the relationship."""
+
+    def load(self, uuid, pk):
+        family = _family(self.request, uuid, for_change=True)
+        relationship = get_object_or_404(
+            Relationship.objects.select_related("from_person", "to_person"), pk=pk, family=family
+        )
+        return family, relationship
+
+    def get(self, request, uuid, pk):
+        family, relationship = self.load(uuid, pk)
+        record_view(actor=request.user, obj=family)
+        return confirmation_page(
+            request,
+            caption=family.name,
+            question="Are you sure you want to remove this relationship?",
+            details=[
+                (
+                    "Relationship",
+                    f"{relationship.from_person.full_name} is the "
+                    f"{relationship.get_relationship_type_display().lower()} of "
+                    f"{relationship.to_person.full_name}",
+                )
+            ],
+            explanation="Remove a relationship only if it was recorded in error. "
+            "The removal is kept in the record's history.",
+            button="Remove the relationship",
+            cancel_url=reverse("cases:family-detail", args=[family.uuid]),
+        )
+
     def post(self, request, uuid, pk):
-        family = _family(request, uuid, for_change=True)
-        relationship = get_object_or_404(Relationship, pk=pk, family=family)
+        family, relationship = self.load(uuid, pk)
         services.relationship_remove(by=request.user, relationship=relationship)
         messages.success(request, "Relationship removed")
         return redirect("cases:family-detail", uuid=family.uuid)
@@ -467,9 +510,9 @@ class PersonDetailView(CaseWorkerMixin, TemplateView):
             history=history,
             merges=selectors.merges_for(user, person),
             may_see_sensitive=access.can(user, Permission.VIEW_SENSITIVE, person),
-            may_change=access.has_role(user, *access.PRACTICE_ROLES),
+            may_change=access.can(user, Permission.CHANGE_CASE_RECORD, person),
             may_merge=access.can(user, Permission.MERGE_PEOPLE, person),
-            families_to_join=selectors.families_for(user).exclude(
+            families_to_join=access.changeable_families(user, selectors.families_for(user)).exclude(
                 memberships__person=person, memberships__left_on__isnull=True
             )[:50],
             **kwargs,
@@ -594,6 +637,9 @@ class SearchView(CaseWorkerMixin, TemplateView):
             total=total,
             family=family,
             merge_into=merge_into,
+            may_create=access.can(user, Permission.CREATE_CASE_RECORDS),
+            may_change_family=bool(family)
+            and access.can(user, Permission.CHANGE_CASE_RECORD, family),
             **kwargs,
         )
 

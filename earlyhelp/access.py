@@ -94,8 +94,18 @@ class Permission(StrEnum):
     (practitioner, triage officer, locality manager, social worker)."""
 
     CHANGE_CASE_RECORD = "change_case_record"
-    """Change a person or family, add members, relationships and notes: anyone with a
-    practice role who may see the record."""
+    """Change the family record itself: family and person details, memberships and
+    relationships, and end or remove any of them. The family's record is the lead
+    professional's and the team's: the lead professional of its open episode, the members
+    and managers of the team that owns it or works its open episode, the locality managers
+    over either, triage officers screening a request for the family, and holders of a
+    change grant (guardian ``cases.change_family`` / ``cases.change_person``). Partners
+    (TAF members, users of a TAF member agency) and holders of a view grant only read it."""
+
+    ADD_CASE_NOTE = "add_case_note"
+    """Add a case note to a family: anyone who may change the record, and the partners
+    working on its open episode (TAF members, users of a TAF member agency, while the
+    membership is current). A view grant reads; it adds nothing."""
 
     VIEW_SENSITIVE = "view_sensitive"
     """See a person's sensitive fields, confidential addresses and restricted notes: the
@@ -149,6 +159,9 @@ TEAM_MEMBERS_GRANT = "accounts.view_team_members"
 # Explicit grants of access to one case record.
 FAMILY_GRANT = "cases.view_family"
 PERSON_GRANT = "cases.view_person"
+# Explicit grants of change (which include reading): DESIGN section 7.
+FAMILY_CHANGE_GRANT = "cases.change_family"
+PERSON_CHANGE_GRANT = "cases.change_person"
 
 PRACTICE_ROLES = (
     Role.PRACTITIONER,
@@ -204,6 +217,9 @@ def can(user, permission: Permission, obj=None) -> bool:
             return has_role(user, *CASE_OWNING_ROLES)
         case Permission.CHANGE_CASE_RECORD:
             return has_role(user, *PRACTICE_ROLES) and _case_record_changeable(user, obj)
+        case Permission.ADD_CASE_NOTE:
+            family = _required(obj, permission)
+            return has_role(user, *PRACTICE_ROLES) and _notes_addable(user, family)
         case Permission.VIEW_SENSITIVE:
             return _sees_sensitive(user, obj)
         case Permission.MERGE_PEOPLE:
@@ -242,11 +258,13 @@ def can(user, permission: Permission, obj=None) -> bool:
             episode = action.plan.episode
             if not episode.is_open:
                 return False
-            return (
-                action.owner_user_id == user.pk
-                or (action.owner_agency_id is not None and action.owner_agency_id == user.agency_id)
-                or can(user, Permission.WORK_ON_EPISODE, episode)
-            )
+            if action.owner_user_id == user.pk:
+                return True
+            if action.owner_agency_id is not None and action.owner_agency_id == user.agency_id:
+                # An agency's users, while the agency is in the TAF (its membership current).
+                if user.agency_id in _taf_agency_ids(user, episode):
+                    return True
+            return can(user, Permission.WORK_ON_EPISODE, episode)
         case Permission.SCREEN_REQUEST:
             # Asked of a request already fetched through `visible`: no query of its own.
             return has_role(user, Role.TRIAGE_OFFICER) and (obj is None or obj.is_open)
@@ -349,16 +367,19 @@ def _granted_ids(user, codename, model):
     )
 
 
-def _families_visible(user, queryset, *, read_only_too=True):
-    """Families whose case records the user may see. With `read_only_too=False`, only those
-    they work on: not the closed episodes kept readable for CLOSED_EPISODE_READ_DAYS."""
+def _families_visible(user, queryset):
+    """Families whose case records the user may see (those they may change are
+    `_families_changeable`)."""
     if not has_role(user, *PRACTICE_ROLES):
         return queryset.none()
     teams = case_team_ids(user)
-    rule = Q(owning_team__in=teams) | Q(pk__in=_granted_ids(user, FAMILY_GRANT, Family))
+    rule = (
+        Q(owning_team__in=teams)
+        | Q(pk__in=_granted_ids(user, FAMILY_GRANT, Family))
+        | Q(pk__in=_granted_ids(user, FAMILY_CHANGE_GRANT, Family))
+    )
     rule |= Q(pk__in=Episode.objects.open().filter(_working_on(user, teams)).values("family"))
-    if read_only_too:
-        rule |= Q(pk__in=_recently_closed_episodes(user).values("family"))
+    rule |= Q(pk__in=_recently_closed_episodes(user).values("family"))
     # A step up or step down waiting for a team, or accepted by it, is theirs to read.
     rule |= Q(
         pk__in=Transition.objects.filter(
@@ -386,6 +407,18 @@ def _taf_episodes(user):
     if user.agency_id:
         member |= Q(user__isnull=True, agency_id=user.agency_id)
     return TafMember.objects.filter(member).current().values("episode")
+
+
+def _taf_agency_ids(user, episode) -> frozenset[int]:
+    """Agencies currently in the episode's TAF, fetched once per user and episode."""
+    cache = user.__dict__.setdefault("_taf_agency_ids", {})
+    if episode.pk not in cache:
+        cache[episode.pk] = frozenset(
+            TafMember.objects.filter(episode=episode, agency__isnull=False)
+            .current()
+            .values_list("agency", flat=True)
+        )
+    return cache[episode.pk]
 
 
 def _recently_closed_episodes(user):
@@ -487,6 +520,7 @@ def _people_visible(user, queryset):
         Q(owning_team__in=case_team_ids(user))
         | Q(pk__in=FamilyMembership.objects.filter(family__in=families).values("person"))
         | Q(pk__in=_granted_ids(user, PERSON_GRANT, Person))
+        | Q(pk__in=_granted_ids(user, PERSON_CHANGE_GRANT, Person))
     )
     if has_role(user, Role.TRIAGE_OFFICER):
         rule |= Q(
@@ -518,27 +552,73 @@ def _requests_visible(user, queryset):
     return queryset.filter(rule)
 
 
-def _case_record_changeable(user, obj):
-    """Visible, and not only through a closed episode kept readable (DESIGN section 7)."""
-    if not _case_record_visible(user, obj):
-        return False
-    family_ids = _families_of_record(obj)
-    if not family_ids:
-        return True
-    working = _families_visible(user, Family.objects.filter(pk__in=family_ids), read_only_too=False)
-    return working.exists() or (
-        isinstance(obj, Person) and obj.owning_team_id in case_team_ids(user)
+def _families_changeable(user, queryset):
+    """Families whose record the user may change (CHANGE_CASE_RECORD): not those they only
+    read, as a partner in the TAF, through a view grant, a closed episode kept readable, or
+    a step up or step down sent to their team."""
+    if not has_role(user, *PRACTICE_ROLES):
+        return queryset.none()
+    teams = case_team_ids(user)
+    working = Q(team__in=teams) | Q(lead_professional=user)
+    if has_role(user, Role.LOCALITY_MANAGER):
+        working |= Q(locality__in=_managed_localities(user))
+    rule = (
+        Q(owning_team__in=teams)
+        | Q(pk__in=_granted_ids(user, FAMILY_CHANGE_GRANT, Family))
+        | Q(pk__in=Episode.objects.open().filter(working).values("family"))
     )
+    if has_role(user, Role.TRIAGE_OFFICER):
+        # The front door: a household being screened is linked, created and completed.
+        rule |= Q(pk__in=_open_requests().values("family"))
+    return queryset.filter(rule)
 
 
-def _families_of_record(obj):
+def changeable_families(user, queryset):
+    """Filter `queryset` to the families whose record the user may change."""
+    return _families_changeable(user, queryset)
+
+
+def _case_record_changeable(user, obj):
+    """Part of a record the user may change (DESIGN section 7). Every rule here is also a
+    rule of `visible`, so what the user may change they may see."""
+    if obj is None:
+        raise ValueError("This permission is a question about one record")
     if isinstance(obj, Family):
-        return [obj.pk]
+        return _families_changeable(user, Family.objects.filter(pk=obj.pk)).exists()
     if isinstance(obj, Person):
-        return list(obj.memberships.values_list("family", flat=True))
+        return _person_changeable(user, obj)
     if hasattr(obj, "family_id"):
-        return [obj.family_id]
-    return None
+        return _families_changeable(user, Family.objects.filter(pk=obj.family_id)).exists()
+    return False
+
+
+def _person_changeable(user, person):
+    """A person's record: their owning team's, that of anyone who may change a family they
+    belong to, a change grant's holder's, and a triage officer's screening them."""
+    if person.owning_team_id in case_team_ids(user):
+        return True
+    rule = Q(
+        pk__in=FamilyMembership.objects.filter(
+            family__in=_families_changeable(user, Family.objects.all())
+        ).values("person")
+    ) | Q(pk__in=_granted_ids(user, PERSON_CHANGE_GRANT, Person))
+    if has_role(user, Role.TRIAGE_OFFICER):
+        rule |= Q(
+            pk__in=RequestPerson.objects.filter(request__status__in=OPEN_STATUSES).values(
+                "matched_person"
+            )
+        )
+    return Person.objects.filter(rule, pk=person.pk).exists()
+
+
+def _notes_addable(user, family):
+    """ADD_CASE_NOTE: those who may change the family's record, and the partners in the
+    Team Around the Family of its open episode (current memberships only). Both are rules
+    of `visible` too."""
+    rule = Q(pk__in=_families_changeable(user, Family.objects.filter(pk=family.pk))) | Q(
+        pk__in=Episode.objects.open().filter(pk__in=_taf_episodes(user)).values("family")
+    )
+    return Family.objects.filter(rule, pk=family.pk).exists()
 
 
 def _case_record_visible(user, obj):

@@ -244,7 +244,18 @@ def plan_outcome_remove(*, by: User, outcome: PlanOutcome) -> Plan:
 # Actions
 
 
-def _check_action(plan, *, description, outcome, owner_user, owner_agency, owner_name, due_on):
+OWNER_USER_MESSAGE = (
+    "Choose the lead professional, someone in the episode's team or a user in the TAF"
+)
+
+
+def _check_action(
+    plan, *, description, outcome, owner_user, owner_agency, owner_name, due_on, new_owner=True
+):
+    """`new_owner`: the owner is being chosen now, so must be one of the episode's possible
+    owners (an action kept with someone who has since left the TAF stays theirs)."""
+    from ..plan_selectors import action_owner_users
+
     errors = {}
     if not (description or "").strip():
         errors["description"] = "Enter what will be done"
@@ -256,6 +267,13 @@ def _check_action(plan, *, description, outcome, owner_user, owner_agency, owner
         errors["owner_agency"] = "Choose a person or an agency, not both"
     if owner_user is not None and not owner_user.is_active:
         errors["owner_user"] = "Choose someone who uses the service now"
+    elif (
+        owner_user is not None
+        and new_owner
+        and not action_owner_users(plan.episode).filter(pk=owner_user.pk).exists()
+    ):
+        # The one list of possible owners, shared with the plan page's form.
+        errors["owner_user"] = OWNER_USER_MESSAGE
     if owner_agency is not None and owner_agency.is_archived:
         errors["owner_agency"] = "Choose an agency that is still in use"
     if due_on is None:
@@ -317,7 +335,7 @@ def plan_action_change(
         "owner_name": owner_name,
         "due_on": due_on,
     }
-    _check_action(plan, **fields)
+    _check_action(plan, **fields, new_owner=owner_user != action.owner_user)
     for name, value in fields.items():
         setattr(action, name, value)
     action.save()

@@ -310,7 +310,13 @@ def relationship_remove(*, by: User, relationship: Relationship) -> None:
 
 @transaction.atomic
 def note_add(*, by: User, family: Family, subjects=(), **fields) -> CaseNote:
-    _require_change(by, family)
+    """Partners in the TAF add notes too; a view grant does not (DESIGN section 7)."""
+    _require(
+        by,
+        access.Permission.ADD_CASE_NOTE,
+        family,
+        "You do not have permission to add notes to this family's record",
+    )
     members = set(family.memberships.values_list("person_id", flat=True))
     if any(person.pk not in members for person in subjects):
         raise ServiceError("Choose people who are members of this family", field="subjects")

@@ -387,7 +387,9 @@ def test_bad_actions_answer_400_with_field_errors(as_user, north):
         "due_on": TODAY().isoformat(),
     }
     errors = refused(client.post("/api/plan-actions/", body, format="json"), 400, "owner_user")
-    assert errors["errors"]["owner_user"] == ["Choose someone who uses the service"]
+    assert errors["errors"]["owner_user"] == [
+        "Choose the lead professional, someone in the episode's team or a user in the TAF"
+    ]
     agency = AgencyFactory()
     made = ok(
         client.post(

@@ -191,7 +191,7 @@ def test_taf_members_are_added_and_ended(client, place):
         (place.colleague.get_full_name(), place.colleague.agency),
     ]
     page = page_of(client, place.worker, episode)
-    assert "Ms Patel" in page and "End membership" in page
+    assert "Ms Patel" in page and "from the TAF</span>" in page
     assert (
         post(client, place.colleague, "taf-end", episode, None, members[0].uuid).status_code == 403
     )
@@ -218,7 +218,7 @@ def test_a_taf_agency_user_sees_the_family_and_episode(client, place):
     )
     assert client.get(family_url).status_code == 200
     page = page_of(client, teacher, episode)
-    assert "Mr Lee" in page and "End membership" not in page
+    assert "Mr Lee" in page and "from the TAF</span>" not in page
     client.force_login(stranger)
     assert client.get(family_url).status_code == 404
     assert client.get(url("detail", episode)).status_code == 404
@@ -448,7 +448,7 @@ def test_episode_page_query_count_does_not_grow(client, django_assert_max_num_qu
     with django_assert_max_num_queries(25):
         response = client.get(url("detail", episode))
     assert response.status_code == 200
-    assert response.content.decode().count("End membership") == size + 1
+    assert response.content.decode().count("from the TAF</span>") == size + 1
 
 
 @pytest.mark.parametrize("size", [2, 50])
