@@ -1267,16 +1267,20 @@ def _withdraw(request, officer, rng, assigned_at):
     )
 
 
+def _match(officer, request_person, person):
+    """As an officer matches: from the records the search for what was typed offered."""
+    services.screening_candidates(by=officer, request_person=request_person)
+    services.screening_match_person(by=officer, request_person=request_person, person=person)
+
+
 def _screen(request, slot, context, officer, rng, fill, *, full):
     """What the officer has done so far: match people, check, tick indicators."""
     template, child = slot.template, slot.child
     if child.person is not None and (full or slot.history or rng.random() < 0.7):
         people = list(request.people.order_by("position"))
-        services.screening_match_person(by=officer, request_person=people[0], person=child.person)
+        _match(officer, people[0], child.person)
         if len(people) > 1 and child.carer is not None:
-            services.screening_match_person(
-                by=officer, request_person=people[1], person=child.carer
-            )
+            _match(officer, people[1], child.carer)
     if not full:
         if rng.random() < 0.5:
             services.screening_notes_save(

@@ -3,7 +3,7 @@
 The rules that hold whatever the channel (consent, at least one child, attachments) are in
 the model's clean() and `services.request_submit`; forms add wording and page shape.
 A page is one main form, a fixed number of person blocks (prefixes "person-1" …) and,
-on the main form, up to three file fields.
+on the main form, MAX_ATTACHMENTS file fields.
 """
 
 from django import forms
@@ -17,6 +17,7 @@ from . import selectors
 from .models import (
     ATTACHMENT_TYPES_TEXT,
     CHILD_ROLES,
+    MAX_ATTACHMENTS,
     PROFESSIONAL_REQUEST_FIELDS,
     Consent,
     ConsentCovers,
@@ -29,7 +30,7 @@ from .models import (
 )
 
 PERSON_BLOCKS = 4
-FILE_FIELDS = ("attachment_1", "attachment_2", "attachment_3")
+FILE_FIELDS = tuple(f"attachment_{number}" for number in range(1, MAX_ATTACHMENTS + 1))
 FILES_AGAIN = "Choose the file again: files cannot be kept when there is a problem with the form"
 
 
@@ -54,9 +55,6 @@ def _file_field(number):
 class RequestFormBase(GovUKMessagesMixin, forms.ModelForm):
     """Fields both forms share; subclasses set labels and add their own."""
 
-    attachment_1 = _file_field(1)
-    attachment_2 = _file_field(2)
-    attachment_3 = _file_field(3)
     urgency = forms.ChoiceField(
         choices=Urgency.choices,
         widget=forms.RadioSelect,
@@ -67,6 +65,15 @@ class RequestFormBase(GovUKMessagesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Evaluated per form, so a need disabled today stops being offered today.
         self.fields["presenting_needs"].queryset = selectors.presenting_need_choices()
+        # As many file fields as a request may carry, last on the page.
+        for number, name in enumerate(FILE_FIELDS, start=1):
+            self.fields[name] = _file_field(number)
+
+    max_attachments = MAX_ATTACHMENTS
+
+    @property
+    def attachment_fields(self):
+        return [self[name] for name in FILE_FIELDS]
 
     def files_chosen(self):
         return [self.cleaned_data[name] for name in FILE_FIELDS if self.cleaned_data.get(name)]

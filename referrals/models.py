@@ -21,6 +21,9 @@ from earlyhelp.models import TimeStampedModel
 from .timescales import Urgency as Rag
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# Files a request may carry, however they arrive: the forms offer this many file fields and
+# say so, the API refuses more, and the README promises it ("up to three attachments").
+MAX_ATTACHMENTS = 3
 
 # Extension -> the first bytes a real file of that type starts with.
 ATTACHMENT_SIGNATURES = {
@@ -318,6 +321,31 @@ class RequestPerson(models.Model):
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
             if self.role != PersonRole.UNBORN:
                 raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
+
+
+class ScreeningCandidate(models.Model):
+    """A record that the audited search for someone typed on a request offered to a triage
+    officer. Matching opens the record's household to the officer, so a match must be to
+    one of these (or to a record the officer may already see): never to any UUID sent."""
+
+    request_person = models.ForeignKey(
+        RequestPerson, on_delete=models.CASCADE, related_name="candidates_offered"
+    )
+    person = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="+")
+    offered_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    offered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request_person", "person"], name="screening_candidate_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} offered for {self.request_person_id}"
 
 
 class RequestAttachment(models.Model):

@@ -37,6 +37,7 @@ from . import tasks, timescales
 from .models import (
     CHILD_ROLES,
     EARLY_HELP_OUTCOMES,
+    MAX_ATTACHMENTS,
     Decision,
     Outcome,
     PersonRole,
@@ -44,6 +45,7 @@ from .models import (
     RequestAttachment,
     RequestForSupport,
     RequestPerson,
+    ScreeningCandidate,
     ScreeningCheck,
     Source,
     Status,
@@ -60,7 +62,6 @@ PERSON_FIELDS = (
     "postcode",
     "school_or_setting",
 )
-MAX_ATTACHMENTS = 10
 # The audit log's actor for requests from the public form.
 PUBLIC_FORM_ACTOR = "public request form"
 NO_CHILD = "Add at least one child or unborn child"
@@ -328,14 +329,18 @@ def screening_match_person(
     """Match someone on the request to a person record (None undoes a match). The first
     child matched who lives in exactly one household links the request to that family.
 
-    Triage officers may match any record search found: once matched, the record is open to
-    them while the request is screened (DESIGN section 7)."""
+    Triage officers may match a record that the search for this person found (see
+    `screening_candidates`), or one they may already see: once matched, the record is open
+    to them while the request is screened (DESIGN section 7). Any other record is refused,
+    or a match would open any family in the county."""
     request = _locked(request_person.request)
     _require_screening(by, request)
     if person is not None and person.is_merged:
         raise ServiceError(
             "This record was merged into another: match that one instead", field="person"
         )
+    if person is not None and not _may_match(by, request_person, person):
+        raise ServiceError(NOT_OFFERED, field="person")
     request_person.matched_person = person
     request_person.save(update_fields=["matched_person"])
     if person is not None and request.family_id is None and request_person.role in CHILD_ROLES:
@@ -369,7 +374,29 @@ def screening_candidates(*, by: User, request_person: RequestPerson):
     )
     if criteria.is_empty():
         return []
-    return case_services.search_people(by=by, criteria=criteria)
+    results = case_services.search_people(by=by, criteria=criteria)
+    ScreeningCandidate.objects.bulk_create(
+        [
+            ScreeningCandidate(
+                request_person=request_person, person=result.match.person, offered_to=by
+            )
+            for result in results
+        ],
+        ignore_conflicts=True,
+    )
+    return results
+
+
+NOT_OFFERED = "Choose a record that a search for this person found"
+
+
+def _may_match(by, request_person, person) -> bool:
+    """Offered by a search for this person on this request, or already open to the officer."""
+    return (
+        person.pk == request_person.matched_person_id
+        or ScreeningCandidate.objects.filter(request_person=request_person, person=person).exists()
+        or access.visible(by, Person.objects.filter(pk=person.pk)).exists()
+    )
 
 
 RECORD_TYPES = {

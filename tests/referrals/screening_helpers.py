@@ -34,6 +34,13 @@ def submit_request(by, *, people=None, **overrides):
     return services.request_submit(by=by, **fields)
 
 
+def match(by, request_person, person):
+    """Match as an officer does: after the search for the person that offers the record
+    (a record no search offered is refused unless the officer may already see it)."""
+    services.screening_candidates(by=by, request_person=request_person)
+    return services.screening_match_person(by=by, request_person=request_person, person=person)
+
+
 def make_triage_officer(team, **extra):
     return UserFactory(roles=[Role.TRIAGE_OFFICER], agency=team.agency, teams=[team], **extra)
 

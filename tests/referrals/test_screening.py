@@ -25,6 +25,7 @@ from .screening_helpers import (
     indicators_at,
     level,
     make_triage_officer,
+    match,
     submit_request,
 )
 
@@ -65,7 +66,7 @@ def decide(by, request, outcome=Outcome.TAF, rank=3, **extra):
 
 def match_child(by, request, person):
     child = request.people.get(role="child")
-    return services.screening_match_person(by=by, request_person=child, person=person)
+    return match(by, child, person)
 
 
 # Claiming and assigning

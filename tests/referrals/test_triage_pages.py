@@ -15,6 +15,7 @@ from referrals.models import Decision, RequestForSupport, ScreeningCheck, Source
 from thresholds.models import Framework
 
 from ..factories import AgencyFactory, FamilyFactory, PersonFactory, UserFactory
+from .screening_helpers import match
 
 pytestmark = pytest.mark.django_db
 
@@ -255,11 +256,7 @@ def test_create_person_shows_possible_duplicates(officer_client, practitioner, t
 def test_create_family_and_link(officer_client, practitioner, team):
     mia = PersonFactory(given_name="Mia", family_name="Okafor", owning_team=team)
     item = submit(practitioner)
-    services.screening_match_person(
-        by=UserFactory(roles=[Role.TRIAGE_OFFICER]),
-        request_person=item.people.get(role="child"),
-        person=mia,
-    )
+    match(UserFactory(roles=[Role.TRIAGE_OFFICER]), item.people.get(role="child"), mia)
     page = officer_client.get(screening_url(item))
     assert page.context["family_form"]["name"].value() == "Okafor family"
     response = officer_client.post(

@@ -1,0 +1,231 @@
+"""Issue 13, finding 3: a triage officer matches someone on a request only to a record that a
+search for that person found (or one they may already see). Matching opens the household to
+them, so a match to any other record would open any family in the county."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import CaseNote, NoteType
+from referrals import services
+from referrals.models import RequestForSupport
+
+from ..factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
+from .screening_helpers import make_triage_officer, submit_request
+
+pytestmark = pytest.mark.django_db
+
+MIA_BORN = datetime.date(2017, 3, 14)
+
+
+@pytest.fixture
+def triage_officer(team):
+    return make_triage_officer(team)
+
+
+@pytest.fixture
+def client_as(api_client):
+    """Signed in for both the API and the pages."""
+
+    def login(user):
+        api_client.force_login(user)
+        return api_client
+
+    return login
+
+
+@pytest.fixture
+def hughes():
+    """A family elsewhere in the county that nothing typed on the request matches."""
+    family = FamilyFactory(name="Hughes family", owning_team=TeamFactory())
+    tom = PersonFactory(
+        given_name="Tomasz",
+        family_name="Hughes",
+        date_of_birth=datetime.date(2015, 1, 2),
+        families=[family],
+        owning_team=family.owning_team,
+    )
+    CaseNote.objects.create(
+        family=family,
+        note_type=NoteType.PHONE,
+        occurred_at=timezone.now(),
+        summary="Mother wants specialist domestic abuse support first",
+        author=UserFactory(),
+    )
+    return family, tom
+
+
+@pytest.fixture
+def okafor():
+    """The family the request is about, owned by a team the officer is not in."""
+    family = FamilyFactory(name="Okafor family", owning_team=TeamFactory())
+    mia = PersonFactory(
+        given_name="Mia",
+        family_name="Okafor",
+        date_of_birth=MIA_BORN,
+        families=[family],
+        owning_team=family.owning_team,
+    )
+    return family, mia
+
+
+@pytest.fixture
+def request_for_support(practitioner):
+    return submit_request(
+        practitioner,
+        people=[
+            {
+                "role": "child",
+                "given_name": "Mia",
+                "family_name": "Okafor",
+                "date_of_birth": MIA_BORN,
+            }
+        ],
+    )
+
+
+def api_url(request_for_support, action):
+    return f"/api/requests/{request_for_support.uuid}/{action}/"
+
+
+def assert_nothing_linked(request_for_support, client, family):
+    child = request_for_support.people.get()
+    assert child.matched_person_id is None
+    assert RequestForSupport.objects.get(pk=request_for_support.pk).family_id is None
+    response = client.get(f"/api/families/{family.uuid}/")
+    assert response.status_code == 404
+    assert "Hughes" not in response.content.decode()
+    page = client.get(reverse("cases:family-detail", kwargs={"uuid": family.uuid}))
+    assert page.status_code == 404
+    assert "domestic abuse" not in page.content.decode()
+
+
+def test_api_refuses_a_record_no_search_found(
+    client_as, triage_officer, request_for_support, hughes, okafor
+):
+    family, tom = hughes
+    client = client_as(triage_officer)
+    candidates = client.get(api_url(request_for_support, "candidates")).json()
+    assert [c["person_uuid"] for c in candidates[0]["candidates"]] == [str(okafor[1].uuid)]
+
+    response = client.post(
+        api_url(request_for_support, "match"),
+        {"request_person": request_for_support.people.get().pk, "person": str(tom.uuid)},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["person"] == [
+        "Choose a record that a search for this person found"
+    ]
+    assert_nothing_linked(request_for_support, client, family)
+
+
+def test_api_refuses_a_match_when_no_search_was_made(
+    client_as, triage_officer, request_for_support, hughes
+):
+    family, tom = hughes
+    client = client_as(triage_officer)
+
+    response = client.post(
+        api_url(request_for_support, "match"),
+        {"request_person": request_for_support.people.get().pk, "person": str(tom.uuid)},
+    )
+
+    assert response.status_code == 400
+    assert "person" in response.json()["errors"]
+    assert_nothing_linked(request_for_support, client, family)
+
+
+def test_a_record_found_for_another_request_cannot_be_matched_here(
+    client_as, triage_officer, practitioner, request_for_support, hughes
+):
+    """Offers belong to the person typed on a request, not to the officer."""
+    family, tom = hughes
+    other = submit_request(
+        practitioner,
+        people=[{"role": "child", "given_name": "Tomasz", "family_name": "Hughes"}],
+    )
+    client = client_as(triage_officer)
+    offered = client.get(api_url(other, "candidates")).json()[0]["candidates"]
+    assert [c["person_uuid"] for c in offered] == [str(tom.uuid)]
+
+    response = client.post(
+        api_url(request_for_support, "match"),
+        {"request_person": request_for_support.people.get().pk, "person": str(tom.uuid)},
+    )
+
+    assert response.status_code == 400
+    assert_nothing_linked(request_for_support, client, family)
+
+
+def test_api_matches_a_found_record_the_officer_cannot_open_yet(
+    client_as, triage_officer, request_for_support, okafor
+):
+    family, mia = okafor
+    client = client_as(triage_officer)
+    assert client.get(f"/api/families/{family.uuid}/").status_code == 404
+    client.get(api_url(request_for_support, "candidates"))
+
+    response = client.post(
+        api_url(request_for_support, "match"),
+        {"request_person": request_for_support.people.get().pk, "person": str(mia.uuid)},
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["family"] == str(family.uuid)
+    assert request_for_support.people.get().matched_person == mia
+    assert client.get(f"/api/families/{family.uuid}/").status_code == 200
+
+
+def test_page_refuses_a_record_no_search_found(
+    client, triage_officer, request_for_support, hughes, okafor
+):
+    family, tom = hughes
+    client.force_login(triage_officer)
+    screening = reverse("referrals:screening", kwargs={"uuid": request_for_support.uuid})
+    page = client.get(screening)
+    assert "Hughes" not in page.content.decode()
+    match_url = reverse(
+        "referrals:screening-match",
+        kwargs={"uuid": request_for_support.uuid, "person_pk": request_for_support.people.get().pk},
+    )
+
+    response = client.post(match_url, {"person": str(tom.uuid)}, follow=True)
+
+    assert response.status_code == 200
+    assert "Choose a record that a search for this person found" in response.content.decode()
+    assert_nothing_linked(request_for_support, client, family)
+
+
+def test_page_matches_a_record_the_page_offered(
+    client, triage_officer, request_for_support, okafor
+):
+    family, mia = okafor
+    client.force_login(triage_officer)
+    screening = reverse("referrals:screening", kwargs={"uuid": request_for_support.uuid})
+    page = client.get(screening)
+    assert [r.match.person for r in page.context["people_rows"][0]["candidates"]] == [mia]
+    match_url = reverse(
+        "referrals:screening-match",
+        kwargs={"uuid": request_for_support.uuid, "person_pk": request_for_support.people.get().pk},
+    )
+
+    assert client.post(match_url, {"person": str(mia.uuid)}).status_code == 302
+    assert request_for_support.people.get().matched_person == mia
+    assert RequestForSupport.objects.get(pk=request_for_support.pk).family == family
+
+
+def test_service_allows_a_record_the_officer_may_already_see(
+    triage_officer, team, request_for_support
+):
+    """No search needed for a record the access policy already opens to the officer."""
+    ours = FamilyFactory(owning_team=team)
+    mia = PersonFactory(given_name="Amelia", family_name="Smith", owning_team=team, families=[ours])
+
+    services.screening_match_person(
+        by=triage_officer, request_person=request_for_support.people.get(), person=mia
+    )
+
+    assert request_for_support.people.get().matched_person == mia
