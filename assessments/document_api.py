@@ -28,8 +28,9 @@ from .services import documents
 
 class FamilyPlanDocumentSerializer(serializers.ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
-    status = choice_text(FamilyPlanDocumentStatus.choices)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    # A document not made within FAMILY_PLAN_PDF_STALE_MINUTES counts as failed: ask again.
+    status = choice_text(FamilyPlanDocumentStatus.choices, source="shown_status")
+    status_display = serializers.CharField(source="get_shown_status_display", read_only=True)
     requested_by = UserRefSerializer(read_only=True, allow_null=True)
     filename = serializers.CharField(read_only=True)
     download_url = serializers.SerializerMethodField(
@@ -78,7 +79,8 @@ class FamilyPlanDocumentFilter(django_filters.FilterSet):
     create=extend_schema(
         summary="Make the family's copy of the plan in force (lead professional, managers)",
         description="Answers 202: the PDF is made by a background job. Follow `status` "
-        "until it is `ready`, then download it from `download_url`.",
+        "until it is `ready`, then download it from `download_url`. If it is `failed` (it "
+        "could not be made, or was not made in time), ask again: that makes a new one.",
         request=FamilyPlanDocumentRequestSerializer,
         responses={202: FamilyPlanDocumentSerializer},
     ),

@@ -359,6 +359,9 @@ REVIEW_CADENCE_WEEKS_BY_LEVEL = {
 # The daily reminder job warns lead professionals of reviews and assessments due within
 # this many days, and escalates overdue ones to their managers.
 REMINDER_DAYS_AHEAD = env.int("REMINDER_DAYS_AHEAD", default=7)
+# A family plan PDF not made this many minutes after it was asked for counts as failed
+# (the job was lost or is stuck): the page offers to try again, and asking makes a new one.
+FAMILY_PLAN_PDF_STALE_MINUTES = env.int("FAMILY_PLAN_PDF_STALE_MINUTES", default=10)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {

@@ -13,6 +13,7 @@ step up, step down, close) carried out by the episode services. It sets the next
 date, which the daily reminder job watches.
 """
 
+from datetime import timedelta
 from uuid import uuid4
 
 from django.conf import settings
@@ -363,6 +364,23 @@ class FamilyPlanDocument(models.Model):
 
     def __str__(self):
         return f"Family plan PDF of {self.plan}"
+
+    @property
+    def is_stale(self) -> bool:
+        """Still queued long after it was asked for: its job was lost or is stuck."""
+        limit = timedelta(minutes=settings.FAMILY_PLAN_PDF_STALE_MINUTES)
+        return (
+            self.status == FamilyPlanDocumentStatus.QUEUED
+            and self.requested_at < timezone.now() - limit
+        )
+
+    @property
+    def shown_status(self) -> str:
+        """The status to show: a stale document counts as failed, so it can be asked again."""
+        return FamilyPlanDocumentStatus.FAILED if self.is_stale else self.status
+
+    def get_shown_status_display(self) -> str:
+        return FamilyPlanDocumentStatus(self.shown_status).label
 
     @property
     def filename(self):

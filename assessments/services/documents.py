@@ -42,7 +42,8 @@ TEMPLATE = "plans/family_plan_pdf.html"
 @transaction.atomic
 def plan_document_request(*, by: User, plan: Plan) -> FamilyPlanDocument:
     """Ask for the family's copy of the plan in force; the PDF is made after the commit.
-    While one is still being made, asking again (a second click) answers with that one."""
+    While one is still being made, asking again (a second click) answers with that one;
+    after it failed, or once it is stale (FAMILY_PLAN_PDF_STALE_MINUTES), a new one is made."""
     plan = Plan.objects.select_for_update().select_related("episode").get(pk=plan.pk)
     if not access.can(by, Permission.WORK_ON_EPISODE, plan.episode):
         raise PermissionDenied(
@@ -54,9 +55,14 @@ def plan_document_request(*, by: User, plan: Plan) -> FamilyPlanDocument:
             if plan.status == PlanStatus.DRAFT
             else "This version of the plan has been replaced: print the current one"
         )
-    queued = plan.documents.filter(status=FamilyPlanDocumentStatus.QUEUED).first()
-    if queued is not None:
-        return queued
+    for queued in plan.documents.filter(status=FamilyPlanDocumentStatus.QUEUED):
+        if not queued.is_stale:
+            return queued
+        _fail(
+            queued,
+            f"Not made within {settings.FAMILY_PLAN_PDF_STALE_MINUTES} minutes",
+            step="stale",
+        )
     document = FamilyPlanDocument.objects.create(plan=plan, requested_by=by)
     record(
         actor=by,
@@ -73,9 +79,9 @@ def plan_document_request(*, by: User, plan: Plan) -> FamilyPlanDocument:
 def plan_document_render(*, document_pk: int) -> str:
     """Make the PDF of a document asked for, and store it; returns the document's status.
 
-    Safe to run twice: a document already made is left alone. A failure marks the document
-    failed with the error and is logged, and does not raise (the job would only retry a
-    document that cannot be made)."""
+    Safe to run twice: a document already made is left alone. A failure (making the PDF or
+    storing it) marks the document failed with the error and is logged, and does not raise
+    (the job would only retry a document that cannot be made); the user asks again."""
     with transaction.atomic():
         document = FamilyPlanDocument.objects.select_for_update().filter(pk=document_pk).first()
         if document is None:
@@ -87,15 +93,12 @@ def plan_document_render(*, document_pk: int) -> str:
             with transaction.atomic():
                 plan = _plan_for_print(document.plan_id)
                 content = pdf.html_to_pdf(family_plan_html(plan))
+            document.file.save(document.filename, ContentFile(content), save=False)
         except Exception as error:
             logger.exception("Could not make family plan PDF %s", document.uuid)
-            document.status = FamilyPlanDocumentStatus.FAILED
-            document.error = str(error) or type(error).__name__
-            document.save(update_fields=["status", "error"])
-            _audit_render(document, plan_id=document.plan_id)
+            _fail(document, str(error) or type(error).__name__)
             return document.status
         document.plan = plan
-        document.file.save(document.filename, ContentFile(content), save=False)
         document.status = FamilyPlanDocumentStatus.READY
         document.rendered_at = timezone.now()
         document.error = ""
@@ -104,14 +107,21 @@ def plan_document_render(*, document_pk: int) -> str:
         return document.status
 
 
-def _audit_render(document, *, plan_id):
+def _fail(document, error, *, step="rendered"):
+    document.status = FamilyPlanDocumentStatus.FAILED
+    document.error = error
+    document.save(update_fields=["status", "error"])
+    _audit_render(document, plan_id=document.plan_id, step=step)
+
+
+def _audit_render(document, *, plan_id, step="rendered"):
     record(
         actor=None,
         actor_label=JOB_LABEL,
         action=AuditAction.PRINT,
         model=Plan,
         object_id=str(plan_id),
-        detail={"document": str(document.uuid), "step": "rendered", "status": document.status},
+        detail={"document": str(document.uuid), "step": step, "status": document.status},
     )
 
 
