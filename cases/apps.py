@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Families, people and episodes"
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -163,6 +163,14 @@ MEETING_NFA = [
     "Needs met by universal services: health visitor's extra visits already arranged.",
     "Situation resolved since the request: family moved in with grandparents.",
 ]
+MEETING_DISCUSSIONS = [  # one per decision of last week's meeting, in order
+    "Parents attended the screening call and agreed to a Team Around the Family; the school "
+    "will join it.",
+    "The referrer confirmed the family prefers a specialist service to a TAF.",
+    "The lead practitioner described the conversation with the family and the support "
+    "already in place.",
+    "Discussed what is missing before a decision can be made; the referrer to be asked.",
+]
 MEETING_DEFER = [
     "Waiting for the school's view and consent to share with health: back next meeting.",
     "Family away until the end of the month; discuss again at the next meeting.",
@@ -499,18 +507,26 @@ def _past_meeting(ctx, clock, code, rng):
         dict(decision="nfa", notes=rng.choice(MEETING_NFA)),
         dict(decision="defer", notes=rng.choice(MEETING_DEFER)),
     ]
-    lines = [f"{meeting.locality.name} early help allocation meeting.", ""]
-    for minute, (story, decision) in enumerate(zip(stories, decisions, strict=True)):
+    # What was said about each family is kept on its agenda item, read only by those who
+    # may see the family; the general minutes name no family.
+    for minute, (story, decision, discussion) in enumerate(
+        zip(stories, decisions, MEETING_DISCUSSIONS, strict=True)
+    ):
         item = meeting_services.agenda_item_decide(
-            by=manager, item=items[story.episode.pk], **decision
+            by=manager, item=items[story.episode.pk], discussion=discussion, **decision
         )
         decided_at = starts_at + datetime.timedelta(minutes=10 + 12 * minute)
         type(item).objects.filter(pk=item.pk).update(decided_at=decided_at)
         clock.stamp(story.family, decided_at)
-        lines.append(f"{story.family.name}: {item.get_decision_display()}. {decision['notes']}")
-    lines += ["", "Next meeting in a week; deferred items carried forward."]
+    general = [
+        f"{meeting.locality.name} early help allocation meeting.",
+        "Quorate: early help, housing and a partner from education or the voluntary sector "
+        "present; police sent apologies.",
+        "Four families discussed: see each agenda item.",
+        "Next meeting in a week; deferred items carried forward.",
+    ]
     meeting_services.meeting_record_minutes(
-        by=manager, meeting=meeting, minutes="\n".join(lines), complete=True
+        by=manager, meeting=meeting, minutes="\n".join(general), complete=True
     )
     AllocationMeeting.objects.filter(pk=meeting.pk).update(
         held_at=starts_at + datetime.timedelta(hours=1, minutes=30)

@@ -10,14 +10,21 @@ minutes.
 
 Meetings are seen by the locality's managers, the chair and the attendees; the agenda
 items shown are those whose family the user may see (the access policy), so a meeting
-never names a family to someone who may not know of it.
+never names a family to someone who may not know of it. What the meeting said about a
+family is on its agenda item (decision notes, discussion); the general minutes are free
+text, so `minutes` is null for anyone but the chair and the locality's managers.
 """
 
 import django_filters
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -75,6 +82,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
             "team",
             "referred_to",
             "decision_notes",
+            "discussion",
             "decided_by",
             "decided_at",
         ]
@@ -91,8 +99,26 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class MeetingDetailSerializer(MeetingSerializer):
+    minutes = serializers.SerializerMethodField(
+        help_text="The general minutes (business other than the families on the agenda): "
+        "null unless the user chairs the meeting or manages its locality. What was said "
+        "about a family is on its agenda item."
+    )
     attendees = AttendeeSerializer(many=True, read_only=True)
-    agenda_items = AgendaItemSerializer(many=True, read_only=True)
+    agenda_items = AgendaItemSerializer(
+        many=True,
+        read_only=True,
+        help_text="Only the items whose family the user may see, each with its decision, "
+        "notes and minute of the discussion",
+    )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_minutes(self, meeting) -> str | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if access.can(user, access.Permission.VIEW_MEETING_MINUTES, meeting):
+            return meeting.minutes
+        return None
 
     class Meta(MeetingSerializer.Meta):
         fields = [*MeetingSerializer.Meta.fields, "minutes", "attendees", "agenda_items"]
@@ -135,6 +161,14 @@ class MinutesSerializer(serializers.Serializer):
 class DecideSerializer(serializers.Serializer):
     decision = serializers.CharField(help_text="One of: " + ", ".join(ItemDecision.values))
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+    discussion = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The minute of what was said about this family: kept on the item, read "
+        "only by those who may see the family (never put family matters in the general "
+        "minutes)",
+    )
     lead_professional = user_field(
         "Choose a practitioner who uses the service", required=False, allow_null=True
     )

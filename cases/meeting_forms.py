@@ -150,6 +150,13 @@ class DecisionForm(GovUKMessagesMixin, forms.Form):
         help_text="The reasons for the decision: needed unless you allocate or defer",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    discussion = forms.CharField(
+        required=False,
+        label="Minute of the discussion (optional)",
+        help_text="What the meeting said about this family. Only people who may see the "
+        "family's record read it, here, in the minutes PDF and in the API",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, item, choices, **kwargs):
         kwargs.setdefault("auto_id", f"item-{item.uuid}-%s")
@@ -182,6 +189,7 @@ class DecisionForm(GovUKMessagesMixin, forms.Form):
         return {
             "decision": data["decision"],
             "notes": data["decision_notes"].strip(),
+            "discussion": data["discussion"].strip(),
             "lead_professional": data["lead_professional"],
             "team": data["team"],
             "referred_to": data["referred_to"].strip(),
@@ -195,7 +203,11 @@ class MinutesForm(GovUKMessagesMixin, forms.Form):
 
     minutes = forms.CharField(
         required=False,
-        label="Minutes",
-        help_text="Completing the minutes closes the meeting: after that nothing can change",
+        label="General minutes",
+        help_text="Business other than the families on the agenda, such as who was there "
+        "and what was agreed for the panel. Do not name families here: record what was said "
+        "about a family in its agenda item. Only the chair and the locality's managers read "
+        "the general minutes. Completing the minutes closes the meeting: after that nothing "
+        "can change",
         widget=forms.Textarea(attrs={"rows": 8}),
     )

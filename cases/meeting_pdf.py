@@ -12,10 +12,12 @@ from earlyhelp.pdf import LocalFilesOnly, html_to_pdf  # noqa: F401
 from .models import Attendance
 
 
-def meeting_context(meeting, attendees, rows):
-    """What both PDFs show: rows are the meeting page's agenda rows (item, shown or not)."""
+def meeting_context(meeting, attendees, rows, *, show_minutes=False):
+    """What both PDFs show: rows are the meeting page's agenda rows (item, shown or not);
+    the general minutes only for those the access policy lets read them."""
     return {
         "meeting": meeting,
+        "show_minutes": show_minutes,
         "present": [a for a in attendees if a.attendance == Attendance.PRESENT],
         "apologies": [a for a in attendees if a.attendance == Attendance.APOLOGIES],
         "rows": rows,

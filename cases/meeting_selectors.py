@@ -28,6 +28,35 @@ def meetings_for(user):
     )
 
 
+def has_meetings(user) -> bool:
+    """Whether the user chairs, attends or manages any meeting."""
+    return access.visible(user, AllocationMeeting.objects.all()).exists()
+
+
+# The menu shows Meetings to locality managers, and to those who chair or attend one. The
+# answer for the latter is kept in the session (asked at sign-in, and again when it is a
+# few minutes old), so the menu costs no query on every page.
+MENU_SESSION_KEY = "meetings_in_menu"
+MENU_RECHECK_SECONDS = 300
+
+
+def remember_meetings_in_menu(session, user) -> bool:
+    shown = has_meetings(user)
+    session[MENU_SESSION_KEY] = [shown, timezone.now().timestamp()]
+    return shown
+
+
+def meetings_in_menu(request, user) -> bool:
+    session = getattr(request, "session", None)
+    if session is None:
+        return has_meetings(user)
+    stored = session.get(MENU_SESSION_KEY)
+    age = timezone.now().timestamp() - stored[1] if stored else None
+    if age is None or not 0 <= age < MENU_RECHECK_SECONDS:
+        return remember_meetings_in_menu(session, user)
+    return stored[0]
+
+
 def meeting_detail_for(user):
     return access.visible(user, AllocationMeeting.objects.all()).select_related("locality", "chair")
 

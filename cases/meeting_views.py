@@ -47,19 +47,25 @@ def _waited(since, now):
 
 
 def _agenda_rows(user, meeting):
-    """Each item with whether the user may see its family: others are shown unnamed."""
+    """Each item with whether the user may see its family (one query for the whole agenda).
+    The record of an item (its family, why it is here, the decision, its notes and the
+    minute of the discussion) is for those who may see the family: for the others the
+    templates show only its position, the kind of reason and whether it was decided."""
     visible = selectors.visible_episode_ids(user, meeting)
     now = timezone.now()
-    return [
-        {
-            "item": item,
-            "episode": item.episode,
-            "shown": item.episode_id in visible,
-            "step_down": item.reason == AgendaReason.STEP_DOWN,
-            "waited": _waited(item.episode.opened_at, now),
-        }
-        for item in selectors.agenda_of(meeting)
-    ]
+    rows = []
+    for item in selectors.agenda_of(meeting):
+        shown = item.episode_id in visible
+        rows.append(
+            {
+                "item": item,
+                "episode": item.episode if shown else None,
+                "shown": shown,
+                "step_down": item.reason == AgendaReason.STEP_DOWN,
+                "waited": _waited(item.episode.opened_at, now) if shown else "",
+            }
+        )
+    return rows
 
 
 def _audit_agenda_read(user, meeting, rows):
@@ -124,6 +130,9 @@ class MeetingPage(CaseWorkerMixin, View):
     def load(self):
         self.meeting = _meeting_for(self.request.user, self.kwargs["uuid"])
         self.may_run = access.can(self.request.user, Permission.RUN_MEETING, self.meeting)
+        self.may_read_minutes = access.can(
+            self.request.user, Permission.VIEW_MEETING_MINUTES, self.meeting
+        )
         self.can_change = self.may_run and not self.meeting.is_held
 
     def render_page(self, status=200, **bound):
@@ -143,6 +152,7 @@ class MeetingPage(CaseWorkerMixin, View):
         context = {
             "meeting": meeting,
             "may_run": self.may_run,
+            "may_read_minutes": self.may_read_minutes,
             "can_change": self.can_change,
             "present": [a for a in attendees if a.attendance == "present"],
             "apologies": [a for a in attendees if a.attendance == "apologies"],
@@ -330,7 +340,12 @@ class MeetingPdfView(CaseWorkerMixin, View):
         meeting = _meeting_for(user, uuid)
         attendees = list(selectors.attendees_of(meeting))
         rows = _agenda_rows(user, meeting)
-        context = meeting_pdf.meeting_context(meeting, attendees, rows)
+        context = meeting_pdf.meeting_context(
+            meeting,
+            attendees,
+            rows,
+            show_minutes=access.can(user, Permission.VIEW_MEETING_MINUTES, meeting),
+        )
         html = (
             meeting_pdf.agenda_html(context)
             if self.kind == "agenda"

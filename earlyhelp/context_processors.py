@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import Role
+from cases import meeting_selectors
 from earlyhelp import access
 
 
@@ -28,6 +29,11 @@ def _navigation(request):
             ("Caseloads", reverse("episodes:caseloads"), "/caseloads/"),
             ("Meetings", reverse("meetings:list"), "/meetings/"),
         ]
+    elif access.has_role(user, *access.PRACTICE_ROLES) and meeting_selectors.meetings_in_menu(
+        request, user
+    ):
+        # Those who chair or attend a meeting.
+        items.append(("Meetings", reverse("meetings:list"), "/meetings/"))
     if access.has_role(user, *access.PRACTICE_ROLES):
         items.append(("Step up and down", reverse("transitions:list"), "/transitions/"))
         items.append(("Notifications", reverse("notifications:list"), "/notifications/"))

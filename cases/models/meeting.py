@@ -30,7 +30,15 @@ class AllocationMeeting(TimeStampedModel):
         max_length=300,
         error_messages={"blank": "Enter the venue, or the link for an online meeting"},
     )
-    minutes = models.TextField(blank=True)
+    # Business other than the families on the agenda. Free text cannot be proven free of
+    # family names, so only the chair and the locality's managers read it
+    # (access.Permission.VIEW_MEETING_MINUTES); what was said about a family is kept on its
+    # agenda item, shown to those who may see that family.
+    minutes = models.TextField(
+        "general minutes",
+        blank=True,
+        help_text="Business other than the families on the agenda: no family names",
+    )
     held_at = models.DateTimeField(
         null=True, blank=True, help_text="When the minutes were completed"
     )
@@ -132,6 +140,11 @@ class AgendaItem(models.Model):
     )
     referred_to = models.CharField("service referred to", max_length=200, blank=True)
     decision_notes = models.TextField("notes", blank=True)
+    discussion = models.TextField(
+        "minute of the discussion",
+        blank=True,
+        help_text="What the meeting said about this family: shown only to those who may see it",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

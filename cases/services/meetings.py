@@ -171,6 +171,7 @@ def agenda_item_decide(
     item: AgendaItem,
     decision: str,
     notes: str = "",
+    discussion: str = "",
     lead_professional: User | None = None,
     team: Team | None = None,
     referred_to: str = "",
@@ -179,7 +180,11 @@ def agenda_item_decide(
 ) -> AgendaItem:
     """The meeting's decision on one item, carried out at once: allocate, refer (closes
     the episode), step up (approved by the meeting, waiting for social care to accept),
-    no further action (closes it) or defer (it comes back on the next agenda)."""
+    no further action (closes it) or defer (it comes back on the next agenda).
+
+    The notes (the reasons) and the discussion (the minute of what was said about the
+    family) are kept on the item, shown only to those who may see the family: never in
+    the meeting's general minutes."""
     meeting = _locked(item.meeting)
     _require_running(by, meeting)
     _not_held(meeting)
@@ -255,6 +260,7 @@ def agenda_item_decide(
     item.team = team if decision == ItemDecision.ALLOCATE else None
     item.referred_to = referred_to if decision == ItemDecision.REFER else ""
     item.decision_notes = notes
+    item.discussion = discussion.strip()
     item.decided_by = by
     item.decided_at = timezone.now()
     item.save()
@@ -266,7 +272,9 @@ def agenda_item_decide(
 def meeting_record_minutes(
     *, by: User, meeting: AllocationMeeting, minutes: str, complete: bool = False
 ) -> AllocationMeeting:
-    """Save the minutes; completing them holds the meeting (every item must be decided)."""
+    """Save the general minutes (business other than the families on the agenda, read only
+    by the chair and the locality's managers); completing them holds the meeting (every
+    item must be decided)."""
     meeting = _locked(meeting)
     _require_running(by, meeting)
     _not_held(meeting)

@@ -101,6 +101,7 @@ def test_a_manager_runs_an_allocation_meeting(live_server, page, north):
         label="Priya Shah (Early Help North)"
     )
     card.get_by_label("Lead professional's team").select_option(label="Early Help North")
+    card.get_by_label("Minute of the discussion").fill("Parents agreed to a TAF.")
     assert axe_violations(page) == []
     screenshot(page, "allocation-meeting")
     card.get_by_role("button", name="Record the decision").click()
@@ -108,10 +109,11 @@ def test_a_manager_runs_an_allocation_meeting(live_server, page, north):
     card = page.locator(f"#item-{item.uuid}")
     assert "Priya Shah, Early Help North" in card.inner_text()
     assert "Morgan Hale" in card.inner_text()
+    assert "Parents agreed to a TAF." in card.inner_text()
     assert card.get_by_role("button", name="Record the decision").count() == 0
 
-    # The minutes complete the meeting.
-    page.get_by_label("Minutes").fill("Allocated the Mensah family to Priya Shah.")
+    # The general minutes (no family named there) complete the meeting.
+    page.get_by_label("General minutes").fill("Quorate: early help and the school present.")
     page.get_by_role("button", name="Complete the minutes").click()
     page.get_by_text("Minutes completed: the meeting is held").wait_for()
     assert "can no longer change" in page.locator("main").inner_text()
