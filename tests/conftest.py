@@ -61,7 +61,7 @@ def _chromium_line():
 # EARLYHELP_TEST_NOW (ISO 8601, London time unless an offset is given) to run the whole suite
 # at another moment: around midnight, on a weekend, on a bank holiday, across a clock change.
 # Tests about particular dates travel further with time_machine themselves.
-DEFAULT_TEST_NOW = "2026-06-17T11:00:00"  # a Wednesday in term time, no bank holiday near
+DEFAULT_TEST_NOW = "2027-01-20T11:00:00"  # a Wednesday in term time, no bank holiday near
 
 
 def _test_now():

@@ -82,6 +82,7 @@ def submit(by, **overrides):
 
 
 def professional_post(**overrides):
+    consent_day = timezone.localdate() - datetime.timedelta(days=1)
     data = {
         "requester_name": "Sam Teacher",
         "requester_role": "Designated safeguarding lead",
@@ -102,9 +103,9 @@ def professional_post(**overrides):
         "consent": "given",
         "consent_given_by": "Grace Okafor",
         "consent_covers": "both",
-        "consent_given_on_day": "1",
-        "consent_given_on_month": "11",
-        "consent_given_on_year": "2026",
+        "consent_given_on_day": str(consent_day.day),
+        "consent_given_on_month": str(consent_day.month),
+        "consent_given_on_year": str(consent_day.year),
         "urgency": "routine",
     }
     data.update(overrides)
