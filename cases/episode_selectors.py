@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Locality, Team, User
-from assessments.models import Plan, PlanStatus
+from assessments.models import Assessment, AssessmentStatus, Plan, PlanStatus
 from earlyhelp import access
 from referrals import timescales
 from thresholds.models import Direction, Level, LevelChange, Transition, TransitionStatus
@@ -37,9 +37,20 @@ PENDING_TRANSITIONS = (TransitionStatus.REQUESTED, TransitionStatus.APPROVED)
 # Assessment timescale
 
 
+def _approved_assessments():
+    return Assessment.objects.filter(status=AssessmentStatus.APPROVED)
+
+
 def assessment_due_at(episode) -> datetime | None:
-    """When the episode's assessment is due, while it is allocated or assessing."""
+    """When the episode's assessment is due, while it is allocated or assessing and none is
+    approved yet (a new version of an approved one is not chased). Lists annotate
+    `has_approved_assessment` (`_with_list_fields`); otherwise it is looked up."""
     if episode.status not in ASSESSMENT_STATUSES or episode.allocated_at is None:
+        return None
+    approved = getattr(episode, "has_approved_assessment", None)
+    if approved is None:
+        approved = _approved_assessments().filter(episode=episode).exists()
+    if approved:
         return None
     return timescales.add_working_days(episode.allocated_at, settings.ASSESSMENT_DUE_WORKING_DAYS)
 
@@ -198,6 +209,7 @@ def _with_list_fields(queryset):
     ).annotate(
         step_up_waiting=Exists(step_up_waiting),
         next_review_on=Subquery(next_review_on.values("next_review_on")[:1]),
+        has_approved_assessment=Exists(_approved_assessments().filter(episode=OuterRef("pk"))),
     )
 
 
@@ -284,7 +296,7 @@ def caseloads(episodes, now=None) -> Caseloads:
     now = now or timezone.now()
     overdue_rule = Q(
         status__in=ASSESSMENT_STATUSES, allocated_at__lt=assessment_overdue_before(now)
-    )
+    ) & ~Q(pk__in=_approved_assessments().values("episode"))
     reviews_rule = reviews_overdue_rule(timezone.localdate(now))
     result = Caseloads(statuses=list(EpisodeStatus)[:-1])  # open statuses only
 

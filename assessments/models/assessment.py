@@ -117,8 +117,14 @@ class Assessment(TimeStampedModel):
         return self.status in EDITABLE_STATUSES
 
     @property
+    def is_chased(self):
+        """Only a first assessment not yet approved falls due: a new version of an approved
+        one is a change made while that one stays in force, so it is never overdue."""
+        return self.previous_id is None and self.status != AssessmentStatus.APPROVED
+
+    @property
     def is_overdue(self):
-        return self.status != AssessmentStatus.APPROVED and timezone.now() > self.due_at
+        return self.is_chased and timezone.now() > self.due_at
 
     @property
     def status_colour(self):

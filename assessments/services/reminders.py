@@ -187,8 +187,11 @@ def _end_of_day(day: date) -> datetime:
 
 
 def assessments_in_window(last_day: date):
+    """First assessments not yet approved, due by `last_day` (see `Assessment.is_chased`:
+    a new version of an approved assessment is not chased)."""
     return (
         Assessment.objects.exclude(status=AssessmentStatus.APPROVED)
+        .filter(previous__isnull=True)
         .exclude(episode__status__in=ENDED_EPISODE_STATUSES)
         .filter(due_at__lt=_end_of_day(last_day))
         .select_related(*EPISODE_RELATED)
