@@ -233,6 +233,10 @@ def test_an_agreed_plan_does_not_change(north):
 def test_actions_of_the_agreed_plan_are_worked_by_their_owner_or_the_lead(north):
     plan = draft_plan(north)
     owner = UserFactory(roles=[Role.PRACTITIONER], agency=AgencyFactory())
+    # An action's owner is one of the episode's people: here, a school nurse in the TAF.
+    episode_services.taf_member_add(
+        by=north.worker, episode=plan.episode, role="School nurse", user=owner
+    )
     action = plans.plan_action_add(
         by=north.worker,
         plan=plan,
@@ -256,6 +260,10 @@ def test_an_agency_owning_an_action_may_update_it(north):
     plan = draft_plan(north)
     school = AgencyFactory()
     teacher = UserFactory(roles=[Role.PARTNER_AGENCY_USER], agency=school, teams=[TeamFactory()])
+    # Its users update the agency's actions while the agency is in the TAF.
+    episode_services.taf_member_add(
+        by=north.worker, episode=plan.episode, role="DSL", agency=school, contact_name="Mrs A"
+    )
     action = plans.plan_action_add(
         by=north.worker,
         plan=plan,
