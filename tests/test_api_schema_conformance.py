@@ -5,8 +5,9 @@ process, to the Django WSGI application, as a system administrator, a practition
 triage officer (knox tokens). Every response must be: not a server error, a status code the
 schema documents, the documented content type, and a body the response schema accepts.
 
-The users have something to see: a family with an open episode, an approved assessment and
-an agreed plan; a request in screening and one waiting in the queue; an allocation meeting.
+The users have something to see: a family with an open episode, an approved assessment, an
+agreed plan, a case note and a partner in the Team Around the Family; a request in screening
+and one waiting in the queue; an allocation meeting the practitioner attends.
 Half the generated examples of a `{uuid}`/`{id}` operation name one of those real records,
 so detail responses are checked with data in them, not only as 404s.
 
@@ -34,12 +35,13 @@ from knox.models import AuthToken
 from schemathesis.config import SchemathesisConfig
 
 from accounts.models import Role
-from cases.services import meetings
+from cases import services as case_services
+from cases.services import episodes, meetings
 from referrals import services as referrals
 
 from .assessments.plan_helpers import agreed_plan
 from .cases.episode_helpers import make_locality, new_episode
-from .factories import TeamFactory, UserFactory
+from .factories import AgencyFactory, TeamFactory, UserFactory
 from .referrals.screening_helpers import make_triage_officer, submit_request
 
 pytestmark = pytest.mark.django_db
@@ -126,14 +128,29 @@ def _build_world():
     place = make_locality("North")
     plan = agreed_plan(place)
     episode = plan.episode
-    meetings.meeting_schedule(
+    case_services.note_add(
+        by=place.worker,
+        family=episode.family,
+        note_type="home_visit",
+        occurred_at=timezone.now() - datetime.timedelta(hours=2),
+        summary="Home visit: mornings are calmer",
+    )
+    episodes.taf_member_add(
+        by=place.worker,
+        episode=episode,
+        role="School nurse",
+        agency=AgencyFactory(),
+        contact_name="Priya Shah",
+    )
+    new_episode(place)  # awaiting allocation: on the meeting's agenda
+    meeting = meetings.meeting_schedule(
         by=place.manager,
         locality=place.locality,
         starts_at=timezone.now() + datetime.timedelta(days=2),
         chair=place.manager,
         venue="Family hub, meeting room 2",
     )
-    new_episode(place)  # awaiting allocation: on the meeting's agenda
+    meetings.meeting_attendee_add(by=place.manager, meeting=meeting, user=place.worker)
 
     front_door = TeamFactory(name="Front door")
     triage_officer = make_triage_officer(front_door)
