@@ -375,16 +375,19 @@ def screening_candidates(*, by: User, request_person: RequestPerson):
     if criteria.is_empty():
         return []
     results = case_services.search_people(by=by, criteria=criteria)
+    _offer(by, request_person, [result.match.person for result in results])
+    return results
+
+
+def _offer(by, request_person, people):
+    """Remember the records shown as maybe this person: only these may be matched."""
     ScreeningCandidate.objects.bulk_create(
         [
-            ScreeningCandidate(
-                request_person=request_person, person=result.match.person, offered_to=by
-            )
-            for result in results
+            ScreeningCandidate(request_person=request_person, person=person, offered_to=by)
+            for person in people
         ],
         ignore_conflicts=True,
     )
-    return results
 
 
 NOT_OFFERED = "Choose a record that a search for this person found"
@@ -425,26 +428,31 @@ def screening_create_person(
         if record_type == RecordType.UNBORN
         else {"date_of_birth": request_person.date_of_birth}
     )
-    with transaction.atomic():
-        person = case_services.person_create(
-            by=by,
-            owning_team=owning_team,
-            confirmed_not_duplicate=confirmed_not_duplicate,
-            record_type=record_type,
-            given_name=request_person.given_name,
-            family_name=request_person.family_name,
-            school_or_setting=request_person.school_or_setting,
-            **dates,
-        )
-        if request_person.address_line_1 and request_person.town and request_person.postcode:
-            case_services.person_address_add(
+    try:
+        with transaction.atomic():
+            person = case_services.person_create(
                 by=by,
-                person=person,
-                line_1=request_person.address_line_1,
-                town=request_person.town,
-                postcode=request_person.postcode,
+                owning_team=owning_team,
+                confirmed_not_duplicate=confirmed_not_duplicate,
+                record_type=record_type,
+                given_name=request_person.given_name,
+                family_name=request_person.family_name,
+                school_or_setting=request_person.school_or_setting,
+                **dates,
             )
-        screening_match_person(by=by, request_person=request_person, person=person)
+            if request_person.address_line_1 and request_person.town and request_person.postcode:
+                case_services.person_address_add(
+                    by=by,
+                    person=person,
+                    line_1=request_person.address_line_1,
+                    town=request_person.town,
+                    postcode=request_person.postcode,
+                )
+            screening_match_person(by=by, request_person=request_person, person=person)
+    except search.PossibleDuplicates as duplicates:
+        # Listed with "This is them": found by a search for this person, so matchable.
+        _offer(by, request_person, [match.person for match in duplicates.matches])
+        raise
     return person
 
 

@@ -229,3 +229,46 @@ def test_service_allows_a_record_the_officer_may_already_see(
     )
 
     assert request_for_support.people.get().matched_person == mia
+
+
+def test_a_possible_duplicate_shown_when_creating_a_record_can_be_matched(
+    client, triage_officer, team, request_for_support, okafor
+):
+    """Creating a record first lists the records that may be the same person, each with
+    "This is them": those were found by a search for this person too."""
+    family, mia = okafor
+    client.force_login(triage_officer)
+    person_pk = request_for_support.people.get().pk
+    create = reverse(
+        "referrals:screening-create-person",
+        kwargs={"uuid": request_for_support.uuid, "person_pk": person_pk},
+    )
+    response = client.post(create, {"owning_team": team.pk})
+    assert response.status_code == 200
+    assert [r.match.person for r in response.context["people_rows"][0]["duplicates"]] == [mia]
+
+    match_url = reverse(
+        "referrals:screening-match",
+        kwargs={"uuid": request_for_support.uuid, "person_pk": person_pk},
+    )
+    assert client.post(match_url, {"person": str(mia.uuid)}).status_code == 302
+    assert request_for_support.people.get().matched_person == mia
+    assert RequestForSupport.objects.get(pk=request_for_support.pk).family == family
+
+
+def test_a_possible_duplicate_refused_creation_is_offered_for_matching(
+    triage_officer, team, request_for_support, okafor
+):
+    """The service on its own: a record listed as a possible duplicate of this person (and
+    not yet in any candidates search) may be matched."""
+    from cases import search
+
+    family, mia = okafor
+    child = request_for_support.people.get()
+    with pytest.raises(search.PossibleDuplicates) as listed:
+        services.screening_create_person(by=triage_officer, request_person=child, owning_team=team)
+    assert [match.person for match in listed.value.matches] == [mia]
+
+    services.screening_match_person(by=triage_officer, request_person=child, person=mia)
+
+    assert request_for_support.people.get().matched_person == mia
