@@ -37,6 +37,7 @@ COPY cases ./cases
 COPY referrals ./referrals
 COPY thresholds ./thresholds
 COPY assessments ./assessments
+COPY outbox ./outbox
 COPY reporting ./reporting
 COPY templates ./templates
 COPY static ./static
