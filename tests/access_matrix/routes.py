@@ -20,6 +20,7 @@ FORBIDDEN = "403"
 NOT_FOUND = "404"
 SIGN_IN = "sign in"  # pages: redirect to sign-in; API: 401
 NOT_ALLOWED = "405"
+BAD_REQUEST = "400"  # a read refused for its query (a filter naming a record one may not see)
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -369,6 +370,8 @@ def outcome_of(response, route: Route) -> str:
         return OK
     if route.is_write and status in (400, 409, 415, 422):
         return OK  # allowed to try; the empty body (or the record's state) was refused
+    if status == 400:
+        return BAD_REQUEST
     return f"unexpected {status}"
 
 

@@ -21,7 +21,7 @@ here with a line on why) and add its key to ROUTE_RULES. The key is the URL name
 method for pages ("cases:family-detail GET") and the operationId for the API.
 """
 
-from .routes import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, SIGN_IN
+from .routes import BAD_REQUEST, FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, SIGN_IN
 from .scenario import (
     ADMIN,
     ANALYST,
@@ -84,6 +84,9 @@ RULES = {
     # Any practice role: lists of case work (filtered to what the user may see), and
     # creates whose record is named in the body (with an empty body, a 400 for all of them).
     "practice_role": _rule(allowed=PRACTICE, others=FORBIDDEN),
+    # A list that must name the family (notes): its readers; anyone else naming it is
+    # told the filter is wrong (400, the same as for a family that does not exist).
+    "family_filter_list": _rule(allowed=FAMILY_READERS, others=BAD_REQUEST),
     # Create people, families, search for people: roles that own case work.
     "case_owner": _rule(allowed=CASE_OWNERS, others=FORBIDDEN),
     # Submit a request for support as a professional: any practice role.
@@ -260,7 +263,6 @@ ROUTE_RULES = {
         "people_list",
         "memberships_list",
         "relationships_list",
-        "notes_list",
         "merges_list",
         "episodes_list",
         "taf_members_list",
@@ -562,4 +564,5 @@ ROUTE_RULES = {
     "episodes:change-level GET": "manager_of_locality",
     "episodes:change-level POST": "manager_of_locality",
     "episodes_level_create": "manager_of_locality",
+    "notes_list": "family_filter_list",
 }

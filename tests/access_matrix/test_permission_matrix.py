@@ -22,7 +22,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from . import routes as r
 from .rules import ROUTE_RULES, RULES
-from .scenario import ROLES, build
+from .scenario import FAMILY_NAME, FAMILY_SECRETS, LEAD, ROLES, build
 
 SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
 ROUTES = {route.key: route for route in r.page_routes() + r.api_routes(SCHEMA)}
@@ -80,6 +80,20 @@ def test_every_api_url_is_in_the_schema_or_named():
 def test_every_rule_names_a_route_that_exists():
     assert sorted(set(ROUTE_RULES) - set(ROUTES)) == []
     assert sorted(set(ROUTE_RULES.values()) - set(RULES)) == []
+
+
+def test_the_leak_check_finds_what_readers_may_see(world, db):
+    """The search for secrets works: the lead professional's family page and the family
+    plan PDF carry the names and date of birth that outsiders' answers are searched for."""
+    scenario, clients = world
+    lead = clients[LEAD]
+    page = lead.get(r.url_for(ROUTES["cases:family-detail GET"], scenario.objects))
+    found = r.leaks(r.body_text(page), FAMILY_SECRETS)
+    assert {FAMILY_NAME, "Ottilie", "Rosalind", "17 Quince Walk"} <= set(found)
+    assert {"2019-03-03", "3 March 2019", "03/03/2019", "3 Mar 2019"} & set(found)
+    pdf = lead.get(r.url_for(ROUTES["assessments:family-plan-download GET"], scenario.objects))
+    text = r.body_text(pdf)
+    assert text.startswith("%PDF") and "Ottilie" in r.leaks(text, FAMILY_SECRETS)
 
 
 @pytest.mark.parametrize("key", sorted(ROUTES))
