@@ -17,6 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
@@ -839,6 +840,17 @@ class _CaseViewSet(viewsets.GenericViewSet):
     # Changes are PATCH: PUT would blank every field a client left out.
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
+    def _require(self, permission, obj=None, message="You do not have permission to do this"):
+        """Ask the policy before reading the body, so a user who may not do this gets 403
+        rather than a 400 about what they sent. The service asks again: it is the authority."""
+        if not access.can(self.request.user, permission, obj):
+            raise PermissionDenied(message)
+
+    def _require_change(self, obj):
+        self._require(
+            Permission.CHANGE_CASE_RECORD, obj, "You do not have permission to change this record"
+        )
+
 
 @extend_schema_view(
     list=extend_schema(summary="People the user may see (merged duplicates left out)"),
@@ -877,6 +889,7 @@ class PersonViewSet(
         return PersonDetailSerializer
 
     def create(self, request, *args, **kwargs):
+        self._require(Permission.CREATE_CASE_RECORDS)
         try:
             return super().create(request, *args, **kwargs)
         except search.PossibleDuplicates as duplicates:
@@ -918,6 +931,7 @@ class PersonViewSet(
     @action(detail=True, methods=["post"])
     def birth(self, request, uuid=None):
         person = self.get_object()
+        self._require_change(person)
         serializer = BirthSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         person = services.person_record_birth(
@@ -933,6 +947,7 @@ class PersonViewSet(
     @action(detail=True, methods=["post"])
     def names(self, request, uuid=None):
         person = self.get_object()
+        self._require_change(person)
         serializer = OtherNameSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         name = services.person_name_add(by=request.user, person=person, **serializer.validated_data)
@@ -946,6 +961,7 @@ class PersonViewSet(
     @action(detail=True, methods=["post"])
     def addresses(self, request, uuid=None):
         person = self.get_object()
+        self._require_change(person)
         serializer = AddressCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         address = services.person_address_add(
@@ -962,6 +978,11 @@ class PersonViewSet(
     @action(detail=True, methods=["post"])
     def merge(self, request, uuid=None):
         survivor = self.get_object()
+        self._require(
+            Permission.MERGE_PEOPLE,
+            survivor,
+            "Only a locality manager who can see both records can merge them",
+        )
         serializer = MergeSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         merge = services.person_merge(
@@ -1020,6 +1041,11 @@ class MergeViewSet(
     @action(detail=True, methods=["post"])
     def undo(self, request, uuid=None):
         merge = self.get_object()
+        self._require(
+            Permission.MERGE_PEOPLE,
+            merge.survivor,
+            "Only a locality manager who can see the record can undo a merge",
+        )
         serializer = UndoMergeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         merge = services.person_merge_undo(
@@ -1054,6 +1080,10 @@ class FamilyViewSet(
         if self.action == "list":
             return FamilySerializer
         return FamilyDetailSerializer
+
+    def create(self, request, *args, **kwargs):
+        self._require(Permission.CREATE_CASE_RECORDS)
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.instance = services.family_create(
@@ -1101,6 +1131,7 @@ class MembershipViewSet(
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
         membership = self.get_object()
+        self._require_change(membership.family)
         serializer = LeaveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = services.family_member_leave(

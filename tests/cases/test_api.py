@@ -953,6 +953,40 @@ def test_a_practitioner_may_not_merge(as_user, practitioner, duplicate_world):
     assert duplicate_world["duplicate"].merged_into is None
 
 
+def test_permission_is_asked_before_the_body_is_read(
+    as_user, practitioner, locality_manager, outsider, team, duplicate_world
+):
+    """An empty body from someone who may not do this is a 403 (or, for a record they may
+    not see, a 404), not a 400 about the body."""
+    partner = UserFactory(roles=[Role.PARTNER_AGENCY_USER], teams=[team])
+    for url in ("/api/people/", "/api/families/"):
+        response = as_user(partner).post(url, {})
+        assert response.status_code == 403
+        assert response.json()["code"] == "permission_denied"
+        assert "errors" not in response.json()
+    child = duplicate_world["child"]
+    merge_url = f"/api/people/{child.uuid}/merge/"
+    response = as_user(practitioner).post(merge_url, {})
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    response = as_user(outsider).post(merge_url, {})
+    assert response.status_code == 404
+    assert "Okafor" not in response.content.decode()
+    merge = services.person_merge(
+        by=locality_manager,
+        survivor=child,
+        duplicate=duplicate_world["duplicate"],
+        reason="Same child",
+    )
+    response = as_user(practitioner).post(f"/api/merges/{merge.uuid}/undo/", {})
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    # Those who may still get the body's errors.
+    response = as_user(locality_manager).post(merge_url, {})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"duplicate", "reason"}
+
+
 def test_merge_needs_a_visible_duplicate_and_a_reason(as_user, locality_manager, duplicate_world):
     client = as_user(locality_manager)
     url = f"/api/people/{duplicate_world['child'].uuid}/merge/"
