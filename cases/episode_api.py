@@ -449,6 +449,7 @@ class EpisodeViewSet(
     @action(detail=True, methods=["post"])
     def allocate(self, request, uuid=None):
         episode = self.get_object()
+        access.require(request.user, access.Permission.MANAGE_EPISODE, episode)
         body = self._body(AllocateSerializer)
         return self._detail(episodes.episode_allocate(by=request.user, episode=episode, **body))
 
@@ -458,6 +459,7 @@ class EpisodeViewSet(
     @action(detail=True, methods=["post"])
     def reallocate(self, request, uuid=None):
         episode = self.get_object()
+        access.require(request.user, access.Permission.MANAGE_EPISODE, episode)
         body = self._body(AllocateSerializer)
         return self._detail(episodes.episode_reallocate(by=request.user, episode=episode, **body))
 
@@ -483,6 +485,7 @@ class EpisodeViewSet(
     @action(detail=True, methods=["post"])
     def level(self, request, uuid=None):
         episode = self.get_object()
+        access.require(request.user, access.Permission.MANAGE_EPISODE, episode)
         body = self._body(LevelChangeRequestSerializer)
         return self._detail(episodes.episode_change_level(by=request.user, episode=episode, **body))
 
@@ -533,6 +536,7 @@ class EpisodeViewSet(
     @action(detail=True, methods=["post"], url_path="step-up")
     def step_up(self, request, uuid=None):
         episode = self.get_object()
+        access.require(request.user, access.Permission.WORK_ON_EPISODE, episode)
         body = self._body(StepUpSerializer)
         transition = transitions.step_up_request(by=request.user, episode=episode, **body)
         transition = Transition.objects.select_related(*TRANSITION_RELATED).get(pk=transition.pk)

@@ -390,6 +390,7 @@ class AgendaItemViewSet(
     @action(detail=True, methods=["post"])
     def decide(self, request, uuid=None):
         item = self.get_object()
+        access.require(request.user, access.Permission.RUN_MEETING, item.meeting)
         serializer = DecideSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         with fields_renamed(decision_notes="notes"):

@@ -723,6 +723,13 @@ def get_for_user(user, queryset, **lookup):
 def get_for_change(user, queryset, permission: Permission, **lookup):
     """The record for changing: 404 if the user may not see it, 403 if they may not change it."""
     obj = get_for_user(user, queryset, **lookup)
+    require(user, permission, obj)
+    return obj
+
+
+def require(user, permission: Permission, obj):
+    """403 (audited) unless the user may do this to a record they can already see: asked
+    by a view before it reads the body, so a refusal never depends on what was sent."""
     if not can(user, permission, obj):
         audit_services.record_refused(
             actor=user,
@@ -734,7 +741,6 @@ def get_for_change(user, queryset, permission: Permission, **lookup):
         raise PermissionDenied(
             f"You do not have permission to {permission.value.replace('_', ' ')}"
         )
-    return obj
 
 
 def grant_team_members_view(*, to_user, team):

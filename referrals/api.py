@@ -17,6 +17,7 @@ multipart POST to `/api/requests/{uuid}/attachments/`, and download them from
 
 import uuid as uuid_lib
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
@@ -35,7 +36,7 @@ from rest_framework.response import Response
 
 from accounts.api import AgencyRefSerializer, LocalityRefSerializer
 from accounts.models import Agency, Locality, Role, Team, User
-from audit.services import record_list, record_view
+from audit.services import record_list, record_refused, record_view
 from audit.views import AuditedViewSetMixin
 from cases import search
 from cases import services as case_services
@@ -890,11 +891,20 @@ class RequestViewSet(
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, uuid=None):
+        request_for_support = self.get_object()
+        if not services.may_withdraw(request.user, request_for_support):
+            record_refused(
+                actor=request.user,
+                model=RequestForSupport,
+                lookup={"pk": request_for_support.pk},
+                status=403,
+            )
+            raise PermissionDenied(services.WITHDRAW_REFUSED)
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         withdrawn = services.request_withdraw(
             by=request.user,
-            request=self.get_object(),
+            request=request_for_support,
             reason=serializer.validated_data["withdrawn_reason"],
         )
         instance = self.get_queryset().get(pk=withdrawn.pk)

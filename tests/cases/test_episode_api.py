@@ -216,6 +216,19 @@ def test_colleague_who_may_see_but_not_work_on_it_gets_403(as_user, place):
     )
 
 
+@pytest.mark.parametrize("step", ["allocate", "reallocate", "level", "step-up"])
+def test_refused_before_the_body_is_read(as_user, place, step):
+    # Someone who may see the episode but not do this is told so (403), whatever they
+    # sent: not a 400 listing the fields they left out. An outsider still gets 404.
+    episode = allocated_episode(place)
+    body = refused(as_user(place.colleague).post(url(episode, step), {}), 403)
+    assert "errors" not in body or not body["errors"], body
+    assert AuditEvent.objects.filter(
+        action=AuditAction.REFUSED, object_type="cases.episode", object_id=str(episode.pk)
+    ).exists()
+    assert as_user(make_place("South").worker).post(url(episode, step), {}).status_code == 404
+
+
 def test_reallocate(as_user, place):
     episode = allocated_episode(place)
     client = as_user(place.manager)

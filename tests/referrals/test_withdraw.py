@@ -117,3 +117,20 @@ def test_the_api_withdraws(api_client, team, request_for_support):
     again = api_client.post(url, {"withdrawn_reason": "Again"})
     assert again.status_code == 400
     assert "can no longer be withdrawn" in again.json()["message"]
+
+
+def test_the_api_does_not_tell_strangers_the_request_exists(
+    api_client, colleague, request_for_support
+):
+    # Those who may not see it get 404 whatever they sent: not a 400 about the missing
+    # reason, which would tell them a request with this id exists.
+    url = f"/api/requests/{request_for_support.uuid}/withdraw/"
+    for stranger in (colleague, UserFactory(roles=["practitioner"], teams=[TeamFactory()])):
+        api_client.force_authenticate(stranger)
+        response = api_client.post(url, {})
+        assert response.status_code == 404, response.json()
+        assert "withdrawn_reason" not in str(response.json())
+    assert AuditEvent.objects.filter(
+        action=AuditAction.REFUSED, object_id=str(request_for_support.pk)
+    ).exists()
+    assert RequestForSupport.objects.get(pk=request_for_support.pk).status != Status.WITHDRAWN
