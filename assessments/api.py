@@ -25,7 +25,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -391,6 +391,14 @@ class AssessmentSectionIncompleteSerializer(serializers.Serializer):
 # Assessments
 
 
+def _require(request, permission, episode, message):
+    """Ask the policy before reading the body, so a user who may see the assessment but not
+    do this gets 403 rather than a 400 about what they sent. The service asks again: it is
+    the authority."""
+    if not access.can(request.user, permission, episode):
+        raise exceptions.PermissionDenied(message)
+
+
 class AssessmentFilter(django_filters.FilterSet):
     episode = VisibleRecordFilter(model=Episode)
     status = django_filters.ChoiceFilter(
@@ -467,6 +475,12 @@ class AssessmentViewSet(
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_changes(self, request, uuid=None):
         assessment = self.get_object()
+        _require(
+            request,
+            access.Permission.MANAGE_EPISODE,
+            assessment.episode,
+            "Only a manager over the episode can approve or return the assessment",
+        )
         body = self._body(AssessmentReturnSerializer)
         with fields_renamed(return_comments="comments"):
             assessment = services.assessment_return(
@@ -540,6 +554,12 @@ class AssessmentSectionViewSet(
 
     def _save(self, *, replace):
         section = self.get_object()
+        _require(
+            self.request,
+            access.Permission.WORK_ON_EPISODE,
+            section.assessment.episode,
+            "Only the lead professional can write the assessment",
+        )
         body = AssessmentSectionSaveSerializer(data=self.request.data)
         body.is_valid(raise_exception=True)
         answers = body.validated_data["answers"]

@@ -207,9 +207,12 @@ class ActionStatusView(PlanMixin, View):
 
     def post(self, request, uuid, action_uuid):
         self.load()
-        action = access.get_for_user(
+        # 404 for an action the user may not see, 403 if they may not say how it is going:
+        # before the form is read.
+        action = access.get_for_change(
             request.user,
             PlanAction.objects.filter(plan=self.plan).select_related("plan__episode"),
+            Permission.UPDATE_PLAN_ACTION,
             uuid=action_uuid,
         )
         form = forms.ActionStatusForm(request.POST, prefix=f"status-{action.uuid}")

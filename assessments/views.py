@@ -136,9 +136,16 @@ class AssessmentActionView(AssessmentPage):
     action = None
     form_class = ConfirmForm
     prefix = None
+    # Asked before the form is read, so a user who may not do this gets 403, not the form
+    # back with errors; the service asks again (it is the authority).
+    required = None
 
     def post(self, request, uuid):
         self.load()
+        if self.required is not None and not access.can(
+            request.user, self.required, self.assessment.episode
+        ):
+            raise PermissionDenied("You do not have permission to do this")
         form = self.form_class(request.POST, prefix=self.prefix)
         if form.is_valid():
             try:
@@ -173,6 +180,7 @@ class ApproveView(AssessmentActionView):
 
 class ReturnView(AssessmentActionView):
     action, prefix, form_class = "return", "return", forms.ReturnForm
+    required = Permission.MANAGE_EPISODE
 
     def perform(self, form):
         assessment = services.assessment_return(

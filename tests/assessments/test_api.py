@@ -300,6 +300,28 @@ def test_only_the_lead_professional_saves_a_section(as_user, north, assessment):
     assert response.status_code == 403
 
 
+def test_a_reader_who_may_not_write_gets_403_before_the_body_is_read(as_user, north, assessment):
+    """A colleague who may see the assessment but not write it sends an empty body: 403
+    (not a 400 about the body), nothing saved; someone who may not see it gets 404."""
+    item = signs_of_safety(assessment)
+    colleague = as_user(north.colleague)
+    assert colleague.get(section_url(item)).status_code == 200
+    for send in (colleague.put, colleague.patch):
+        response = send(section_url(item), {}, format="json")
+        assert response.status_code == 403, response.json()
+        assert "lead professional" in response.json()["message"]
+    # Returning is for managers: the lead professional sending nothing is refused too.
+    response = as_user(north.worker).post(url(assessment, "return"), {}, format="json")
+    assert response.status_code == 403, response.json()
+    item.refresh_from_db()
+    assert item.revision == 0 and item.answers == {}
+
+    outsider = as_user(UserFactory(roles=[Role.PARTNER_AGENCY_USER], agency=AgencyFactory()))
+    for send in (outsider.put, outsider.patch):
+        assert send(section_url(item), {}, format="json").status_code == 404
+    assert outsider.post(url(assessment, "return"), {}, format="json").status_code == 404
+
+
 def test_submit_return_approve_and_new_version(as_user, north, assessment):
     worker, manager = as_user(north.worker), None
     response = worker.post(url(assessment, "submit"))
