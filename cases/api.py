@@ -843,7 +843,9 @@ class _CaseViewSet(viewsets.GenericViewSet):
     def _require(self, permission, obj=None, message="You do not have permission to do this"):
         """Ask the policy before reading the body, so a user who may not do this gets 403
         rather than a 400 about what they sent. The service asks again: it is the authority."""
-        if not access.can(self.request.user, permission, obj):
+        if obj is not None:
+            access.require(self.request.user, permission, obj)  # audits the refusal
+        elif not access.can(self.request.user, permission):
             raise PermissionDenied(message)
 
     def _require_change(self, obj):
