@@ -27,16 +27,19 @@ Phonetic codes carry their algorithm ("m:" Metaphone, "n:" NYSIIS) so one algori
 cannot match the other's. A "part" is each word of a name and, for a name of several words,
 the words joined ("Smith-Jones": smith, jones, smithjones); see ``name_parts``.
 
-Points (only the best match for each of the given and family names counts):
+Points (only the best comparison for each of the given and family names counts):
 
     ===============================================  ======  =====
-    match                                            family  given
+    comparison                                       family  given
     ===============================================  ======  =====
     exact                                            30      25
     matches part of a double-barrelled name          22      20
     nickname (same nickname group)                   -       20
     sounds alike (shares a phonetic code)            20      15
-    spelt differently (one edit apart)               15      12
+    spelt differently (one slip apart)               15      12
+    spelt similarly (two slips, both 5+ letters)     8       0
+    the initial given matches the name               -       5
+    differs (both known, none of the above)          -10     -35
     given and family names swapped                   the swapped comparisons' points, minus 5
     ===============================================  ======  =====
 """
@@ -61,6 +64,17 @@ GIVEN_PART = 20
 GIVEN_NICKNAME = 20
 GIVEN_SOUNDS_ALIKE = 15
 GIVEN_SPELT_DIFFERENTLY = 12
+# Two slips apart is weak evidence for a long family name ("Othman" for "Osman"), and for a
+# given name only enough not to count against: twins' names are often that close.
+FAMILY_SIMILAR = 8
+GIVEN_SIMILAR = 0
+GIVEN_INITIAL = 5
+# Names that do not match at all when both are known count against. A different given name
+# is strong evidence of a different person: it is what tells twins and siblings apart, who
+# share a family name, a date of birth and an address. Family names change (a new partner,
+# a parent's name) more often than given names, so a different one counts for less.
+GIVEN_DIFFERS = -35
+FAMILY_DIFFERS = -10
 # Swapped names are a common slip (and the norm in some naming traditions) but also how two
 # different people can look alike, so the swapped reading costs a little.
 SWAPPED_PENALTY = 5
@@ -73,6 +87,8 @@ MAX_KEY_LENGTH = 120
 # 2 letters, which many unrelated names share ("amy" and "ami" -> "am"). A 3-letter name still
 # matches a 4-letter one by insertion ("jon" is a deletion key of "john").
 MIN_DELETION_KEY_LENGTH = 4
+# Two slips apart counts as "spelt similarly" only when both parts have this many letters.
+MIN_SIMILAR_LENGTH = 5
 
 # Words that join a family name rather than distinguish it. In a name of several words they
 # get no keys of their own ("al" alone would match every Al-... family) but stay in the joined
@@ -264,6 +280,27 @@ def search_keys(given: str, family: str) -> set[str]:
     return {key for key in keys if len(key) <= MAX_KEY_LENGTH}
 
 
+def is_exact_key(key: str) -> bool:
+    """An exact part ("f:smith", "g:bill"), as opposed to a variant key (phonetic code,
+    deletion, nickname group) that leads to exact parts."""
+    return key.startswith(("f:", "g:"))
+
+
+def exact_keys(given: str, family: str) -> set[str]:
+    """The exact-part keys of one name: what is stored for each person (PersonSearchKey)."""
+    return {key for key in search_keys(given, family) if is_exact_key(key)}
+
+
+def variant_keys(exact_key: str) -> set[str]:
+    """The variant keys that lead to one exact part: stored once for the whole county
+    (NameVariantKey), however many people share the name."""
+    if exact_key.startswith("f:"):
+        keys = _family_name_keys(exact_key[2:])
+    else:
+        keys = _given_name_keys(exact_key[2:])
+    return {key for key in keys if not is_exact_key(key) and len(key) <= MAX_KEY_LENGTH}
+
+
 def query_keys(given: str, family: str) -> set[str]:
     """The keys to look up for a search: the name's own keys and, to find records with the
     given and family names swapped, the keys of the swapped name."""
@@ -278,81 +315,157 @@ class NameMatch(NamedTuple):
     points: int
 
 
-def _phonetic_codes(parts: list[str]) -> set[str]:
-    return {code for part in parts for code in phonetic_keys(part)}
+class NameForms(NamedTuple):
+    """What comparing needs of one name, worked out once: stored with a person's search keys
+    (``cases.models.PersonSearchName``) and computed once for a search's own names."""
+
+    whole: str  # the words joined: "smithjones"
+    parts: frozenset[str]  # keyed parts (``_keyed_parts``)
+    sounds: frozenset[str]  # phonetic codes of the parts
+    nicknames: frozenset[str]  # canonical names of the parts' nickname groups
+
+    def as_json(self) -> dict:
+        return {
+            "whole": self.whole,
+            "parts": sorted(self.parts),
+            "sounds": sorted(self.sounds),
+            "nicknames": sorted(self.nicknames),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "NameForms | None":
+        if not data:
+            return None
+        return cls(
+            data["whole"],
+            frozenset(data["parts"]),
+            frozenset(data["sounds"]),
+            frozenset(data["nicknames"]),
+        )
 
 
-def _deletions(parts: list[str]) -> set[str]:
-    return {deletion for part in parts for deletion in deletion_keys(part)}
-
-
-def _nicknames(parts: list[str]) -> set[str]:
-    return {canonical for part in parts for canonical in nickname_keys(part)}
-
-
-def _compare_family(query: str, candidate: str) -> NameMatch | None:
-    query_parts, candidate_parts = _keyed_parts(query), _keyed_parts(candidate)
-    if not query_parts or not candidate_parts:
+@functools.lru_cache(maxsize=50_000)
+def analyse(value: str) -> NameForms | None:
+    """The forms of a name, or None for an empty one. Cached: a county has a few thousand
+    distinct names, and every search and reindex reuses them."""
+    parts = _keyed_parts(value)
+    if not parts:
         return None
-    if "".join(_words(query)) == "".join(_words(candidate)):
+    return NameForms(
+        whole="".join(_words(value)),
+        parts=frozenset(parts),
+        sounds=frozenset(code for part in parts for code in phonetic_keys(part)),
+        nicknames=frozenset(canonical for part in parts for canonical in nickname_keys(part)),
+    )
+
+
+def _slips(query: NameForms, candidate: NameForms) -> int:
+    """The fewest typing slips (Damerau-Levenshtein edits) between any part of one name and
+    any part of the other, counting only parts long enough for a slip to mean something:
+    three letters with one slip are a different name ("amy", "ami")."""
+    fewest = 99
+    for query_part in query.parts:
+        for candidate_part in candidate.parts:
+            if max(len(query_part), len(candidate_part)) < MIN_DELETION_KEY_LENGTH:
+                continue
+            slips = jellyfish.damerau_levenshtein_distance(query_part, candidate_part)
+            if slips == 2 and min(len(query_part), len(candidate_part)) < MIN_SIMILAR_LENGTH:
+                continue
+            fewest = min(fewest, slips)
+    return fewest
+
+
+def compare_family(query: NameForms | None, candidate: NameForms | None) -> NameMatch | None:
+    """How a family name matches, from "exact" down to "differs"; None when either is empty."""
+    if query is None or candidate is None:
+        return None
+    if query.whole == candidate.whole:
         return NameMatch("family name exact", FAMILY_EXACT)
-    if set(query_parts) & set(candidate_parts):
+    if query.parts & candidate.parts:
         return NameMatch("family name matches part of a double-barrelled name", FAMILY_PART)
-    if _phonetic_codes(query_parts) & _phonetic_codes(candidate_parts):
+    if query.sounds & candidate.sounds:
         return NameMatch("family name sounds alike", FAMILY_SOUNDS_ALIKE)
-    if _deletions(query_parts) & _deletions(candidate_parts):
+    slips = _slips(query, candidate)
+    if slips <= 1:
         return NameMatch("family name spelt differently", FAMILY_SPELT_DIFFERENTLY)
-    return None
+    if slips == 2:
+        return NameMatch("family name spelt similarly (two letters differ)", FAMILY_SIMILAR)
+    return NameMatch("family name differs", FAMILY_DIFFERS)
 
 
-def _compare_given(query: str, candidate: str) -> NameMatch | None:
-    query_parts, candidate_parts = _keyed_parts(query), _keyed_parts(candidate)
-    if not query_parts or not candidate_parts:
+def compare_given(query: NameForms | None, candidate: NameForms | None) -> NameMatch | None:
+    """How a given name matches, from "exact" down to "differs"; None when either is empty."""
+    if query is None or candidate is None:
         return None
-    if "".join(_words(query)) == "".join(_words(candidate)):
+    if query.whole == candidate.whole:
         return NameMatch("given name exact", GIVEN_EXACT)
-    if set(query_parts) & set(candidate_parts):
+    if query.parts & candidate.parts:
         return NameMatch("given name matches one of the given names", GIVEN_PART)
-    if _nicknames(query_parts) & _nicknames(candidate_parts):
+    if query.nicknames & candidate.nicknames:
         return NameMatch("given name: nickname", GIVEN_NICKNAME)
-    if _phonetic_codes(query_parts) & _phonetic_codes(candidate_parts):
+    if query.sounds & candidate.sounds:
         return NameMatch("given name sounds alike", GIVEN_SOUNDS_ALIKE)
-    if _deletions(query_parts) & _deletions(candidate_parts):
+    slips = _slips(query, candidate)
+    if slips <= 1:
         return NameMatch("given name spelt differently", GIVEN_SPELT_DIFFERENTLY)
-    return None
+    if len(query.whole) == 1 and candidate.whole.startswith(query.whole):
+        return NameMatch("given name: the initial matches", GIVEN_INITIAL)
+    if slips == 2:
+        return NameMatch("given name spelt similarly (two letters differ)", GIVEN_SIMILAR)
+    return NameMatch("given name differs", GIVEN_DIFFERS)
+
+
+def compare_forms(
+    query_given: NameForms | None,
+    query_family: NameForms | None,
+    candidate_given: NameForms | None,
+    candidate_family: NameForms | None,
+) -> list[NameMatch]:
+    """Why a candidate's name matches the query's, or counts against it: (explanation, points)
+    pairs, best first.
+
+    At most one comparison for the given name and one for the family name, or a single
+    "given and family names swapped" match when every name present on both sides matches the
+    other way round and that scores higher, even after SWAPPED_PENALTY. Names missing on
+    either side (a search by family name only) are not compared.
+    """
+    matches = [
+        match
+        for match in (
+            compare_family(query_family, candidate_family),
+            compare_given(query_given, candidate_given),
+        )
+        if match is not None
+    ]
+    swapped_pairs = [(query_given, candidate_family), (query_family, candidate_given)]
+    swapped = [
+        match
+        for match in (
+            compare_family(query_given, candidate_family),
+            compare_given(query_family, candidate_given),
+        )
+        if match is not None
+    ]
+    # Swapped means swapped: every name present on both sides must match the other way round,
+    # or "Thomas Smith" would look like a swapped "John Thomas".
+    compared_both_ways = sum(1 for query, candidate in swapped_pairs if query and candidate)
+    fully_swapped = (
+        swapped and len(swapped) == compared_both_ways and all(m.points > 0 for m in swapped)
+    )
+    if fully_swapped:
+        swapped_points = sum(match.points for match in swapped) - SWAPPED_PENALTY
+        if swapped_points > sum(match.points for match in matches):
+            return [NameMatch("given and family names swapped", swapped_points)]
+    return sorted(matches, key=lambda match: match.points, reverse=True)
 
 
 def compare_names(
     query_given: str, query_family: str, candidate_given: str, candidate_family: str
 ) -> list[NameMatch]:
-    """Why a candidate's name matches the query's: (explanation, points) pairs, best first.
-
-    At most one match for the given name and one for the family name (the best of each), or a
-    single "given and family names swapped" match when every name matches the other way round
-    and that scores higher, even after SWAPPED_PENALTY. Names that do not match add nothing;
-    empty names (a search by family name only) are simply not compared.
-    """
-    matches = [
-        match
-        for match in (
-            _compare_family(query_family, candidate_family),
-            _compare_given(query_given, candidate_given),
-        )
-        if match is not None
-    ]
-    swapped_comparisons = [
-        (query_given, candidate_family, _compare_family(query_given, candidate_family)),
-        (query_family, candidate_given, _compare_given(query_family, candidate_given)),
-    ]
-    swapped = [match for _, _, match in swapped_comparisons if match is not None]
-    # Swapped means swapped: every name present on both sides must match the other way round,
-    # or "Thomas Smith" would look like a swapped "John Thomas".
-    fully_swapped = all(
-        match is not None or not (_keyed_parts(query) and _keyed_parts(candidate))
-        for query, candidate, match in swapped_comparisons
+    """``compare_forms`` for names as typed."""
+    return compare_forms(
+        analyse(query_given),
+        analyse(query_family),
+        analyse(candidate_given),
+        analyse(candidate_family),
     )
-    if swapped and fully_swapped:
-        swapped_points = sum(match.points for match in swapped) - SWAPPED_PENALTY
-        if swapped_points > sum(match.points for match in matches):
-            return [NameMatch("given and family names swapped", swapped_points)]
-    return sorted(matches, key=lambda match: match.points, reverse=True)

@@ -272,7 +272,9 @@ class PersonAddress(models.Model):
 
 
 class PersonSearchKey(models.Model):
-    """One matching key of a person's names, for indexed candidate retrieval.
+    """One exact part of one of a person's names ("f:smith", "g:william"), for indexed
+    candidate retrieval. Spellings, sounds and nicknames reach these parts through
+    NameVariantKey, so a person holds a few keys, not dozens.
 
     Rebuilt by the services whenever a person's names change (cases.search.index_person).
     """
@@ -281,10 +283,60 @@ class PersonSearchKey(models.Model):
     key = models.CharField(max_length=120)
 
     class Meta:
-        indexes = [models.Index(fields=["key"], name="person_search_key_idx")]
+        # Key then person: a search reads who holds its keys from the index alone.
+        indexes = [models.Index(fields=["key", "person"], name="person_search_key_person_idx")]
         constraints = [
             models.UniqueConstraint(fields=["person", "key"], name="person_search_key_unique")
         ]
 
     def __str__(self):
         return self.key
+
+
+class NameVariantKey(models.Model):
+    """A variant key (phonetic code, one-slip deletion, nickname group: cases.names) and an
+    exact name part it leads to: "fp:m:SM0" -> "f:smyth". One row per name in the county,
+    not per person, so a search for a common name reads each of its holders once.
+
+    Added as names are indexed and never removed: a variant of a name nobody holds any
+    more leads to no one."""
+
+    key = models.CharField(max_length=120)
+    exact_key = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "exact_key"], name="name_variant_key_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.key} -> {self.exact_key}"
+
+
+class NameSource(models.TextChoices):
+    """Which of a person's names a PersonSearchName row holds, for explaining a match."""
+
+    NAME = "name", "Name"
+    MIDDLE = "middle", "Name with middle names"
+    KNOWN_AS = "known_as", "Known as"
+    PREVIOUS = "previous", "Previous name"
+    ALIAS = "alias", "Also known as"
+
+
+class PersonSearchName(models.Model):
+    """One name a person is known by, with the forms comparing needs (normalised whole
+    name, parts, phonetic codes, nickname groups: ``cases.names.NameForms``), worked out
+    when the name is saved so a search does not redo it for every candidate.
+
+    Rebuilt with the search keys (cases.search.index_person).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_names")
+    source = models.CharField(max_length=10, choices=NameSource.choices)
+    given_forms = models.JSONField(null=True, blank=True)
+    family_forms = models.JSONField(null=True, blank=True)
+
+    def __str__(self):
+        given = (self.given_forms or {}).get("whole", "")
+        family = (self.family_forms or {}).get("whole", "")
+        return f"{self.get_source_display()}: {given} {family}".strip()

@@ -1,12 +1,17 @@
 import pytest
 
 from cases.names import (
+    FAMILY_DIFFERS,
     FAMILY_EXACT,
     FAMILY_PART,
+    FAMILY_SIMILAR,
     FAMILY_SOUNDS_ALIKE,
     FAMILY_SPELT_DIFFERENTLY,
+    GIVEN_DIFFERS,
     GIVEN_EXACT,
+    GIVEN_INITIAL,
     GIVEN_NICKNAME,
+    GIVEN_SIMILAR,
     MAX_KEY_LENGTH,
     SWAPPED_PENALTY,
     NameMatch,
@@ -230,11 +235,43 @@ def test_swapped_names():
 
 
 def test_half_swapped_names_are_not_called_swapped():
-    assert compare_names("Thomas", "Smith", "John", "Thomas") == []
+    assert compare_names("Thomas", "Smith", "John", "Thomas") == [
+        ("family name differs", FAMILY_DIFFERS),
+        ("given name differs", GIVEN_DIFFERS),
+    ]
 
 
-def test_unrelated_names_do_not_match():
-    assert compare_names("John", "Smith", "Priya", "Patel") == []
+def test_names_that_do_not_match_count_against():
+    """A different given name is what tells twins apart: it counts strongly against."""
+    assert compare_names("John", "Smith", "Priya", "Patel") == [
+        ("family name differs", FAMILY_DIFFERS),
+        ("given name differs", GIVEN_DIFFERS),
+    ]
+    assert GIVEN_DIFFERS <= -35 < FAMILY_DIFFERS < 0
+
+
+def test_two_slips_in_a_long_name_are_spelt_similarly():
+    assert compare_names("", "Othman", "", "Osman") == [
+        ("family name spelt similarly (two letters differ)", FAMILY_SIMILAR)
+    ]
+    assert compare_names("", "Lee", "", "Lyle") == [("family name differs", FAMILY_DIFFERS)], (
+        "in a short name two slips make another name"
+    )
+    assert compare_names("", "Gupsta", "", "Gupta") == [("family name spelt differently", 15)]
+    assert compare_names("", "Kowalzcky", "", "Kowalczyk") == [
+        ("family name spelt similarly (two letters differ)", FAMILY_SIMILAR)
+    ]
+    assert compare_names("Tohams", "", "Thomas", "") == [
+        ("given name spelt similarly (two letters differ)", GIVEN_SIMILAR)
+    ]
+
+
+def test_an_initial_is_not_a_different_given_name():
+    assert compare_names("J", "Smith", "John", "Smith") == [
+        ("family name exact", 30),
+        ("given name: the initial matches", GIVEN_INITIAL),
+    ]
+    assert compare_names("K", "", "John", "") == [("given name differs", GIVEN_DIFFERS)]
 
 
 def test_empty_names_are_not_compared():

@@ -175,21 +175,20 @@ def test_candidates_come_through_the_search_key_index(records, team):
         for n in range(10_000)
     )
     PersonSearchKey.objects.bulk_create(
-        PersonSearchKey(person=person, key=f"{kind}:{person.family_name.lower()}{kind}")
+        PersonSearchKey(person=person, key=key)
         for person in crowd
-        for kind in ("f", "fp", "fd", "g", "gp", "gd")
+        for key in (f"f:{person.family_name.lower()}", f"g:{person.given_name.lower()}")
     )
     # ANALYZE is for the table's owner: the suite otherwise runs as the service's role.
     with as_table_owner() as cursor:
         cursor.execute("ANALYZE cases_personsearchkey")
     with CaptureQueriesContext(connection) as queries:
         find(given_name="William", family_name="Smith-Jones")
-    key_query = next(q["sql"] for q in queries if "cases_personsearchkey" in q["sql"])
-    assert '"cases_personsearchkey"."key" IN' in key_query
+    key_query = next(q["sql"] for q in queries if "query_key" in q["sql"])
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + key_query)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "person_search_key_idx" in plan or "person_search_key_unique" in plan, plan
+    assert "Index Only Scan using person_search_key_person_idx" in plan, plan
 
 
 def test_an_unrelated_partner_learns_only_that_the_child_is_known(records, outsider, team):
