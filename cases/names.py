@@ -375,6 +375,7 @@ def _slips(query: NameForms, candidate: NameForms) -> int:
     return fewest
 
 
+@functools.lru_cache(maxsize=100_000)
 def compare_family(query: NameForms | None, candidate: NameForms | None) -> NameMatch | None:
     """How a family name matches, from "exact" down to "differs"; None when either is empty."""
     if query is None or candidate is None:
@@ -393,6 +394,7 @@ def compare_family(query: NameForms | None, candidate: NameForms | None) -> Name
     return NameMatch("family name differs", FAMILY_DIFFERS)
 
 
+@functools.lru_cache(maxsize=100_000)
 def compare_given(query: NameForms | None, candidate: NameForms | None) -> NameMatch | None:
     """How a given name matches, from "exact" down to "differs"; None when either is empty."""
     if query is None or candidate is None:

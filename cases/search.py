@@ -3,11 +3,11 @@
 Two steps, so search stays fast and right at a county's size (150,000 people):
 
 1. Candidates. One SQL statement gathers evidence from indexed columns only: name keys
-   (PersonSearchKey, for given and family names, swapped too), date of birth (exact, day
-   and month transposed, one digit different, and the year when the date given is 1
-   January), postcodes of people's and families' addresses, NHS number and UPN. Each
-   person's evidence is pre-scored in SQL with the points below (the best of each kind,
-   summed), and the CANDIDATE_LIMIT best are kept: the cut keeps the strongest evidence,
+   (PersonSearchKey, for given and family names, swapped too, reached from phonetic,
+   one-slip and nickname keys through NameVariantKey), date of birth (exact, day and month
+   transposed, and a year searched for), postcodes of people's and families' addresses,
+   NHS number and UPN. Each person's evidence is pre-scored in SQL with the points below,
+   and the CANDIDATE_LIMIT best are kept: the cut keeps the strongest evidence,
    never the oldest records, and a family name that finds nothing still leaves the given
    name, date of birth and postcode to find the child.
 2. Scoring. Each candidate is scored and explained in Python from the forms stored with
@@ -72,8 +72,8 @@ NHS_EXACT, NHS_DIFFERENT = 100, -50
 UPN_EXACT, UPN_DIFFERENT = 80, -40
 DOB_EXACT, DOB_TRANSPOSED, DOB_YEAR, DOB_PLACEHOLDER_YEAR = 30, 20, 10, 5
 # A date one digit out may be a slip, but as often another child's birthday: it does not
-# count against, nor for. It still fetches candidates (pre-scored a little).
-DOB_ONE_DIGIT, DOB_ONE_DIGIT_PRESCORE = 0, 5
+# count against, nor for.
+DOB_ONE_DIGIT = 0
 DOB_DIFFERENT, DOB_FAR_APART = -15, -30
 POSTCODE_CURRENT, POSTCODE_PREVIOUS = 15, 8
 
@@ -269,22 +269,6 @@ def _transposed(day):
     return day.replace(day=day.month, month=day.day)
 
 
-def _one_digit_different(day: datetime.date) -> set[datetime.date]:
-    """Real dates that differ from this one in a single digit of DD MM YYYY."""
-    digits = day.strftime("%Y%m%d")
-    found = set()
-    for position, digit in enumerate(digits):
-        for replacement in "0123456789":
-            if replacement == digit:
-                continue
-            typed = digits[:position] + replacement + digits[position + 1 :]
-            try:
-                found.add(datetime.datetime.strptime(typed, "%Y%m%d").date())
-            except ValueError:
-                continue
-    return found
-
-
 def _is_placeholder(day: datetime.date) -> bool:
     return day.month == 1 and day.day == 1
 
@@ -349,14 +333,15 @@ def _date_evidence_sql(criteria, table):
     points_by_day = {}
     if criteria.date_of_birth:
         day = criteria.date_of_birth
-        for near in _one_digit_different(day):
-            points_by_day[near] = DOB_ONE_DIGIT_PRESCORE
         if transposed := _transposed(day):
             points_by_day[transposed] = DOB_TRANSPOSED
         points_by_day[day] = DOB_EXACT
     year = criteria.year_of_birth
-    if criteria.date_of_birth and _is_placeholder(criteria.date_of_birth):
-        year = criteria.date_of_birth.year
+    if not criteria.has_names and criteria.date_of_birth:
+        # 1 January may stand for "born that year". With names given, the names fetch the
+        # candidates; a date alone has only the year to go on.
+        if _is_placeholder(criteria.date_of_birth):
+            year = criteria.date_of_birth.year
     parts, params = [], []
     if points_by_day:
         days = sorted(points_by_day)
@@ -425,12 +410,12 @@ def _candidates(criteria: Criteria, name_keys) -> list[tuple[int, int]]:
     if not sources:
         return []
     evidence = " UNION ALL ".join(sources)
+    # Pre-scores are summed over every piece of evidence (a postcode on two addresses counts
+    # twice): they only choose whom to score, and one level of grouping keeps it quick.
     sql = (
-        f"{query_keys}SELECT best.person_id, SUM(best.points) AS total, "
-        "MAX(CASE WHEN best.kind = 'postcode' THEN best.points ELSE 0 END) "
-        "FROM (SELECT e.person_id, e.kind, MAX(e.points) AS points "
-        f"FROM ({evidence}) e GROUP BY e.person_id, e.kind) best "
-        "GROUP BY best.person_id ORDER BY total DESC, best.person_id LIMIT %s"
+        f"{query_keys}SELECT e.person_id, SUM(e.points) AS total, "
+        "MAX(CASE WHEN e.kind = 'postcode' THEN e.points ELSE 0 END) "
+        f"FROM ({evidence}) e GROUP BY e.person_id ORDER BY total DESC, e.person_id LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, CANDIDATE_LIMIT])
@@ -491,6 +476,20 @@ class _Query:
     given: names.NameForms | None
     family: names.NameForms | None
     bands: dict
+    # Candidates share names (every Brown): each distinct name is compared once a search.
+    compared: dict = field(default_factory=dict)
+
+    def compare(self, given, family) -> tuple[list[names.NameMatch], int]:
+        key = (given, family)
+        if key not in self.compared:
+            matches = [
+                _adjusted_for_frequency(match, self.bands.get(match.explanation.split()[0]))
+                if match.explanation in ("family name exact", "given name exact")
+                else match
+                for match in names.compare_forms(self.given, self.family, given, family)
+            ]
+            self.compared[key] = (matches, sum(match.points for match in matches))
+        return self.compared[key]
 
 
 def _query(criteria, counts):
@@ -515,26 +514,19 @@ def _adjusted_for_frequency(match, band):
 def _name_evidence(query, candidate):
     best = None
     for label, given, family in candidate.names:
-        matches = names.compare_forms(query.given, query.family, given, family)
-        matches = [
-            _adjusted_for_frequency(match, query.bands.get(match.explanation.split()[0]))
-            if match.explanation in ("family name exact", "given name exact")
-            else match
-            for match in matches
-        ]
-        points = sum(match.points for match in matches)
+        matches, points = query.compare(given, family)
         if best is None or points > best[1]:
             best = ([label + match.explanation for match in matches], points)
     return best or ([], 0)
 
 
 def _one_digit_apart(first, second):
-    return (
-        sum(
-            a != b for a, b in zip(first.strftime("%Y%m%d"), second.strftime("%Y%m%d"), strict=True)
-        )
-        == 1
-    )
+    return sum(a != b for a, b in zip(_digits(first), _digits(second), strict=True)) == 1
+
+
+@functools.lru_cache(maxsize=50_000)
+def _digits(day):
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def _date_of_birth_evidence(criteria, candidate):

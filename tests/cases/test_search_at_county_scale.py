@@ -205,3 +205,74 @@ def test_a_search_costs_the_same_queries_at_any_size(team, people, django_assert
     with django_assert_max_num_queries(5):
         matches = find(family_name="Nowak", date_of_birth=datetime.date(2014, 1, 1))
     assert len(matches) == people
+
+
+# The rest of the product: the duplicate check, screening and the merge search
+
+
+def test_the_duplicate_check_lets_a_recorded_childs_twin_be_created(practitioner, team):
+    from cases import services
+    from cases.models import RecordType
+
+    amelia = recorded(team, "Amelia", "Clarke", GEORGE_BORN)
+    twin = {
+        "record_type": RecordType.CHILD,
+        "family_name": "Clarke",
+        "date_of_birth": GEORGE_BORN,
+    }
+
+    with pytest.raises(search.PossibleDuplicates) as refused:
+        services.person_create(by=practitioner, owning_team=team, given_name="Amelie", **twin)
+    assert [match.person for match in refused.value.matches] == [amelia]
+
+    oscar = services.person_create(by=practitioner, owning_team=team, given_name="Oscar", **twin)
+    assert oscar.pk != amelia.pk
+
+
+def test_screening_offers_the_child_whose_family_name_was_typed_two_letters_out(
+    practitioner, team
+):
+    from referrals import services as referral_services
+    from tests.referrals.screening_helpers import make_triage_officer, submit_request
+
+    hodan = recorded(team, "Hodan", "Osman", datetime.date(2017, 9, 2), "NN1 4QX")
+    recorded(team, "Hodan", "Farah", datetime.date(2012, 3, 8), "NN2 1AB")
+    request = submit_request(
+        practitioner,
+        people=[
+            {
+                "role": "child",
+                "given_name": "Hodan",
+                "family_name": "Othman",
+                "date_of_birth": datetime.date(2017, 9, 2),
+                "postcode": "NN1 4QX",
+            }
+        ],
+        consent_given_by="Hodan's mother",
+    )
+    officer = make_triage_officer(team)
+
+    results = referral_services.screening_candidates(
+        by=officer, request_person=request.people.get()
+    )
+
+    assert results[0].match.person == hodan
+    assert results[0].match.confidence in ("Likely", "Very likely")
+
+
+def test_the_merge_search_finds_a_duplicate_recorded_with_names_swapped(
+    client, locality_manager, team
+):
+    from django.urls import reverse
+
+    survivor = recorded(team, "Bilal", "Hussain", datetime.date(2015, 5, 5), "LE2 7PQ")
+    duplicate = recorded(team, "Hussain", "Bilal", datetime.date(2015, 5, 5), "LE2 7PQ")
+    client.force_login(locality_manager)
+
+    page = client.get(
+        reverse("cases:search"),
+        {"given_name": "Bilal", "family_name": "Hussain", "merge_into": str(survivor.uuid)},
+    ).content.decode()
+
+    assert f"?duplicate={duplicate.uuid}" in page
+    assert "given and family names swapped" in page
