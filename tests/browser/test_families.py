@@ -86,4 +86,16 @@ def test_create_a_family_and_find_a_child_by_a_misspelt_name(live_server, page, 
     first.get_by_role("link", name="Zofia Kowalczyk").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Zofia Kowalczyk"
     assert axe_violations(page) == []
+
+    # Jakub's twin, not yet recorded: Jakub is shown, but not as likely to be her.
+    page.get_by_role("link", name="Find a person").first.click()
+    page.get_by_label("Given name").fill("Marta")
+    page.get_by_label("Family name").fill("Kowalczyk")
+    fill_date(page, "Date of birth", 21, 11, 2019)
+    page.get_by_role("button", name="Search").click()
+    first = page.locator(".app-match").first
+    assert first.get_by_role("link").inner_text() == "Jakub Kowalczyk"
+    assert "Possible" in first.inner_text()
+    assert "given name differs" in first.inner_text()
+    assert axe_violations(page) == []
     assert page.csp_violations == []
