@@ -229,9 +229,7 @@ def test_the_duplicate_check_lets_a_recorded_childs_twin_be_created(practitioner
     assert oscar.pk != amelia.pk
 
 
-def test_screening_offers_the_child_whose_family_name_was_typed_two_letters_out(
-    practitioner, team
-):
+def test_screening_offers_the_child_whose_family_name_was_typed_two_letters_out(practitioner, team):
     from referrals import services as referral_services
     from tests.referrals.screening_helpers import make_triage_officer, submit_request
 
@@ -276,3 +274,34 @@ def test_the_merge_search_finds_a_duplicate_recorded_with_names_swapped(
 
     assert f"?duplicate={duplicate.uuid}" in page
     assert "given and family names swapped" in page
+
+
+def test_the_migration_moves_recorded_people_to_exact_keys_names_and_variants(team):
+    import importlib
+
+    from django.apps import apps
+
+    from cases.models import NameVariantKey, PersonSearchKey, PersonSearchName
+
+    migration = importlib.import_module(
+        "cases.migrations.0007_fill_person_search_names_and_variant_keys"
+    )
+    william = recorded(team, "William", "Smith", datetime.date(2016, 4, 3), known_as="Bill")
+    # As the earlier search stored them: every variant key on the person, no name forms.
+    PersonSearchName.objects.all().delete()
+    NameVariantKey.objects.all().delete()
+    PersonSearchKey.objects.bulk_create(
+        PersonSearchKey(person=william, key=key) for key in ("fd:mith", "fp:m:SM0", "gn:william")
+    )
+
+    migration.fill(apps, None)
+
+    assert set(william.search_keys.values_list("key", flat=True)) == {
+        "g:william",
+        "g:bill",
+        "f:smith",
+    }
+    assert set(william.search_names.values_list("source", flat=True)) == {"name", "known_as"}
+    assert NameVariantKey.objects.filter(key="fp:m:SM0", exact_key="f:smith").exists()
+    assert NameVariantKey.objects.filter(key="gn:william", exact_key="g:bill").exists()
+    assert first(find(given_name="Billy", family_name="Smyth")) == william
