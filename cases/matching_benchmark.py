@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
@@ -145,6 +146,7 @@ def load_population(people_csv: Path, *, reload=False, progress=None) -> dict[in
         if progress:
             progress(len(pks), len(rows))
     _analyse()
+    cache.delete(search.POPULATION_CACHE_KEY)
     return dict(zip(pks, (row["person_id"] for row in rows), strict=True))
 
 

@@ -55,9 +55,12 @@ from earlyhelp.exceptions import ServiceError
 from . import names
 from .identifiers import normalise_nhs_number, normalise_postcode, normalise_upn
 from .models import (
+    Family,
+    FamilyMembership,
     NameSource,
     NameVariantKey,
     Person,
+    PersonAddress,
     PersonSearchKey,
     PersonSearchName,
 )
@@ -329,7 +332,8 @@ def _whole_name_keys(criteria):
 
 
 def _date_evidence_sql(criteria, table):
-    """A SELECT of (person, 'dob', points) for the dates worth fetching, or None."""
+    """SELECTs of (person, 'dob', points) for the dates worth fetching, and their
+    parameters."""
     points_by_day = {}
     if criteria.date_of_birth:
         day = criteria.date_of_birth
@@ -366,8 +370,6 @@ def _date_evidence_sql(criteria, table):
 def _candidates(criteria: Criteria, name_keys) -> list[tuple[int, int]]:
     """(person id, postcode points) of the CANDIDATE_LIMIT people with the strongest
     evidence, best first: one statement, every source through an index."""
-    from .models import Family, FamilyMembership, PersonAddress
-
     person = Person._meta.db_table
     sources, params, query_keys = [], [], ""
     if name_keys:
