@@ -5,7 +5,8 @@ Two steps, so search stays fast and right at a county's size (150,000 people):
 1. Candidates. One SQL statement gathers evidence from indexed columns only: name keys
    (PersonSearchKey, for given and family names, swapped too, reached from phonetic,
    one-slip and nickname keys through NameVariantKey), date of birth (exact, day and month
-   transposed, and a year searched for), postcodes of people's and families' addresses,
+   transposed, a year searched for, or the year of a 1 January searched for with no
+   names), postcodes of people's and families' addresses,
    NHS number and UPN. Each person's evidence is pre-scored in SQL with the points below,
    and the CANDIDATE_LIMIT best are kept: the cut keeps the strongest evidence,
    never the oldest records, and a family name that finds nothing still leaves the given
@@ -34,7 +35,7 @@ Two steps, so search stays fast and right at a county's size (150,000 people):
     ====================================================  ======
 
 Name points come from ``cases.names`` (family exact 30, given exact 25, … given name
-differs -30, family name differs -10). Agreeing on a name many people here share says less
+differs -35, family name differs -10). Agreeing on a name many people here share says less
 than agreeing on a rare one: an exact family or given name held by at least 1 in
 COMMON_NAME_SHARE of the people recorded (and at least COMMON_NAME_MINIMUM of them) counts
 NAME_FREQUENCY_ADJUSTMENT less, and one held by at most 1 in RARE_NAME_SHARE counts that
