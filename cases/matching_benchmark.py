@@ -45,6 +45,14 @@ BENCHMARK_NAME = "Person-matching benchmark"
 BENCHMARK_USER = "person-matching-benchmark@example.invalid"
 BATCH = 5000
 SEXES = {"F": "female", "M": "male"}
+PEOPLE_COLUMNS = (
+    "person_id", "given_name", "family_name", "known_as", "previous_family_name", "dob", "sex",
+    "postcode", "nhs_number", "upn",
+)  # fmt: skip
+QUERY_COLUMNS = (
+    "query_id", "given_name", "family_name", "dob", "postcode", "nhs_number",
+    "expected_person_id", "kind",
+)  # fmt: skip
 
 
 class BenchmarkError(Exception):
@@ -67,19 +75,18 @@ def loaded_people(team) -> list[int]:
 
 
 def _person(row, team, today):
-    born = datetime.date.fromisoformat(row["dob"])
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    return Person(
-        record_type="child" if age < 18 else "adult",
+    person = Person(
         given_name=row["given_name"],
         family_name=row["family_name"],
         known_as=row["known_as"],
-        date_of_birth=born,
+        date_of_birth=row["dob"],
         sex=SEXES.get(row["sex"], "not_known"),
         nhs_number=row["nhs_number"],
         upn=row["upn"],
         owning_team=team,
     )
+    person.record_type = "child" if person.age_on(today) < 18 else "adult"
+    return person
 
 
 def _load_batch(rows, team, today):
@@ -128,8 +135,7 @@ def load_population(people_csv: Path, *, reload=False, progress=None) -> dict[in
             "This database holds records of real or demo people: run the benchmark on a "
             "database of its own"
         )
-    with people_csv.open(encoding="utf-8", newline="") as people_file:
-        rows = list(csv.DictReader(people_file))
+    rows = read_csv(people_csv, PEOPLE_COLUMNS, required_date="dob")
     pks = loaded_people(team)
     if pks and not reload and len(pks) == len(rows):
         return dict(zip(pks, (row["person_id"] for row in rows), strict=True))
@@ -171,7 +177,7 @@ def _criteria(query) -> search.Criteria:
     return search.Criteria(
         given_name=query["given_name"],
         family_name=query["family_name"],
-        date_of_birth=datetime.date.fromisoformat(query["dob"]) if query["dob"] else None,
+        date_of_birth=query["dob"] or None,
         nhs_number=query["nhs_number"],
         postcode=query["postcode"],
     )
@@ -334,5 +340,26 @@ def write_results(results, path: Path):
 
 
 def read_queries(queries_csv: Path) -> list[dict]:
-    with queries_csv.open(encoding="utf-8", newline="") as queries_file:
-        return list(csv.DictReader(queries_file))
+    return read_csv(queries_csv, QUERY_COLUMNS, optional_date="dob")
+
+
+def read_csv(path: Path, columns, *, required_date="", optional_date="") -> list[dict]:
+    """The rows of one of the generator's files, with its date column as dates; a file
+    that is not one of them is refused saying what is wrong and where."""
+    with path.open(encoding="utf-8", newline="") as csv_file:
+        reader = csv.DictReader(csv_file)
+        missing = [column for column in columns if column not in (reader.fieldnames or [])]
+        if missing:
+            raise BenchmarkError(f"{path.name} has no column {', '.join(missing)}")
+        rows = list(reader)
+    for line, row in enumerate(rows, start=2):
+        column = required_date or optional_date
+        if not row[column] and optional_date:
+            continue
+        try:
+            row[column] = datetime.date.fromisoformat(row[column])
+        except ValueError:
+            raise BenchmarkError(
+                f"{path.name}, line {line}: {column} {row[column]!r} is not a date like 2019-03-27"
+            ) from None
+    return rows

@@ -132,3 +132,20 @@ def test_the_benchmark_refuses_a_database_with_real_records(data, team):
 def test_missing_files_are_named(tmp_path):
     with pytest.raises(CommandError, match="people.csv is missing"):
         run(tmp_path)
+
+
+def test_a_bad_date_is_refused_saying_where_before_anyone_is_loaded(data):
+    queries = (data / "queries.csv").read_text().replace("2019-06-14", "14/06/2019")
+    (data / "queries.csv").write_text(queries)
+
+    with pytest.raises(CommandError, match=r"queries.csv, line 3: dob '14/06/2019' is not a date"):
+        run(data, "--no-api")
+    assert not Person.objects.exists()
+
+
+def test_a_file_without_the_generators_columns_is_refused(data):
+    people = (data / "people.csv").read_text().replace("family_name", "surname", 1)
+    (data / "people.csv").write_text(people)
+
+    with pytest.raises(CommandError, match="people.csv has no column family_name"):
+        run(data, "--no-api")

@@ -33,10 +33,11 @@ class Command(BaseCommand):
             if not (data / name).is_file():
                 raise CommandError(f"{data / name} is missing")
         try:
+            # Queries first: a bad file is refused before minutes of loading.
+            queries = matching_benchmark.read_queries(data / "queries.csv")[:limit]
             person_ids = matching_benchmark.load_population(
                 data / "people.csv", reload=reload, progress=self._progress("loaded")
             )
-            queries = matching_benchmark.read_queries(data / "queries.csv")[:limit]
             outcome = matching_benchmark.run_queries(
                 queries,
                 person_ids,
