@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from accounts.models import Agency, Locality, Team, User
 from earlyhelp.admin import ConfigurationAdmin
-
-from .models import Agency, Locality, Team, User
 
 
 @admin.register(Agency)

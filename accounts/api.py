@@ -11,13 +11,12 @@ from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from accounts import selectors, services
+from accounts.filters import AgencyFilter, LocalityFilter, TeamFilter, UserFilter
+from accounts.models import Agency, Locality, Team, User
 from audit.services import record_view
 from audit.views import AuditedViewSetMixin
 from earlyhelp import access
-
-from . import selectors, services
-from .filters import AgencyFilter, LocalityFilter, TeamFilter, UserFilter
-from .models import Agency, Locality, Team, User
 
 
 class UsesService(BasePermission):

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Agencies, teams and users"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from accounts import signals  # noqa: F401

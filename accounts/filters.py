@@ -5,10 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from accounts.models import Agency, AgencyType, Locality, Team, User
 from earlyhelp import access
 from earlyhelp.forms import FilterForm
-
-from .models import Agency, AgencyType, Locality, Team, User
 
 
 class _UUIDChoiceField(django_filters.fields.ModelChoiceField):

@@ -2,9 +2,8 @@
 
 from django.db.models import Count, Prefetch, Q
 
+from accounts.models import Agency, Locality, Team, User
 from earlyhelp import access
-
-from .models import Agency, Locality, Team, User
 
 
 def _with_team_count(queryset):

@@ -8,11 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Agency, Locality, Team, User
 from audit.models import AuditAction
 from audit.services import record
 from earlyhelp import access
-
-from .models import Agency, Locality, Team, User
 
 
 def _require_configure(by):

@@ -7,7 +7,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Notification
+from accounts.models import Notification
 
 
 @shared_task(name="accounts.clear_expired_sessions")

@@ -13,17 +13,16 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from accounts import selectors
+from accounts.filters import AgencyFilter, LocalityFilter, TeamFilter, UserFilter
+from accounts.forms import ChangePasswordForm, SignInForm
+from accounts.models import Agency, Locality, Team, User
+from accounts.notifications.services import unread_count
 from audit.models import AuditAction
 from audit.services import record
 from audit.views import AuditedDetailMixin, AuditedListMixin
-from cases.selectors import families_for, people_for
+from cases.families.selectors import families_for, people_for
 from earlyhelp import access
-
-from . import selectors
-from .filters import AgencyFilter, LocalityFilter, TeamFilter, UserFilter
-from .forms import ChangePasswordForm, SignInForm
-from .models import Agency, Locality, Team, User
-from .notification_services import unread_count
 
 
 class SignInView(auth_views.LoginView):
@@ -40,7 +39,7 @@ class SignInView(auth_views.LoginView):
 
 
 class ExtendSessionView(View):
-    """"Stay signed in" on the timeout warning: the request itself moves the session's
+    """ "Stay signed in" on the timeout warning: the request itself moves the session's
     expiry on (SESSION_SAVE_EVERY_REQUEST); the answer says how long it now has. It reads
     no record, so it writes no audit event."""
 

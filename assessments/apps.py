@@ -6,9 +6,8 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Assessments, plans and reviews"
 
     def ready(self):
-        from cases.services import register_merge_link
-
-        from .models import Assessment, AssessmentSection
+        from assessments.models import Assessment, AssessmentSection
+        from cases.families.services import register_merge_link
 
         # A merge moves assessments to the surviving record (and undo moves them back).
         register_merge_link(AssessmentSection, "person")

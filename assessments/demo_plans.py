@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, AgencyType
+from assessments.models import ActionStatus, AssessmentStatus, Plan, Rag, SupportingFamiliesArea
+from assessments.plans import services as plans
+from assessments.reviews import services as reviews
 from cases.models import Episode, EpisodeStatus
-
-from .models import ActionStatus, AssessmentStatus, Plan, Rag, SupportingFamiliesArea
-from .services import plans, reviews
 
 OUTCOMES = [
     (

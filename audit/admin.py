@@ -1,8 +1,7 @@
 from django.contrib import admin
 
+from audit.models import AuditEvent
 from earlyhelp import access
-
-from .models import AuditEvent
 
 
 @admin.register(AuditEvent)

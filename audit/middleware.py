@@ -1,4 +1,4 @@
-from . import context
+from audit import context
 
 
 class AuditContextMiddleware:

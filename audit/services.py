@@ -4,8 +4,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 
-from . import context
-from .models import AuditAction, AuditEvent
+from audit import context
+from audit.models import AuditAction, AuditEvent
 
 
 def _object_type(obj=None, model=None):

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions as api_exceptions
 
-from . import services
+from audit import services
 
 
 class AuditedDetailMixin:

@@ -6,4 +6,4 @@ class CasesConfig(AppConfig):
     verbose_name = "Families, people and episodes"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from cases import signals  # noqa: F401

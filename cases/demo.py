@@ -19,7 +19,7 @@ near-duplicate pair) is created whole, or skipped whole when any of its keys exi
 (or when one of its people's NHS numbers is already on a record: someone renamed or moved
 the family), so running it again creates nothing and leaves alone what people changed.
 
-Records are made through ``cases.services``, as the demo practitioners (and now and then
+Records are made through ``cases.families.services``, as the demo practitioners (and now and then
 their managers), so permissions are checked and audit events written as for typed records.
 
 NEAR_DUPLICATES lists the children deliberately recorded twice, with the slips that make
@@ -36,10 +36,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Team, User
-
-from . import services
-from .identifiers import nhs_number_with_check_digit, upn_check_letter
-from .models import (
+from cases.families import services
+from cases.models import (
     SEND,
     Ethnicity,
     Family,
@@ -50,6 +48,7 @@ from .models import (
     RelationshipType,
     Sex,
 )
+from cases.people.identifiers import nhs_number_with_check_digit, upn_check_letter
 
 DEMO_SEED = 20250901
 DEMO_FAMILY_COUNT = 200

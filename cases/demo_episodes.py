@@ -2,7 +2,7 @@
 
 Runs after the front door (``referrals.demo``). In each of the four localities it adds
 episodes in every state, worked through the real services as the demo users
-(``cases.services.episodes``, ``meetings`` and ``transitions``), so permissions, the level
+(``cases.episodes.services``, ``meetings`` and ``transitions``), so permissions, the level
 history, the status history and the audit events are as if typed in:
 
 - awaiting allocation, allocated, assessing (flagged for discussion), plan in place (one
@@ -43,12 +43,10 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from accounts.models import Agency, Locality, Team, User
-from earlyhelp import access
-from referrals.demo import _no_email
-from thresholds.models import Framework, LevelChange, LevelChangeCause, Transition
-
-from .demo import LOCALITY_TEAMS
-from .models import (
+from cases.demo import LOCALITY_TEAMS
+from cases.episodes import services as episode_services
+from cases.meetings import services as meeting_services
+from cases.models import (
     AllocationMeeting,
     ClosureReason,
     Episode,
@@ -58,9 +56,10 @@ from .models import (
     OutcomesAchieved,
     TafMember,
 )
-from .services import episodes as episode_services
-from .services import meetings as meeting_services
-from .services import transitions as transition_services
+from cases.transitions import services as transition_services
+from earlyhelp import access
+from referrals.demo import _no_email
+from thresholds.models import Framework, LevelChange, LevelChangeCause, Transition
 
 EPISODES_SEED = 20261124
 

@@ -5,9 +5,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from accounts.models import Role
+from cases.meetings import selectors as meeting_selectors
 from earlyhelp import access
-
-from . import meeting_selectors
 
 
 @receiver(user_logged_in, dispatch_uid="meetings_in_menu")

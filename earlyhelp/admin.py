@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditAction
 from audit.services import record
-
-from . import access
+from earlyhelp import access
 
 
 class EarlyHelpAdminSite(admin.AdminSite):

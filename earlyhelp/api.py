@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import ServiceError
+from earlyhelp.exceptions import ServiceError
 
 
 @extend_schema_field(OpenApiTypes.UUID)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import Role
-from cases import meeting_selectors
+from cases.meetings import selectors as meeting_selectors
 from earlyhelp import access
 
 

@@ -369,7 +369,7 @@ CACHES = {
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            # Give up quickly when Redis is down: callers fall back (see referrals.views).
+            # Give up quickly when Redis is down: callers fall back (see referrals.requests.views).
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
         if REDIS_URL

@@ -5,16 +5,19 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
-from accounts import notification_api
+from accounts.notifications import api as notification_api
 from accounts.views import HomeView
-from assessments import api as assessments_api
-from assessments import document_api, plan_api
-from cases import api as cases_api
-from cases import episode_api, meeting_api, taf_api, transition_api
-from referrals import api as referrals_api
+from assessments.assessments import api as assessments_api
+from assessments.documents import api as document_api
+from assessments.plans import api as plan_api
+from cases.episodes import api as episode_api
+from cases.families import api as cases_api
+from cases.meetings import api as meeting_api
+from cases.taf import api as taf_api
+from cases.transitions import api as transition_api
+from earlyhelp import views
+from referrals.requests import api as referrals_api
 from thresholds import api as thresholds_api
-
-from . import views
 
 admin.site.site_header = "Early Help administration"
 admin.site.site_title = "Early Help administration"
@@ -72,15 +75,15 @@ api_urlpatterns = [
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("accounts.urls")),
-    path("", include("accounts.notification_urls")),
-    path("", include("cases.urls")),
-    path("", include("cases.episode_urls")),
-    path("", include("cases.meeting_urls")),
-    path("", include("cases.transition_urls")),
-    path("", include("referrals.urls")),
+    path("", include("accounts.notifications.urls")),
+    path("", include("cases.families.urls")),
+    path("", include("cases.episodes.urls")),
+    path("", include("cases.meetings.urls")),
+    path("", include("cases.transitions.urls")),
+    path("", include("referrals.requests.urls")),
     path("", include("thresholds.urls")),
-    path("", include("assessments.urls")),
-    path("", include("assessments.plan_urls")),
+    path("", include("assessments.assessments.urls")),
+    path("", include("assessments.plans.urls")),
     path("healthz/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
 from earlyhelp import access
-
-from .models import OutboxMessage
+from outbox.models import OutboxMessage
 
 
 @admin.register(OutboxMessage)

@@ -26,8 +26,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from earlyhelp.celery import app
-
-from .models import DoneOnce, OutboxMessage
+from outbox.models import DoneOnce, OutboxMessage
 
 logger = logging.getLogger(__name__)
 

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
 from earlyhelp.admin import ConfigurationAdmin
-
-from .models import PresentingNeed
+from referrals.models import PresentingNeed
 
 
 @admin.register(PresentingNeed)

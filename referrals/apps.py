@@ -6,9 +6,8 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Requests for support"
 
     def ready(self):
-        from cases.services import register_merge_link
-
-        from .models import RequestPerson
+        from cases.families.services import register_merge_link
+        from referrals.models import RequestPerson
 
         # A merge moves screening matches to the surviving record (and undo moves them back).
         register_merge_link(RequestPerson, "matched_person")

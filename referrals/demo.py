@@ -16,7 +16,7 @@ makes sense; the rest are about families not known to the service.
 Deterministic: ``random.Random(FRONT_DOOR_SEED)`` picks templates, children, urgency and
 timing; ages are counted on the day the demo families were made, and times relative to
 ``now``. Requests are made through the real services
-(``referrals.services``) as the demo users, so audit events are written and the rules hold
+(``referrals.requests.services``) as the demo users, so audit events are written and the rules hold
 (consent for early help, statutory level for a step up); only the received and due times,
 and decision times are set afterwards with a queryset update, as no service moves time.
 
@@ -63,10 +63,8 @@ from cases.models import (
     RelationshipType,
     Sex,
 )
-from thresholds.models import Framework
-
-from . import services, timescales
-from .models import (
+from referrals import timescales
+from referrals.models import (
     URGENCY_RAG,
     Consent,
     ConsentCovers,
@@ -77,6 +75,8 @@ from .models import (
     Status,
     Urgency,
 )
+from referrals.requests import services
+from thresholds.models import Framework
 
 FRONT_DOOR_SEED = 20261123
 

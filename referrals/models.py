@@ -15,10 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.identifiers import normalise_postcode, validate_postcode
+from cases.people.identifiers import normalise_postcode, validate_postcode
 from earlyhelp.models import TimeStampedModel
-
-from .timescales import Urgency as Rag
+from referrals.timescales import Urgency as Rag
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # Files a request may carry, however they arrive: the forms offer this many file fields and

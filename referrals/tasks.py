@@ -11,7 +11,7 @@ from outbox.services import done_once
 def send_request_acknowledgement(request_pk: int) -> bool:
     """Email the requester their reference and what happens next, once. Returns whether an
     email was sent (not when the requester gave no email address, nor a second time)."""
-    from .models import RequestForSupport
+    from referrals.models import RequestForSupport
 
     with transaction.atomic():
         request = (
@@ -36,7 +36,7 @@ def send_request_acknowledgement(request_pk: int) -> bool:
 def send_decision_notification(request_pk: int) -> bool:
     """Tell the requester the outcome, or that the front door withdrew the request (never
     the case), once. Returns whether an email was sent."""
-    from .models import RequestForSupport
+    from referrals.models import RequestForSupport
 
     with transaction.atomic():
         request = (

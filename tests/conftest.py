@@ -11,8 +11,8 @@ from django.conf import settings
 from accounts.models import Role
 
 # The suite runs as the service's own PostgreSQL role, not as the tables' owner.
-from .database_roles import django_db_modify_db_settings, django_db_setup  # noqa: F401
-from .factories import TeamFactory, UserFactory
+from tests.database_roles import django_db_modify_db_settings, django_db_setup  # noqa: F401
+from tests.factories import TeamFactory, UserFactory
 
 
 def _database_line():

@@ -107,7 +107,7 @@ class PersonFactory(DjangoModelFactory):
     @factory.post_generation
     def indexed(person, create, extracted, **kwargs):
         if create:
-            from cases.search import index_person
+            from cases.people.search import index_person
 
             index_person(person)
 

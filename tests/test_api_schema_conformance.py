@@ -35,14 +35,14 @@ from knox.models import AuthToken
 from schemathesis.config import SchemathesisConfig
 
 from accounts.models import Role
-from cases import services as case_services
-from cases.services import episodes, meetings
-from referrals import services as referrals
-
-from .assessments.plan_helpers import agreed_plan
-from .cases.episode_helpers import make_locality, new_episode
-from .factories import AgencyFactory, TeamFactory, UserFactory
-from .referrals.screening_helpers import make_triage_officer, submit_request
+from cases.episodes import services as episodes
+from cases.families import services as case_services
+from cases.meetings import services as meetings
+from referrals.requests import services as referrals
+from tests.assessments.plan_helpers import agreed_plan
+from tests.cases.episode_helpers import make_locality, new_episode
+from tests.factories import AgencyFactory, TeamFactory, UserFactory
+from tests.referrals.screening_helpers import make_triage_officer, submit_request
 
 pytestmark = pytest.mark.django_db
 

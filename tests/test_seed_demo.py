@@ -40,7 +40,7 @@ from referrals.models import (
     Status,
     Urgency,
 )
-from referrals.selectors import with_re_referral_flag
+from referrals.requests.selectors import with_re_referral_flag
 from thresholds.models import Direction, LevelChange, LevelChangeCause, Transition, TransitionStatus
 
 
@@ -349,7 +349,7 @@ def test_a_held_and_an_upcoming_meeting_in_every_locality(seeded_front_door, db)
 
 
 def test_step_up_and_step_down_in_both_directions(seeded_front_door, db):
-    from cases.services.transitions import is_waiting_too_long
+    from cases.transitions.services import is_waiting_too_long
 
     up = Transition.objects.filter(direction=Direction.UP)
     down = Transition.objects.filter(direction=Direction.DOWN)

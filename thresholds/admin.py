@@ -10,9 +10,8 @@ from django.utils.translation import ngettext
 from earlyhelp import access
 from earlyhelp.admin import ConfigurationAdmin
 from earlyhelp.exceptions import ServiceError
-
-from . import services
-from .models import Domain, Framework, Indicator, Level
+from thresholds import services
+from thresholds.models import Domain, Framework, Indicator, Level
 
 
 def _editable(framework):

@@ -11,8 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from . import selectors
-from .models import Domain, Framework, Indicator, Level
+from thresholds import selectors
+from thresholds.models import Domain, Framework, Indicator, Level
 
 
 class LevelSerializer(serializers.ModelSerializer):

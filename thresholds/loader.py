@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from earlyhelp.linefiles import FileProblems, LineList, Problem, read_document
-
-from .models import COLOURS
+from thresholds.models import COLOURS
 
 DEFAULT_FRAMEWORK = Path(__file__).resolve().parent / "data" / "default_framework.yaml"
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from .models import Domain, Framework, Indicator, Level
+from thresholds.models import Domain, Framework, Indicator, Level
 
 
 def with_contents(queryset=None):

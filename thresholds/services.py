@@ -11,9 +11,8 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import record
 from earlyhelp.exceptions import ServiceError
-
-from . import loader
-from .models import Domain, Framework, Indicator, Level
+from thresholds import loader
+from thresholds.models import Domain, Framework, Indicator, Level
 
 SYSTEM_ACTOR = "system"
 

@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.views.generic import TemplateView
 
-from . import selectors
+from thresholds import selectors
 
 
 class FrameworkPageMixin:

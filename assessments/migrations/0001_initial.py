@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('version', models.PositiveIntegerField(editable=False, unique=True)),
                 ('name', models.CharField(max_length=200)),
-                ('definition', models.JSONField(help_text='The parsed template file (assessments.loader)')),
+                ('definition', models.JSONField(help_text='The parsed template file (assessments.assessments.loader)')),
                 ('source_name', models.CharField(blank=True, max_length=200)),
                 ('is_current', models.BooleanField(default=False)),
                 ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -1,10 +1,10 @@
-"""Load and publish the default Early Help Assessment template (assessments/data)."""
+"""Load and publish the default Early Help Assessment template (assessments/assessments/data)."""
 
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from assessments import loader
+    from assessments.assessments import loader
 
     AssessmentTemplate = apps.get_model("assessments", "AssessmentTemplate")
     if AssessmentTemplate.objects.exists():

@@ -1,7 +1,7 @@
 """Early Help Assessments, Team Around the Family plans and their reviews (DESIGN section 4,
 assessments)."""
 
-from .assessment import (
+from assessments.models.assessment import (
     EDITABLE_STATUSES,
     FAMILY_SUBJECT,
     STATUS_COLOURS,
@@ -10,7 +10,7 @@ from .assessment import (
     AssessmentStatus,
     AssessmentTemplate,
 )
-from .plan import (
+from assessments.models.plan import (
     ActionStatus,
     FamilyPlanDocument,
     FamilyPlanDocumentStatus,

@@ -24,7 +24,9 @@ class AssessmentTemplate(TimeStampedModel):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     version = models.PositiveIntegerField(unique=True, editable=False)
     name = models.CharField(max_length=200)
-    definition = models.JSONField(help_text="The parsed template file (assessments.loader)")
+    definition = models.JSONField(
+        help_text="The parsed template file (assessments.assessments.loader)"
+    )
     source_name = models.CharField(max_length=200, blank=True)
     is_current = models.BooleanField(default=False)
 
@@ -43,7 +45,7 @@ class AssessmentTemplate(TimeStampedModel):
 
     @property
     def spec(self):
-        from ..loader import TemplateSpec
+        from assessments.assessments.loader import TemplateSpec
 
         return TemplateSpec.from_dict(self.definition)
 

@@ -3,7 +3,7 @@
 Everyone already recorded gets their name forms (PersonSearchName); the variant keys
 (phonetic codes, one-slip deletions, nickname groups) that each person held become one row
 per name (NameVariantKey), and people keep only their exact keys. The forms and variants
-come from cases.names as it is when this runs."""
+come from cases.people.names as it is when this runs."""
 
 from django.db import migrations
 from django.db.models import Q
@@ -12,7 +12,7 @@ BATCH = 2000
 
 
 def fill(apps, schema_editor):
-    from cases import names
+    from cases.people import names
 
     Person = apps.get_model("cases", "Person")
     PersonName = apps.get_model("cases", "PersonName")

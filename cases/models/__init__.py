@@ -1,4 +1,4 @@
-from .episode import (
+from cases.models.episode import (
     ALLOWED_MOVES,
     RE_REFERRAL_WINDOW_DAYS,
     WORKING_STATUSES,
@@ -10,8 +10,15 @@ from .episode import (
     OutcomesAchieved,
     TafMember,
 )
-from .family import CaseNote, Family, FamilyMembership, NoteType, Relationship, RelationshipType
-from .meeting import (
+from cases.models.family import (
+    CaseNote,
+    Family,
+    FamilyMembership,
+    NoteType,
+    Relationship,
+    RelationshipType,
+)
+from cases.models.meeting import (
     AgendaItem,
     AgendaReason,
     AllocationMeeting,
@@ -19,8 +26,8 @@ from .meeting import (
     ItemDecision,
     MeetingAttendee,
 )
-from .merge import PersonMerge
-from .person import (
+from cases.models.merge import PersonMerge
+from cases.models.person import (
     SEND,
     Ethnicity,
     NameSource,

@@ -2,7 +2,7 @@
 closure (DESIGN sections 3 and 4): its status (with every change recorded), its lead
 professional (one at a time, with history), its Team Around the Family, and its closure.
 
-Status changes only through `cases.services.episodes`, which checks `ALLOWED_MOVES`."""
+Status changes only through `cases.episodes.services`, which checks `ALLOWED_MOVES`."""
 
 import uuid
 
@@ -11,9 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.models.family import Family
 from earlyhelp.models import TimeStampedModel
-
-from .family import Family
 
 # A request for a family whose episode closed this recently is a re-referral.
 RE_REFERRAL_WINDOW_DAYS = 365

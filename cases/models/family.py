@@ -6,10 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from cases.models.person import Person
+from cases.people.identifiers import normalise_postcode, validate_postcode
 from earlyhelp.models import TimeStampedModel
-
-from ..identifiers import normalise_postcode, validate_postcode
-from .person import Person
 
 
 class Family(TimeStampedModel):

@@ -11,9 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.models.episode import Episode
 from earlyhelp.models import TimeStampedModel
-
-from .episode import Episode
 
 
 class AllocationMeeting(TimeStampedModel):

@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from .person import Person
+from cases.models.person import Person
 
 
 class PersonMerge(models.Model):

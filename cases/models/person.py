@@ -8,9 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from earlyhelp.models import TimeStampedModel
-
-from ..identifiers import (
+from cases.people.identifiers import (
     normalise_nhs_number,
     normalise_postcode,
     normalise_upn,
@@ -18,6 +16,7 @@ from ..identifiers import (
     validate_postcode,
     validate_upn,
 )
+from earlyhelp.models import TimeStampedModel
 
 
 class RecordType(models.TextChoices):
@@ -276,7 +275,7 @@ class PersonSearchKey(models.Model):
     candidate retrieval. Spellings, sounds and nicknames reach these parts through
     NameVariantKey, so a person holds a few keys, not dozens.
 
-    Rebuilt by the services whenever a person's names change (cases.search.index_person).
+    Rebuilt by the services whenever a person's names change (cases.people.search.index_person).
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
@@ -294,7 +293,7 @@ class PersonSearchKey(models.Model):
 
 
 class NameVariantKey(models.Model):
-    """A variant key (phonetic code, one-slip deletion, nickname group: cases.names) and an
+    """A variant key (phonetic code, one-slip deletion, nickname group: cases.people.names) and an
     exact name part it leads to: "fp:m:SM0" -> "f:smyth". One row per name in the county,
     not per person, so a search for a common name reads each of its holders once.
 
@@ -325,10 +324,10 @@ class NameSource(models.TextChoices):
 
 class PersonSearchName(models.Model):
     """One name a person is known by, with the forms comparing needs (normalised whole
-    name, parts, phonetic codes, nickname groups: ``cases.names.NameForms``), worked out
+    name, parts, phonetic codes, nickname groups: ``cases.people.names.NameForms``), worked out
     when the name is saved so a search does not redo it for every candidate.
 
-    Rebuilt with the search keys (cases.search.index_person).
+    Rebuilt with the search keys (cases.people.search.index_person).
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_names")

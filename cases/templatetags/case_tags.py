@@ -1,6 +1,6 @@
 from django import template
 
-from cases.identifiers import format_nhs_number
+from cases.people.identifiers import format_nhs_number
 
 register = template.Library()
 

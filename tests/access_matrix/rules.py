@@ -21,8 +21,8 @@ here with a line on why) and add its key to ROUTE_RULES. The key is the URL name
 method for pages ("cases:family-detail GET") and the operationId for the API.
 """
 
-from .routes import BAD_REQUEST, FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, SIGN_IN
-from .scenario import (
+from tests.access_matrix.routes import BAD_REQUEST, FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, SIGN_IN
+from tests.access_matrix.scenario import (
     ADMIN,
     ANALYST,
     ANON,

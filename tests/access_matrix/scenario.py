@@ -18,19 +18,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import AgencyType, Notification, Role
-from assessments import services as assessment_services
+from assessments.assessments import services as assessment_services
+from assessments.documents import services as documents
 from assessments.models import SupportingFamiliesArea
-from assessments.services import documents, plans, reviews
-from cases import services as case_services
+from assessments.plans import services as plans
+from assessments.reviews import services as reviews
+from cases.episodes import services as episodes
+from cases.families import services as case_services
+from cases.meetings import services as meetings
 from cases.models import FamilyMembership, RelationshipType
-from cases.services import episodes, meetings, transitions
-from referrals import services as referral_services
+from cases.transitions import services as transitions
+from referrals.requests import services as referral_services
+from tests.assessments.plan_helpers import _answer
+from tests.cases.episode_helpers import level, make_locality
+from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
+from tests.referrals.screening_helpers import submit_request
 from thresholds.models import LevelChange
-
-from ..assessments.plan_helpers import _answer
-from ..cases.episode_helpers import level, make_locality
-from ..factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
-from ..referrals.screening_helpers import submit_request
 
 # The roles of the matrix, in the order its failure messages list them.
 ADMIN = "system administrator"

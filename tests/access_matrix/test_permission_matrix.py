@@ -20,9 +20,9 @@ from django.db import transaction
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
-from . import routes as r
-from .rules import ROUTE_RULES, RULES
-from .scenario import FAMILY_NAME, FAMILY_SECRETS, LEAD, ROLES, build
+from tests.access_matrix import routes as r
+from tests.access_matrix.rules import ROUTE_RULES, RULES
+from tests.access_matrix.scenario import FAMILY_NAME, FAMILY_SECRETS, LEAD, ROLES, build
 
 SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
 ROUTES = {route.key: route for route in r.page_routes() + r.api_routes(SCHEMA)}

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from accounts.models import Notification, Role
 from audit.models import AuditEvent
-
-from ..conftest import client_for
-from ..factories import UserFactory
+from tests.conftest import client_for
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

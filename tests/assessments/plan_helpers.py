@@ -5,13 +5,12 @@ import datetime
 
 from django.utils import timezone
 
-from assessments import services
+from assessments.assessments import services
 from assessments.models import SupportingFamiliesArea
-from assessments.services import plans
+from assessments.plans import services as plans
+from tests.cases.episode_helpers import allocated_episode, level
 from tests.dates import years_before
-
-from ..cases.episode_helpers import allocated_episode, level
-from ..factories import FamilyFactory, PersonFactory, TeamFactory
+from tests.factories import FamilyFactory, PersonFactory, TeamFactory
 
 
 def family_of_three(name="Okafor"):

@@ -6,15 +6,14 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role, User
-from assessments import services
-from assessments.loader import DEFAULT_TEMPLATE
+from assessments.assessments import services
+from assessments.assessments.loader import DEFAULT_TEMPLATE
 from assessments.models import Assessment, AssessmentSection, AssessmentTemplate
 from audit.models import AuditAction, AuditEvent
+from tests.assessments.test_services import RATED, complete_everything
+from tests.cases.episode_helpers import allocated_episode, make_locality
 from tests.dates import years_before
-
-from ..cases.episode_helpers import allocated_episode, make_locality
-from ..factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
-from .test_services import RATED, complete_everything
+from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

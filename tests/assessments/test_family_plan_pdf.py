@@ -12,17 +12,17 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
-from assessments import document_selectors
+from assessments.documents import selectors as document_selectors
+from assessments.documents import services as documents
 from assessments.models import FamilyPlanDocument, FamilyPlanDocumentStatus
-from assessments.services import documents, plans
+from assessments.plans import services as plans
 from audit.models import AuditAction, AuditEvent
 from cases.models import TafMember
 from earlyhelp import pdf
 from earlyhelp.exceptions import ServiceError
-
-from ..cases.episode_helpers import make_locality
-from ..conftest import client_for
-from .plan_helpers import agreed_plan, draft_plan
+from tests.assessments.plan_helpers import agreed_plan, draft_plan
+from tests.cases.episode_helpers import make_locality
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 

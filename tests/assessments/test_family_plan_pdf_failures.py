@@ -11,13 +11,12 @@ import pytest
 from django.core.files.storage import default_storage
 
 from accounts.models import User
+from assessments.documents import services as documents
 from assessments.models import FamilyPlanDocument, FamilyPlanDocumentStatus
-from assessments.services import documents
 from earlyhelp import pdf
-
-from ..cases.episode_helpers import make_locality
-from ..conftest import client_for
-from .plan_helpers import agreed_plan
+from tests.assessments.plan_helpers import agreed_plan
+from tests.cases.episode_helpers import make_locality
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ import textwrap
 
 import pytest
 
-from assessments import loader
-from assessments.loader import TemplateFileError, TemplateSpec
+from assessments.assessments import loader
+from assessments.assessments.loader import TemplateFileError, TemplateSpec
 
 VALID_YAML = textwrap.dedent(
     """\

@@ -9,13 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from accounts.models import Notification
-from assessments import services
-from assessments.services import reminders
-from cases import episode_selectors
-
-from ..cases.episode_helpers import allocated_episode, make_locality
-from ..conftest import client_for
-from .plan_helpers import agreed_plan, approved_assessment, family_of_three
+from assessments import reminders
+from assessments.assessments import services
+from cases.episodes import selectors as episode_selectors
+from tests.assessments.plan_helpers import agreed_plan, approved_assessment, family_of_three
+from tests.cases.episode_helpers import allocated_episode, make_locality
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 

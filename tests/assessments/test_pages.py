@@ -9,15 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from assessments import services
+from assessments.assessments import services
 from assessments.models import Assessment, AssessmentStatus
 from audit.models import AuditAction, AuditEvent
 from cases.models import EpisodeStatus
+from tests.assessments.test_services import RATED, complete_everything, person, section
+from tests.cases.episode_helpers import allocated_episode, make_locality
 from tests.dates import years_before
-
-from ..cases.episode_helpers import allocated_episode, make_locality
-from ..factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
-from .test_services import RATED, complete_everything, person, section
+from tests.factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -242,7 +241,7 @@ def test_a_young_child_gets_a_reason_box_for_their_views(client, north, assessme
 
 
 def test_scale_and_level_questions_save(client, north, assessment):
-    from ..cases.episode_helpers import level
+    from tests.cases.episode_helpers import level
 
     client.force_login(north.worker)
     safety = section(assessment, "signs_of_safety")

@@ -20,13 +20,17 @@ from assessments.models import (
     SupportingFamiliesArea,
 )
 from audit.models import AuditAction, AuditEvent
+from cases.episodes import services as episode_services
 from cases.models import ClosureReason, EpisodeStatus, TafMember
-from cases.services import episodes as episode_services
+from tests.assessments.plan_helpers import (
+    agreed_plan,
+    approved_assessment,
+    draft_plan,
+    family_of_three,
+)
+from tests.cases.episode_helpers import allocated_episode, level, make_locality, new_episode
+from tests.factories import AgencyFactory, FamilyFactory, TeamFactory, UserFactory
 from thresholds.models import Transition, TransitionStatus
-
-from ..cases.episode_helpers import allocated_episode, level, make_locality, new_episode
-from ..factories import AgencyFactory, FamilyFactory, TeamFactory, UserFactory
-from .plan_helpers import agreed_plan, approved_assessment, draft_plan, family_of_three
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ with everything typed kept (pages); never a 500."""
 
 import pytest
 
-from ..cases.episode_helpers import make_locality
-from .plan_helpers import agreed_plan, draft_plan
+from tests.assessments.plan_helpers import agreed_plan, draft_plan
+from tests.cases.episode_helpers import make_locality
 
 pytestmark = pytest.mark.django_db
 

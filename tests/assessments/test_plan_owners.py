@@ -12,13 +12,12 @@ from guardian.shortcuts import assign_perm
 
 from accounts.models import Role, User
 from assessments.models import PlanAction
-from assessments.services import plans as plan_services
-from cases.services import episodes as episode_services
+from assessments.plans import services as plan_services
+from cases.episodes import services as episode_services
 from earlyhelp import access
-
-from ..cases.episode_helpers import make_locality
-from ..factories import AgencyFactory, TeamFactory, UserFactory
-from .plan_helpers import agreed_plan, draft_plan
+from tests.assessments.plan_helpers import agreed_plan, draft_plan
+from tests.cases.episode_helpers import make_locality
+from tests.factories import AgencyFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

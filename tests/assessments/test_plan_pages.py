@@ -21,15 +21,19 @@ from assessments.models import (
     ReviewDecision,
     ReviewProgress,
 )
-from assessments.services import plans as plan_services
-from assessments.services import reviews as review_services
+from assessments.plans import services as plan_services
+from assessments.reviews import services as review_services
 from audit.models import AuditAction, AuditEvent
 from cases.models import EpisodeStatus, TafMember
-
-from ..cases.episode_helpers import allocated_episode, make_locality
-from ..conftest import client_for
-from ..factories import AgencyFactory, TeamFactory, UserFactory
-from .plan_helpers import agreed_plan, approved_assessment, draft_plan, family_of_three
+from tests.assessments.plan_helpers import (
+    agreed_plan,
+    approved_assessment,
+    draft_plan,
+    family_of_three,
+)
+from tests.cases.episode_helpers import allocated_episode, make_locality
+from tests.conftest import client_for
+from tests.factories import AgencyFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -197,7 +201,7 @@ def test_a_review_that_asks_to_close(client, place):
 
 def test_a_review_that_asks_for_a_step_up(client, place):
     plan = agreed_plan(place)
-    from cases.transition_selectors import statutory_levels
+    from cases.transitions.selectors import statutory_levels
 
     level = statutory_levels().first()
     client = client_for(client, place.worker)

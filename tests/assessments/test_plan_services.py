@@ -16,15 +16,19 @@ from assessments.models import (
     PlanStatus,
     SupportingFamiliesArea,
 )
-from assessments.services import plans
+from assessments.plans import services as plans
 from audit.models import AuditEvent
+from cases.episodes import services as episode_services
 from cases.models import EpisodeStatus
-from cases.services import episodes as episode_services
 from earlyhelp.exceptions import ServiceError
-
-from ..cases.episode_helpers import allocated_episode, level, make_locality
-from ..factories import AgencyFactory, TeamFactory, UserFactory
-from .plan_helpers import agreed_plan, approved_assessment, draft_plan, family_of_three
+from tests.assessments.plan_helpers import (
+    agreed_plan,
+    approved_assessment,
+    draft_plan,
+    family_of_three,
+)
+from tests.cases.episode_helpers import allocated_episode, level, make_locality
+from tests.factories import AgencyFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +64,7 @@ def test_no_plan_before_the_assessment_is_approved(north):
     episode = allocated_episode(north, family=family_of_three())
     with pytest.raises(ServiceError, match="Start the plan once the episode is being assessed"):
         plans.plan_create(by=north.worker, episode=episode)
-    from assessments import services
+    from assessments.assessments import services
 
     services.assessment_start(
         by=north.worker, episode=episode, children=[episode.family.members.get(given_name="Mia")]

@@ -15,18 +15,17 @@ from django.utils import timezone
 
 from accounts.models import Notification, Role
 from accounts.tasks import send_notification_email
-from assessments import services
+from assessments import reminders
+from assessments.assessments import services
 from assessments.models import Assessment, Plan, ReviewDecision
-from assessments.services import reminders
-from assessments.services.reviews import Progress, review_record
+from assessments.reviews.services import Progress, review_record
 from assessments.tasks import send_due_reminders as send_due_reminders_task
 from audit.models import AuditEvent
 from cases.models import Episode, EpisodeStatus
 from earlyhelp.celery import app
-
-from ..cases.episode_helpers import allocated_episode, make_locality
-from ..factories import TeamFactory, UserFactory
-from .plan_helpers import agreed_plan, family_of_three
+from tests.assessments.plan_helpers import agreed_plan, family_of_three
+from tests.cases.episode_helpers import allocated_episode, make_locality
+from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from assessments.models import Plan, PlanStatus
 from cases.models import Episode, EpisodeStatus
-
-from ..cases.episode_helpers import allocated_episode, make_locality
-from .plan_helpers import agreed_plan
+from tests.assessments.plan_helpers import agreed_plan
+from tests.cases.episode_helpers import allocated_episode, make_locality
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +63,7 @@ def test_caseloads_count_and_list_the_overdue_reviews(client, north):
 
 
 def test_a_superseded_plan_does_not_count(client, north):
-    from assessments.services import plans
+    from assessments.plans import services as plans
 
     plan = agreed_plan(north)
     _review_due(plan, -2)

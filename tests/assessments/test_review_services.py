@@ -8,14 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from assessments.models import PlanStatus, Review, ReviewProgress
-from assessments.services import reviews
+from assessments.reviews import services as reviews
+from cases.episodes import services as episode_services
 from cases.models import ClosureReason, EpisodeStatus, OutcomesAchieved
-from cases.services import episodes as episode_services
 from earlyhelp.exceptions import ServiceError
+from tests.assessments.plan_helpers import agreed_plan, draft_plan
+from tests.cases.episode_helpers import level, make_locality
 from thresholds.models import TransitionStatus
-
-from ..cases.episode_helpers import level, make_locality
-from .plan_helpers import agreed_plan, draft_plan
 
 pytestmark = pytest.mark.django_db
 

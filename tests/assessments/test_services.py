@@ -8,16 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import Role
-from assessments import services
+from assessments.assessments import services
 from assessments.models import Assessment, AssessmentStatus
 from cases.models import EpisodeStatus
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from referrals import timescales
+from tests.cases.episode_helpers import allocated_episode, level, make_locality
 from tests.dates import years_before
-
-from ..cases.episode_helpers import allocated_episode, level, make_locality
-from ..factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
+from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +32,8 @@ def north():
 def family():
     family = FamilyFactory(owning_team=TeamFactory())
     today = timezone.localdate()
-    PersonFactory(
-        given_name="Mia", date_of_birth=years_before(today, 9), families=[family]
-    )
-    PersonFactory(
-        given_name="Kai", date_of_birth=years_before(today, 3), families=[family]
-    )
+    PersonFactory(given_name="Mia", date_of_birth=years_before(today, 9), families=[family])
+    PersonFactory(given_name="Kai", date_of_birth=years_before(today, 3), families=[family])
     PersonFactory(given_name="Grace", record_type="adult", date_of_birth=None, families=[family])
     return family
 
@@ -265,7 +260,7 @@ def test_an_unrelated_partner_does_not_see_the_assessment(north, assessment):
 
 
 def test_a_new_template_version_leaves_started_assessments_on_theirs(north, assessment):
-    from assessments.loader import DEFAULT_TEMPLATE
+    from assessments.assessments.loader import DEFAULT_TEMPLATE
 
     text = DEFAULT_TEMPLATE.read_text().replace(
         "name: Early Help Assessment", "name: Early Help Assessment 2027", 1

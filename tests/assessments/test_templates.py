@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments.loader import DEFAULT_TEMPLATE
+from assessments.assessments.loader import DEFAULT_TEMPLATE
 from assessments.models import AssessmentTemplate
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
+from cases.episodes.services import open_episode
 from cases.models import AllocationMeeting, EpisodeStatus
-from cases.services.episodes import open_episode
+from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.test_front_door import fill_date, sign_in
 from tests.factories import (
     AgencyFactory,
     FamilyFactory,
@@ -18,9 +20,6 @@ from tests.factories import (
     UserFactory,
 )
 from thresholds.models import Level
-
-from .conftest import axe_violations, screenshot
-from .test_front_door import fill_date, sign_in
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,12 +17,11 @@ from assessments.models import (
     Review,
 )
 from tests.assessments.test_services import complete_everything
+from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.test_front_door import sign_in
 from tests.cases.episode_helpers import allocated_episode, make_locality
 from tests.dates import years_before
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory
-
-from .conftest import axe_violations, screenshot
-from .test_front_door import sign_in
 
 pytestmark = [
     pytest.mark.browser,

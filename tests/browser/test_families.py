@@ -3,9 +3,8 @@
 import pytest
 
 from accounts.models import Role
+from tests.browser.conftest import axe_violations, screenshot
 from tests.factories import TEST_PASSWORD, TeamFactory, UserFactory
-
-from .conftest import axe_violations, screenshot
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,6 +8,7 @@ import pytest
 from accounts.models import Role
 from cases.models import Episode
 from referrals.models import Decision, RequestForSupport
+from tests.browser.conftest import axe_violations, screenshot
 from tests.factories import (
     TEST_PASSWORD,
     FamilyFactory,
@@ -17,8 +18,6 @@ from tests.factories import (
     UserFactory,
 )
 from thresholds.models import Indicator
-
-from .conftest import axe_violations, screenshot
 
 pytestmark = [
     pytest.mark.browser,

@@ -4,8 +4,7 @@ import pytest
 from django.core import mail
 
 from referrals.models import RequestForSupport
-
-from .conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, screenshot
 
 pytestmark = [
     pytest.mark.browser,

@@ -13,12 +13,11 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from assessments import services
+from assessments.assessments import services
 from assessments.models import AssessmentSection
+from tests.browser.conftest import axe_violations, screenshot
 from tests.cases.episode_helpers import allocated_episode, make_locality
 from tests.factories import TEST_PASSWORD, FamilyFactory, PersonFactory, TeamFactory
-
-from .conftest import axe_violations, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -168,9 +167,7 @@ def test_warned_before_the_end_stay_signed_in_then_a_save_after_the_end_loses_no
     assert page.csp_violations == []
 
 
-def test_when_time_runs_out_the_page_signs_out_and_the_words_come_back(
-    live_server, page, setting
-):
+def test_when_time_runs_out_the_page_signs_out_and_the_words_come_back(live_server, page, setting):
     north, assessment, section = setting
     page.clock.install()
     sign_in(page, live_server, north.worker)

@@ -5,6 +5,7 @@ import pytest
 
 from accounts.models import AgencyType, Role
 from cases.models import EpisodeStatus
+from tests.browser.conftest import axe_violations, screenshot
 from tests.factories import (
     TEST_PASSWORD,
     AgencyFactory,
@@ -14,8 +15,6 @@ from tests.factories import (
     UserFactory,
 )
 from thresholds.models import Level, Transition, TransitionStatus
-
-from .conftest import axe_violations, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -160,7 +159,7 @@ def test_a_family_is_stepped_down_approved_and_allocated(live_server, browser, p
         eh_page.get_by_text("Priya Shah").first.wait_for()
     else:
         # Without the episode page: accept on the transition page, then allocate.
-        from cases.services import episodes
+        from cases.episodes import services as episodes
 
         eh_page.goto(f"{live_server.url}/transitions/{transition.uuid}/")
         eh_page.get_by_role("button", name="Accept", exact=True).click()

@@ -4,10 +4,9 @@ help team and its manager, a social care team, and episodes made through the ser
 from dataclasses import dataclass
 
 from accounts.models import AgencyType, Role
-from cases.services import episodes
+from cases.episodes import services as episodes
+from tests.factories import AgencyFactory, FamilyFactory, LocalityFactory, TeamFactory, UserFactory
 from thresholds.models import Level
-
-from ..factories import AgencyFactory, FamilyFactory, LocalityFactory, TeamFactory, UserFactory
 
 
 def level(rank):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from audit.models import AuditEvent
-from cases import search, services
+from cases.families import services
 from cases.models import (
     CaseNote,
     Family,
@@ -18,6 +18,7 @@ from cases.models import (
     PersonName,
     Relationship,
 )
+from cases.people import search
 from tests.dates import years_before
 from tests.factories import TeamFactory, UserFactory
 

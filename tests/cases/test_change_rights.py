@@ -16,12 +16,11 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from accounts.models import Role, User
+from cases.episodes import services as episodes
 from cases.models import CaseNote, Family, FamilyMembership, Relationship
-from cases.services import episodes
 from earlyhelp import access
-
-from ..factories import AgencyFactory, FamilyFactory, PersonFactory, UserFactory
-from .episode_helpers import allocated_episode, make_locality
+from tests.cases.episode_helpers import allocated_episode, make_locality
+from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,9 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import Role, User
-from cases.services import episodes
-
-from ..factories import AgencyFactory, FamilyFactory, TeamFactory, UserFactory
-from .episode_helpers import allocated_episode, make_locality
+from cases.episodes import services as episodes
+from tests.cases.episode_helpers import allocated_episode, make_locality
+from tests.factories import AgencyFactory, FamilyFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,11 @@ from django.urls import reverse
 from accounts.models import User
 from assessments.models import PlanAction, PlanOutcome
 from audit.models import AuditEvent
+from cases.episodes import services as episodes
 from cases.models import Relationship, TafMember
-from cases.services import episodes
-
-from ..assessments.plan_helpers import draft_plan
-from ..factories import AgencyFactory, FamilyFactory, PersonFactory
-from .episode_helpers import allocated_episode, make_locality
+from tests.assessments.plan_helpers import draft_plan
+from tests.cases.episode_helpers import allocated_episode, make_locality
+from tests.factories import AgencyFactory, FamilyFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 

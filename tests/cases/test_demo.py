@@ -13,7 +13,6 @@ from django.utils import timezone
 from accounts.models import Team
 from audit.models import AuditAction, AuditEvent
 from cases import demo
-from cases.identifiers import validate_nhs_number, validate_postcode, validate_upn
 from cases.models import (
     SEND,
     CaseNote,
@@ -27,7 +26,8 @@ from cases.models import (
     Relationship,
     RelationshipType,
 )
-from cases.search import Criteria, find
+from cases.people.identifiers import validate_nhs_number, validate_postcode, validate_upn
+from cases.people.search import Criteria, find
 
 PLAN = demo.build_plan()
 PLANNED_FAMILIES = [family for household in PLAN for family in household.families]

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from accounts.models import AgencyType, Role, User
 from audit.models import AuditAction, AuditEvent
+from cases.episodes import services as episodes
+from cases.meetings import services as meetings
 from cases.models import AgendaItem, Episode, EpisodeStatus, TafMember
-from cases.services import episodes, meetings
 from tests.factories import AgencyFactory, FamilyFactory, LocalityFactory, TeamFactory, UserFactory
 from thresholds.models import Direction, Level, LevelChange, Transition, TransitionStatus
 

@@ -8,14 +8,13 @@ from django.utils import timezone
 
 from accounts.models import AgencyType, Role
 from audit.models import AuditEvent
-from cases import episode_selectors
+from cases.episodes import selectors as episode_selectors
+from cases.episodes import services as episodes
 from cases.models import Episode, EpisodeStatus, EpisodeStatusChange, TafMember
-from cases.services import episodes
 from referrals import timescales
+from tests.cases.episode_helpers import allocated_episode, level, make_locality, new_episode
+from tests.factories import AgencyFactory, FamilyFactory, UserFactory
 from thresholds.models import LevelChange
-
-from ..factories import AgencyFactory, FamilyFactory, UserFactory
-from .episode_helpers import allocated_episode, level, make_locality, new_episode
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from audit.models import AuditEvent
+from cases.episodes import services as episodes
 from cases.models import (
     ALLOWED_MOVES,
     Episode,
@@ -17,13 +18,11 @@ from cases.models import (
     Family,
     LeadProfessional,
 )
-from cases.services import episodes
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
+from tests.cases.episode_helpers import allocated_episode, level, make_locality, new_episode
+from tests.factories import AgencyFactory, FamilyFactory, TeamFactory, UserFactory
 from thresholds.models import LevelChange
-
-from ..factories import AgencyFactory, FamilyFactory, TeamFactory, UserFactory
-from .episode_helpers import allocated_episode, level, make_locality, new_episode
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.identifiers import (
+from cases.people.identifiers import (
     UPN_LETTERS,
     format_nhs_number,
     nhs_number_with_check_digit,

@@ -5,10 +5,9 @@ import pytest
 
 from accounts.models import User
 from audit.models import AuditAction, AuditEvent
-from cases.services import episodes
+from cases.episodes import services as episodes
+from tests.cases.test_episode_api import allocated_episode, level, make_place, new_episode
 from thresholds.models import LevelChange
-
-from .test_episode_api import allocated_episode, level, make_place, new_episode
 
 pytestmark = pytest.mark.django_db
 

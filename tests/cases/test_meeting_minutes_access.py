@@ -17,9 +17,9 @@ from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from accounts.models import AgencyType, Role, User
+from cases.episodes.services import open_episode
+from cases.meetings import services as meetings
 from cases.models import AllocationMeeting, TafMember
-from cases.services import meetings
-from cases.services.episodes import open_episode
 from tests.factories import AgencyFactory, FamilyFactory, LocalityFactory, TeamFactory, UserFactory
 from thresholds.models import Level
 

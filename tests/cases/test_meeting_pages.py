@@ -13,8 +13,10 @@ from django.utils.html import escape
 
 from accounts.models import AgencyType, Role
 from audit.models import AuditEvent
-from cases import meeting_pdf
-from cases.meeting_views import _agenda_rows
+from cases.episodes.services import episode_allocate, episode_flag, open_episode
+from cases.meetings import pdf as meeting_pdf
+from cases.meetings import services as meetings
+from cases.meetings.views import _agenda_rows
 from cases.models import (
     AgendaItem,
     AgendaReason,
@@ -23,8 +25,6 @@ from cases.models import (
     ItemDecision,
     MeetingAttendee,
 )
-from cases.services import meetings
-from cases.services.episodes import episode_allocate, episode_flag, open_episode
 from tests.factories import (
     AgencyFactory,
     FamilyFactory,

@@ -7,13 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from cases.episodes import services as episodes
+from cases.meetings import services as meetings
 from cases.models import AllocationMeeting, EpisodeStatus
-from cases.services import episodes, meetings
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
+from tests.cases.episode_helpers import allocated_episode, level, make_locality, new_episode
 from thresholds.models import TransitionStatus
-
-from .episode_helpers import allocated_episode, level, make_locality, new_episode
 
 pytestmark = pytest.mark.django_db
 

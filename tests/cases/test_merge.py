@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from cases import search, services
+from cases.families import services
 from cases.models import (
     CaseNote,
     FamilyMembership,
@@ -15,6 +15,7 @@ from cases.models import (
     PersonName,
     Relationship,
 )
+from cases.people import search
 from earlyhelp.exceptions import ServiceError
 from tests.factories import FamilyFactory, PersonFactory
 

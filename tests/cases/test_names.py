@@ -1,6 +1,6 @@
 import pytest
 
-from cases.names import (
+from cases.people.names import (
     FAMILY_DIFFERS,
     FAMILY_EXACT,
     FAMILY_PART,

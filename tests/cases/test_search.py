@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
-from cases import search, services
+from cases.families import services
 from cases.models import NameType, PersonName
+from cases.people import search
 from tests.database_roles import as_table_owner
 from tests.factories import FamilyFactory, PersonFactory
 

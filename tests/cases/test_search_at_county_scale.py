@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from cases import names, search
+from cases.people import names, search
 from tests.factories import PersonFactory
 
 GEORGE_BORN = datetime.date(2020, 10, 28)
@@ -211,7 +211,7 @@ def test_a_search_costs_the_same_queries_at_any_size(team, people, django_assert
 
 
 def test_the_duplicate_check_lets_a_recorded_childs_twin_be_created(practitioner, team):
-    from cases import services
+    from cases.families import services
     from cases.models import RecordType
 
     amelia = recorded(team, "Amelia", "Clarke", GEORGE_BORN)
@@ -230,7 +230,7 @@ def test_the_duplicate_check_lets_a_recorded_childs_twin_be_created(practitioner
 
 
 def test_screening_offers_the_child_whose_family_name_was_typed_two_letters_out(practitioner, team):
-    from referrals import services as referral_services
+    from referrals.requests import services as referral_services
     from tests.referrals.screening_helpers import make_triage_officer, submit_request
 
     hodan = recorded(team, "Hodan", "Osman", datetime.date(2017, 9, 2), "NN1 4QX")

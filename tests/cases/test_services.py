@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from audit.models import AuditEvent
-from cases import services
+from cases.families import services
 from cases.models import CaseNote, Family, FamilyMembership, Person, RecordType
-from cases.search import PossibleDuplicates
+from cases.people.search import PossibleDuplicates
 from earlyhelp.exceptions import ServiceError
 from tests.dates import years_before
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory

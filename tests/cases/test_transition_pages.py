@@ -11,12 +11,12 @@ from django.utils.html import escape
 
 from accounts.models import Role
 from audit.models import AuditEvent
+from cases.episodes import services as episodes
 from cases.models import Episode, EpisodeStatus
-from cases.services import episodes, transitions
+from cases.transitions import services as transitions
+from tests.cases.episode_helpers import allocated_episode, level, make_locality
+from tests.factories import FamilyFactory, TeamFactory, UserFactory
 from thresholds.models import Direction, Transition, TransitionStatus
-
-from ..factories import FamilyFactory, TeamFactory, UserFactory
-from .episode_helpers import allocated_episode, level, make_locality
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from cases.episodes import services as episodes
+from cases.meetings import services as meetings
 from cases.models import Episode, EpisodeStatus
-from cases.services import episodes, meetings, transitions
+from cases.transitions import services as transitions
 from earlyhelp.exceptions import ServiceError
+from tests.cases.episode_helpers import allocated_episode, level, make_locality
+from tests.factories import FamilyFactory
 from thresholds.models import LevelChange, Transition, TransitionStatus
-
-from ..factories import FamilyFactory
-from .episode_helpers import allocated_episode, level, make_locality
 
 pytestmark = pytest.mark.django_db
 

@@ -16,14 +16,13 @@ from accounts.models import Role
 from earlyhelp.celery import app
 from outbox import services as outbox
 from outbox.models import DoneOnce, OutboxMessage
-from referrals import services as referral_services
 from referrals import tasks as referral_tasks
 from referrals.models import RequestForSupport, Status
-
-from ..factories import UserFactory
-from ..referrals.test_requests import RequestFactory, public_post
-from .helpers import professional_post
-from .redis_server import free_port
+from referrals.requests import services as referral_services
+from tests.factories import UserFactory
+from tests.outbox.helpers import professional_post
+from tests.outbox.redis_server import free_port
+from tests.referrals.test_requests import RequestFactory, public_post
 
 pytestmark = pytest.mark.django_db
 

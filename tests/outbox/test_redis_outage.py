@@ -22,11 +22,10 @@ from outbox.models import OutboxMessage
 from outbox.tasks import relay
 from referrals.models import RequestForSupport
 from referrals.tasks import send_request_acknowledgement
-
-from ..factories import TeamFactory, UserFactory
-from ..referrals.test_requests import public_post
-from .helpers import professional_post
-from .redis_server import OwnRedis
+from tests.factories import TeamFactory, UserFactory
+from tests.outbox.helpers import professional_post
+from tests.outbox.redis_server import OwnRedis
+from tests.referrals.test_requests import public_post
 
 ACKNOWLEDGEMENT = "referrals.send_request_acknowledgement"
 

@@ -4,11 +4,10 @@ default threshold framework's levels and indicators."""
 from django.utils import timezone
 
 from accounts.models import Role
-from referrals import services
 from referrals.models import Source
+from referrals.requests import services
+from tests.factories import UserFactory
 from thresholds.models import Framework
-
-from ..factories import UserFactory
 
 
 def submit_request(by, *, people=None, **overrides):

@@ -10,8 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from referrals.models import MAX_ATTACHMENTS
-
-from .screening_helpers import make_triage_officer, submit_request
+from tests.referrals.screening_helpers import make_triage_officer, submit_request
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
-
-from ..factories import TeamFactory, UserFactory
-from .screening_helpers import make_triage_officer, submit_request
+from tests.factories import TeamFactory, UserFactory
+from tests.referrals.screening_helpers import make_triage_officer, submit_request
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CaseNote, NoteType
-from referrals import services
 from referrals.models import RequestForSupport
-
-from ..factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
-from .screening_helpers import make_triage_officer, submit_request
+from referrals.requests import services
+from tests.factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
+from tests.referrals.screening_helpers import make_triage_officer, submit_request
 
 pytestmark = pytest.mark.django_db
 
@@ -261,7 +260,7 @@ def test_a_possible_duplicate_refused_creation_is_offered_for_matching(
 ):
     """The service on its own: a record listed as a possible duplicate of this person (and
     not yet in any candidates search) may be matched."""
-    from cases import search
+    from cases.people import search
 
     family, mia = okafor
     child = request_for_support.people.get()

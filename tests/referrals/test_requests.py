@@ -15,7 +15,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import Role
 from audit.models import AuditAction, AuditEvent
-from referrals import services, timescales
+from referrals import timescales
 from referrals.models import (
     PresentingNeed,
     RequestAttachment,
@@ -24,8 +24,8 @@ from referrals.models import (
     Source,
     Status,
 )
-
-from ..factories import UserFactory
+from referrals.requests import services
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,10 @@ from audit.models import AuditAction, AuditEvent
 from cases.models import Episode, EpisodeStatus, Family, Person
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from referrals import selectors, services
 from referrals.models import Decision, Outcome, RequestForSupport, ScreeningCheck, Status
-from thresholds import services as thresholds
-
-from ..factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
-from .screening_helpers import (
+from referrals.requests import selectors, services
+from tests.factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
+from tests.referrals.screening_helpers import (
     current_framework,
     indicators_at,
     level,
@@ -28,6 +26,7 @@ from .screening_helpers import (
     match,
     submit_request,
 )
+from thresholds import services as thresholds
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +157,7 @@ def test_creating_a_person_from_the_request_refuses_likely_duplicates_until_conf
     )
     typed = request.people.get()
 
-    from cases.search import PossibleDuplicates
+    from cases.people.search import PossibleDuplicates
 
     with pytest.raises(PossibleDuplicates):
         services.screening_create_person(by=triage_officer, request_person=typed, owning_team=team)

@@ -9,11 +9,15 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from cases.models import Episode, EpisodeStatus
-from referrals import services
 from referrals.models import Consent, Outcome, RequestForSupport, ScreeningCheck, Status
-
-from ..factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory
-from .screening_helpers import indicators_at, level, make_triage_officer, submit_request
+from referrals.requests import services
+from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory
+from tests.referrals.screening_helpers import (
+    indicators_at,
+    level,
+    make_triage_officer,
+    submit_request,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,11 @@ from django.utils.html import escape
 from accounts.models import Role
 from audit.models import AuditAction, AuditEvent
 from cases.models import Episode, EpisodeStatus
-from referrals import services
 from referrals.models import Decision, RequestForSupport, ScreeningCheck, Source, Status
+from referrals.requests import services
+from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, UserFactory
+from tests.referrals.screening_helpers import match
 from thresholds.models import Framework
-
-from ..factories import AgencyFactory, FamilyFactory, PersonFactory, UserFactory
-from .screening_helpers import match
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,10 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from earlyhelp.exceptions import ServiceError
-from referrals import services
 from referrals.models import Outcome, RequestForSupport, Status
-
-from ..factories import TeamFactory, UserFactory
-from .screening_helpers import level, make_triage_officer, submit_request
+from referrals.requests import services
+from tests.factories import TeamFactory, UserFactory
+from tests.referrals.screening_helpers import level, make_triage_officer, submit_request
 
 pytestmark = pytest.mark.django_db
 

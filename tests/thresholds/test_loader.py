@@ -3,10 +3,9 @@ import textwrap
 
 import pytest
 
+from tests.thresholds.helpers import framework_data
 from thresholds import loader
 from thresholds.loader import FrameworkFileError
-
-from .helpers import framework_data
 
 VALID_YAML = textwrap.dedent(
     """\

@@ -5,11 +5,10 @@ from django.db import IntegrityError, transaction
 
 from audit.models import AuditEvent
 from earlyhelp.exceptions import ServiceError
+from tests.thresholds.helpers import framework_yaml, published_framework
 from thresholds import selectors, services
 from thresholds.loader import FrameworkFileError
 from thresholds.models import Framework, FrameworkLocked, Indicator, Level
-
-from .helpers import framework_yaml, published_framework
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from tests.thresholds.helpers import framework_yaml, published_framework
 from thresholds import selectors, services
 from thresholds.models import Framework, Indicator
-
-from .helpers import framework_yaml, published_framework
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import services
-from assessments.loader import TemplateFileError
+from assessments.assessments import services
+from assessments.assessments.loader import TemplateFileError
 
 
 class Command(BaseCommand):

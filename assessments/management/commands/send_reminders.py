@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.services.reminders import KINDS, send_due_reminders
+from assessments.reminders import KINDS, send_due_reminders
 
 LABELS = {
     "review_due": "TAF reviews due: lead professionals reminded",

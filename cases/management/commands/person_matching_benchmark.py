@@ -1,13 +1,13 @@
 """python manage.py person_matching_benchmark --data DIR [--results FILE] [--reload] [--no-api]
 
 Measures "do we already know this child?" on a generated county: see
-cases.matching_benchmark and the README (Person matching)."""
+cases.people.matching_benchmark and the README (Person matching)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import matching_benchmark, search
+from cases.people import matching_benchmark, search
 
 
 class Command(BaseCommand):

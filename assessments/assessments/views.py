@@ -1,0 +1,340 @@
+"""Early Help Assessment pages (DESIGN section 5, step 4): start one, the task list of its
+sections, a section's form, the manager's decision, and two versions side by side.
+
+Thin: forms parse, services change, selectors read. A section saves before it checks
+completeness, so every outcome of a save re-shows what was typed, with the revision now
+saved so that saving again works.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views import View
+
+from assessments.assessments import forms, selectors, services
+from assessments.models import Assessment, AssessmentSection, AssessmentStatus
+from audit.services import record_view
+from cases.episodes.forms import ConfirmForm
+from cases.families.views import CaseWorkerMixin, FormPage
+from cases.models import Episode
+from earlyhelp import access
+from earlyhelp.exceptions import ServiceError
+from earlyhelp.forms import add_service_errors
+
+Permission = access.Permission
+
+
+class StartView(FormPage):
+    """Choose the children and the parents or carers the assessment covers."""
+
+    template_name = "assessments/start.html"
+    form_class = forms.StartForm
+
+    def setup_objects(self):
+        user = self.request.user
+        self.episode = access.get_for_change(
+            user,
+            Episode.objects.select_related("family"),
+            Permission.WORK_ON_EPISODE,
+            uuid=self.kwargs["uuid"],
+        )
+
+    def shown_records(self):
+        return [self.episode]
+
+    def get_form_kwargs(self):
+        return {"family": self.episode.family}
+
+    def get_context(self, **context):
+        return {"episode": self.episode, "family": self.episode.family, **context}
+
+    def perform(self, form):
+        assessment = services.assessment_start(
+            by=self.request.user,
+            episode=self.episode,
+            children=list(form.cleaned_data["children"]),
+            adults=list(form.cleaned_data["adults"]),
+        )
+        messages.success(self.request, "Assessment started")
+        return redirect("assessments:detail", uuid=assessment.uuid)
+
+
+# The task list and the decisions on it
+
+
+class AssessmentPage(CaseWorkerMixin, View):
+    template_name = "assessments/assessment_detail.html"
+
+    def load(self):
+        user = self.request.user
+        self.assessment = access.get_for_user(
+            user, selectors.assessment_detail_for(user), uuid=self.kwargs["uuid"]
+        )
+        episode = self.assessment.episode
+        self.may_work = access.can(user, Permission.WORK_ON_EPISODE, episode)
+        self.may_manage = access.can(user, Permission.MANAGE_EPISODE, episode)
+
+    def render_page(self, *, status=200, **bound):
+        user, assessment = self.request.user, self.assessment
+        sections = list(assessment.sections.all())
+        complete = sum(1 for section in sections if section.completed)
+        submitted = assessment.status == AssessmentStatus.SUBMITTED
+        approved = assessment.status == AssessmentStatus.APPROVED
+        newer = (
+            Assessment.objects.filter(previous=assessment).only("uuid", "version").first()
+            if approved
+            else None
+        )
+        deciding = self.may_manage and submitted and assessment.submitted_by_id != user.pk
+        actions = {
+            "submit": self.may_work and assessment.is_editable and complete == len(sections),
+            "approve": deciding,
+            "return": deciding,
+            "new_version": self.may_work and approved and newer is None,
+        }
+        page_forms = {
+            "submit": bound.get("submit") or ConfirmForm(prefix="submit"),
+            "approve": bound.get("approve") or ConfirmForm(prefix="approve"),
+            "return": bound.get("return") or forms.ReturnForm(prefix="return"),
+            "new_version": bound.get("new_version") or ConfirmForm(prefix="new-version"),
+        }
+        read_only = not (assessment.is_editable and self.may_work)
+        context = {
+            "assessment": assessment,
+            "episode": assessment.episode,
+            "family": assessment.episode.family,
+            "groups": selectors.task_groups(
+                assessment,
+                sections,
+                with_answers=not assessment.is_editable,
+                levels=selectors.current_levels() if not assessment.is_editable else (),
+            ),
+            "read_only": read_only,
+            "complete": complete,
+            "total": len(sections),
+            "actions": actions,
+            "forms": page_forms,
+            "error_forms": [form for form in bound.values() if form.errors],
+            "submitted_by_you": self.may_manage and submitted and not deciding,
+            "newer": newer,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class AssessmentDetailView(AssessmentPage):
+    def get(self, request, uuid):
+        self.load()
+        record_view(actor=request.user, obj=self.assessment)
+        return self.render_page()
+
+
+class AssessmentActionView(AssessmentPage):
+    """POST one of the task list's forms; on success back to the task list."""
+
+    action = None
+    form_class = ConfirmForm
+    prefix = None
+    # Asked before the form is read, so a user who may not do this gets 403, not the form
+    # back with errors; the service asks again (it is the authority).
+    required = None
+
+    def post(self, request, uuid):
+        self.load()
+        if self.required is not None and not access.can(
+            request.user, self.required, self.assessment.episode
+        ):
+            raise PermissionDenied("You do not have permission to do this")
+        form = self.form_class(request.POST, prefix=self.prefix)
+        if form.is_valid():
+            try:
+                target = self.perform(form)
+            except (ValidationError, ServiceError) as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("assessments:detail", uuid=target.uuid)
+        return self.render_page(**{self.action: form})
+
+    def perform(self, form):
+        raise NotImplementedError
+
+
+class SubmitView(AssessmentActionView):
+    action, prefix = "submit", "submit"
+
+    def perform(self, form):
+        assessment = services.assessment_submit(by=self.request.user, assessment=self.assessment)
+        messages.success(self.request, "Assessment submitted for approval")
+        return assessment
+
+
+class ApproveView(AssessmentActionView):
+    action, prefix = "approve", "approve"
+
+    def perform(self, form):
+        assessment = services.assessment_approve(by=self.request.user, assessment=self.assessment)
+        messages.success(self.request, "Assessment approved")
+        return assessment
+
+
+class ReturnView(AssessmentActionView):
+    action, prefix, form_class = "return", "return", forms.ReturnForm
+    required = Permission.MANAGE_EPISODE
+
+    def perform(self, form):
+        assessment = services.assessment_return(
+            by=self.request.user,
+            assessment=self.assessment,
+            comments=form.cleaned_data["return_comments"],
+        )
+        messages.success(self.request, "Assessment returned to the lead professional")
+        return assessment
+
+
+class NewVersionView(AssessmentActionView):
+    action, prefix = "new_version", "new-version"
+
+    def perform(self, form):
+        new = services.assessment_new_version(by=self.request.user, assessment=self.assessment)
+        messages.success(
+            self.request, f"Version {new.version} started from version {new.version - 1}"
+        )
+        return new
+
+
+# A section
+
+
+class SectionView(CaseWorkerMixin, View):
+    template_name = "assessments/section_form.html"
+
+    def load(self):
+        user = self.request.user
+        self.assessment = access.get_for_user(
+            user, selectors.assessments_for(user), uuid=self.kwargs["uuid"]
+        )
+        self.section = access.get_for_user(
+            user, selectors.sections_for(user, self.assessment), uuid=self.kwargs["section_uuid"]
+        )
+        try:
+            self.section_spec = services.section_spec_for(self.assessment, self.section)
+        except ServiceError as error:
+            raise Http404(str(error)) from error
+        self.may_work = access.can(user, Permission.WORK_ON_EPISODE, self.assessment.episode)
+        self.levels = selectors.current_levels()
+
+    @property
+    def editable(self):
+        return self.assessment.is_editable and self.may_work
+
+    def make_form(self, data=None):
+        return forms.SectionForm(
+            data,
+            initial=forms.SectionForm.initial_from(self.section),
+            section_spec=self.section_spec,
+            person=self.section.person,
+            levels=self.levels,
+        )
+
+    def render_page(self, form=None, *, stale=False):
+        levels_by_uuid = {str(level.uuid): level for level in self.levels}
+        context = {
+            "assessment": self.assessment,
+            "family": self.assessment.episode.family,
+            "section": self.section,
+            "section_spec": self.section_spec,
+            "name": selectors.section_name(self.section_spec, self.section),
+            "status": selectors.section_status(self.section),
+            "form": form,
+            "stale": stale,
+            "answers": selectors.answer_rows(
+                self.section_spec, self.section.answers, levels_by_uuid
+            ),
+        }
+        return render(self.request, self.template_name, context)
+
+    def get(self, request, uuid, section_uuid):
+        self.load()
+        record_view(actor=request.user, obj=self.section)
+        return self.render_page(self.make_form() if self.editable else None)
+
+    def post(self, request, uuid, section_uuid):
+        self.load()
+        if not self.may_work:
+            raise PermissionDenied("Only the lead professional can write the assessment")
+        if not self.assessment.is_editable:
+            messages.error(
+                request,
+                f"This assessment is {self.assessment.get_status_display().lower()}: "
+                "it cannot be changed"
+                + (
+                    ". Start a new version to change it."
+                    if self.assessment.status == AssessmentStatus.APPROVED
+                    else " until the manager decides."
+                ),
+            )
+            return redirect(
+                "assessments:section", uuid=self.assessment.uuid, section_uuid=self.section.uuid
+            )
+        data = request.POST.copy()
+        form = self.make_form(data)
+        complete = request.POST.get("complete") == "yes"
+        stale = False
+        if form.is_valid():
+            try:
+                services.assessment_section_save(
+                    by=request.user,
+                    section=self.section,
+                    answers=form.answers(self.section.answers),
+                    expected_revision=form.cleaned_data["revision"],
+                    complete=complete,
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            except ServiceError as error:
+                form.add_error(None, error.message)
+                stale = True
+            else:
+                messages.success(
+                    request,
+                    f"{'Completed' if complete else 'Saved'}: "
+                    f"{selectors.section_name(self.section_spec, self.section)}",
+                )
+                return redirect("assessments:detail", uuid=self.assessment.uuid)
+        # Whatever happened, the page shows what was typed, at the revision now saved (the
+        # service may have saved it, or someone else may have), so saving again works.
+        self.section = AssessmentSection.objects.select_related("person", "updated_by").get(
+            pk=self.section.pk
+        )
+        data["revision"] = str(self.section.revision)
+        return self.render_page(form, stale=stale)
+
+
+# Two versions side by side
+
+
+class CompareView(CaseWorkerMixin, View):
+    template_name = "assessments/compare.html"
+
+    def get(self, request, uuid):
+        user = request.user
+        assessment = access.get_for_user(user, selectors.assessment_detail_for(user), uuid=uuid)
+        previous = assessment.previous
+        if previous is None:
+            raise Http404("This is the first version of the assessment")
+        record_view(actor=user, obj=assessment)
+        record_view(actor=user, obj=previous)
+        compared = selectors.compare(
+            assessment,
+            list(assessment.sections.all()),
+            selectors.sections_for(user, previous).order_by("position", "id"),
+            selectors.current_levels(),
+        )
+        context = {
+            "assessment": assessment,
+            "previous": previous,
+            "family": assessment.episode.family,
+            "sections": compared,
+            "changes": sum(section.changes for section in compared),
+        }
+        return render(request, self.template_name, context)

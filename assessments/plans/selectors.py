@@ -1,0 +1,172 @@
+"""Reads of TAF plans and reviews: querysets already filtered by the access policy and
+prefetched once, so the pages stay at a fixed number of queries however many outcomes,
+actions and reviews a plan has."""
+
+from django.db.models import Prefetch, Q
+
+from accounts.models import Agency, User
+from assessments.models import (
+    AssessmentStatus,
+    Plan,
+    PlanAction,
+    PlanOutcome,
+    PlanStatus,
+    Review,
+    ReviewProgress,
+)
+from assessments.plans.services import PLANNABLE
+from cases.models import Person, TafMember
+from earlyhelp import access
+
+
+def plans_for(user):
+    return access.visible(
+        user,
+        Plan.objects.select_related(
+            "episode__family",
+            "episode__level",
+            "episode__lead_professional",
+            "assessment",
+            "agreed_by",
+            "previous",
+            "modified_by",
+        ),
+    )
+
+
+def _outcomes():
+    return PlanOutcome.objects.prefetch_related(
+        Prefetch("people", queryset=Person.objects.order_by("date_of_birth", "given_name", "id"))
+    ).order_by("position", "id")
+
+
+def plan_detail_for(user):
+    """With its outcomes (and for whom) and actions (and who)."""
+    return plans_for(user).prefetch_related(
+        Prefetch("outcomes", queryset=_outcomes()),
+        Prefetch(
+            "actions",
+            queryset=PlanAction.objects.select_related(
+                "owner_user", "owner_agency", "outcome"
+            ).order_by("position", "id"),
+        ),
+    )
+
+
+def episode_reviews(episode):
+    """Every review of the episode, newest first (reviews span versions of the plan)."""
+    return list(
+        Review.objects.filter(episode=episode).select_related("plan").order_by("-held_on", "-id")
+    )
+
+
+def outcomes_of(plan):
+    return PlanOutcome.objects.filter(plan=plan)
+
+
+def actions_of(plan):
+    return PlanAction.objects.filter(plan=plan).select_related(
+        "owner_user", "owner_agency", "outcome"
+    )
+
+
+def versions_of(plan):
+    """Every version of the episode's plan, newest first."""
+    return list(
+        Plan.objects.filter(episode_id=plan.episode_id)
+        .only("uuid", "version", "status", "agreed_on", "episode_id")
+        .order_by("-version")
+    )
+
+
+def current_taf_members(episode):
+    return (
+        TafMember.objects.filter(episode=episode)
+        .current()
+        .select_related("user", "user__agency", "agency")
+        .order_by("started_on", "id")
+    )
+
+
+def household(family):
+    """The family's current members, for "for whom"."""
+    return Person.objects.filter(
+        memberships__family=family, memberships__left_on__isnull=True
+    ).order_by("date_of_birth", "given_name", "id")
+
+
+def action_owner_users(episode):
+    """Who may own an action: the lead professional, the episode team's members and the
+    users in the TAF."""
+    taf_users = TafMember.objects.filter(episode=episode, user__isnull=False).current()
+    condition = Q(pk__in=taf_users.values("user"))
+    if episode.lead_professional_id:
+        condition |= Q(pk=episode.lead_professional_id)
+    if episode.team_id:
+        condition |= Q(teams=episode.team_id)
+    return User.objects.filter(condition, is_active=True).distinct().order_by("full_name", "id")
+
+
+def action_owner_agencies():
+    return Agency.objects.current().order_by("name")
+
+
+def reviews_for(user):
+    return access.visible(
+        user,
+        Review.objects.select_related(
+            "episode__family",
+            "episode__level",
+            "plan",
+            "transition__to_level",
+            "transition__receiving_team",
+            "created_by",
+        ),
+    )
+
+
+def review_detail_for(user):
+    return reviews_for(user).prefetch_related(
+        Prefetch(
+            "attendees",
+            queryset=TafMember.objects.select_related("user", "agency").order_by(
+                "started_on", "id"
+            ),
+        ),
+        Prefetch(
+            "progress",
+            queryset=ReviewProgress.objects.select_related("outcome").order_by(
+                "outcome__position", "id"
+            ),
+        ),
+    )
+
+
+# The episode page
+
+
+def episode_plans(episode):
+    """The episode's plan in force and its draft, in one query: (agreed, draft)."""
+    plans = list(
+        Plan.objects.filter(episode=episode, status__in=[PlanStatus.AGREED, PlanStatus.DRAFT])
+        .only("uuid", "version", "status", "agreed_on", "next_review_on", "episode_id")
+        .order_by("-version")
+    )
+    agreed = next((plan for plan in plans if plan.status == PlanStatus.AGREED), None)
+    draft = next((plan for plan in plans if plan.status == PlanStatus.DRAFT), None)
+    return agreed, draft
+
+
+def may_start_plan(*, may_work, episode, assessment, agreed, draft):
+    """Offer "Start the plan": an approved assessment, no plan yet, the episode allows one.
+    `assessment` is the newest version (with its previous one selected)."""
+    approved = assessment is not None and (
+        assessment.status == AssessmentStatus.APPROVED
+        or (
+            assessment.previous is not None
+            and assessment.previous.status == AssessmentStatus.APPROVED
+        )
+    )
+    return (
+        may_work and approved and agreed is None and draft is None and episode.status in PLANNABLE
+    )

@@ -1,0 +1,496 @@
+"""The Team Around the Family plan: start it from the approved assessment, write its
+outcomes and actions, agree it, work its actions, and start a new version (DESIGN section 5,
+step 5).
+
+A draft changes freely (with a revision check on its narrative, as assessment sections
+have); an agreed plan is the one in force and does not change, except for how each action
+is going. A change of plan is a new version, a draft copy of the agreed one, that replaces
+it when agreed.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Agency, User
+from assessments.models import (
+    ActionStatus,
+    AssessmentStatus,
+    Plan,
+    PlanAction,
+    PlanOutcome,
+    PlanStatus,
+    SupportingFamiliesArea,
+)
+from audit.models import AuditAction
+from audit.services import record
+from cases.episodes import services as episode_services
+from cases.models import Episode, EpisodeStatus, Person
+from earlyhelp import access
+from earlyhelp.exceptions import ServiceError
+
+Permission = access.Permission
+# Plans are written while the episode is being assessed, or reviewed once in place.
+PLANNABLE = (EpisodeStatus.ASSESSING, EpisodeStatus.PLAN_IN_PLACE)
+
+
+def review_cadence_weeks(level) -> int:
+    """Weeks between TAF reviews at this level (REVIEW_CADENCE_WEEKS_BY_LEVEL by rank)."""
+    by_level = settings.REVIEW_CADENCE_WEEKS_BY_LEVEL
+    if level is not None and level.rank in by_level:
+        return by_level[level.rank]
+    return settings.REVIEW_CADENCE_WEEKS
+
+
+def next_review_date(after: date, level) -> date:
+    return after + timedelta(weeks=review_cadence_weeks(level))
+
+
+def _require_work(by, episode, message="Only the lead professional can change the plan"):
+    if not access.can(by, Permission.WORK_ON_EPISODE, episode):
+        raise PermissionDenied(message)
+
+
+def _locked(plan) -> Plan:
+    return Plan.objects.select_for_update().select_related("episode").get(pk=plan.pk)
+
+
+def _audit(by, plan, step, **detail):
+    record(actor=by, action=AuditAction.CHANGE, obj=plan, detail={"step": step, **detail})
+
+
+def _editable(by, plan) -> Plan:
+    """The plan locked for a change to its content: a draft, by someone who may work on it."""
+    plan = _locked(plan)
+    _require_work(by, plan.episode)
+    if not plan.is_editable:
+        raise ServiceError(
+            "The plan is agreed: start a new version to change it"
+            if plan.status == PlanStatus.AGREED
+            else "This version of the plan has been replaced: change the current one"
+        )
+    return plan
+
+
+def _touch(plan, by):
+    plan.modified_by = by
+    plan.save(update_fields=["modified_by", "modified_at"])
+
+
+def _assessment_answer(assessment, section_key, question_key):
+    if assessment is None:
+        return ""
+    for section in assessment.sections.all():
+        if section.key == section_key:
+            value = section.answers.get(question_key)
+            return value if isinstance(value, str) else ""
+    return ""
+
+
+@transaction.atomic
+def plan_create(*, by: User, episode: Episode) -> Plan:
+    """A draft plan for the episode, starting from its approved assessment's Signs of
+    Safety: what we are worried about and what is working well."""
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    _require_work(by, episode, "Only the lead professional can start the plan")
+    if episode.status not in PLANNABLE:
+        raise ServiceError("Start the plan once the episode is being assessed")
+    if episode.plans.exists():
+        raise ServiceError(
+            "This episode already has a plan: change it, or start a new version of it"
+        )
+    assessment = (
+        episode.assessments.filter(status=AssessmentStatus.APPROVED).order_by("-version").first()
+    )
+    if assessment is None:
+        raise ServiceError("The plan follows the assessment: get the assessment approved first")
+    plan = Plan.objects.create(
+        episode=episode,
+        assessment=assessment,
+        version=1,
+        worries=_assessment_answer(assessment, "signs_of_safety", "worries"),
+        working_well=_assessment_answer(assessment, "signs_of_safety", "working_well"),
+        created_by=by,
+        modified_by=by,
+    )
+    record(actor=by, action=AuditAction.CREATE, obj=plan, detail={"version": 1})
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    by: User,
+    plan: Plan,
+    expected_revision: int,
+    worries: str,
+    working_well: str,
+    family_words: str,
+    contingency: str,
+) -> Plan:
+    """Change the draft's narrative; refused if someone saved it since `expected_revision`."""
+    plan = _editable(by, plan)
+    if plan.revision != expected_revision:
+        who = plan.modified_by.get_full_name() if plan.modified_by else "Someone"
+        when = timezone.localtime(plan.modified_at)
+        raise ServiceError(
+            f"{who} changed the plan at {when:%H:%M on %-d %B} since you opened it. "
+            "Your words are below: check theirs, then save again."
+        )
+    plan.worries, plan.working_well = worries, working_well
+    plan.family_words, plan.contingency = family_words, contingency
+    plan.revision += 1
+    plan.modified_by = by
+    plan.save()
+    _audit(by, plan, "change", revision=plan.revision)
+    return plan
+
+
+# Outcomes
+
+
+def _check_outcome(plan, *, description, people, need, area, baseline, target):
+    errors = {}
+    if not (description or "").strip():
+        errors["description"] = "Enter what will be different"
+    if not (need or "").strip():
+        errors["need"] = "Enter the need the outcome answers"
+    if area not in SupportingFamiliesArea.values:
+        errors["area"] = "Choose the Supporting Families outcome area"
+    for name, score, label in (
+        ("baseline", baseline, "where things are now"),
+        ("target", target, "where the family wants to get to"),
+    ):
+        if score is None or not 0 <= int(score) <= 10:
+            errors[name] = f"Enter {label} as a whole number from 0 to 10"
+    members = set(plan.episode.family.memberships.values_list("person", flat=True))
+    if not people:
+        errors["people"] = "Choose who the outcome is for"
+    elif any(person.pk not in members for person in people):
+        errors["people"] = "Choose people in the family"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def plan_outcome_add(
+    *,
+    by: User,
+    plan: Plan,
+    description: str,
+    people: list[Person],
+    need: str,
+    area: str,
+    baseline: int,
+    target: int,
+) -> PlanOutcome:
+    plan = _editable(by, plan)
+    people = list(people)
+    fields = {"description": description, "need": need, "area": area}
+    _check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
+    position = (plan.outcomes.aggregate(last=Max("position"))["last"] or 0) + 1
+    outcome = PlanOutcome.objects.create(
+        plan=plan, position=position, baseline=baseline, target=target, **fields
+    )
+    outcome.people.set(people)
+    _touch(plan, by)
+    _audit(by, plan, "add outcome", outcome=str(outcome.uuid))
+    return outcome
+
+
+@transaction.atomic
+def plan_outcome_change(
+    *,
+    by: User,
+    outcome: PlanOutcome,
+    description: str,
+    people: list[Person],
+    need: str,
+    area: str,
+    baseline: int,
+    target: int,
+) -> PlanOutcome:
+    plan = _editable(by, outcome.plan)
+    outcome = PlanOutcome.objects.select_for_update().get(pk=outcome.pk)
+    people = list(people)
+    fields = {"description": description, "need": need, "area": area}
+    _check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
+    outcome.description, outcome.need, outcome.area = description, need, area
+    outcome.baseline, outcome.target = baseline, target
+    outcome.save()
+    outcome.people.set(people)
+    _touch(plan, by)
+    _audit(by, plan, "change outcome", outcome=str(outcome.uuid))
+    return outcome
+
+
+@transaction.atomic
+def plan_outcome_remove(*, by: User, outcome: PlanOutcome) -> Plan:
+    """Remove an outcome from a draft; its actions stay, no longer linked to an outcome."""
+    plan = _editable(by, outcome.plan)
+    if outcome.progress.exists():
+        raise ServiceError("Reviews have recorded progress on this outcome: it stays")
+    _audit(by, plan, "remove outcome", outcome=str(outcome.uuid), description=outcome.description)
+    outcome.delete()
+    _touch(plan, by)
+    return plan
+
+
+# Actions
+
+
+OWNER_USER_MESSAGE = (
+    "Choose the lead professional, someone in the episode's team or a user in the TAF"
+)
+
+
+def _check_action(
+    plan, *, description, outcome, owner_user, owner_agency, owner_name, due_on, new_owner=True
+):
+    """`new_owner`: the owner is being chosen now, so must be one of the episode's possible
+    owners (an action kept with someone who has since left the TAF stays theirs)."""
+    from assessments.plans.selectors import action_owner_users
+
+    errors = {}
+    if not (description or "").strip():
+        errors["description"] = "Enter what will be done"
+    if outcome is not None and outcome.plan_id != plan.pk:
+        errors["outcome"] = "Choose an outcome of this plan"
+    if owner_user is None and owner_agency is None and not (owner_name or "").strip():
+        errors["owner_user"] = "Choose who will do it: a person, an agency, or a named contact"
+    if owner_user is not None and owner_agency is not None:
+        errors["owner_agency"] = "Choose a person or an agency, not both"
+    if owner_user is not None and not owner_user.is_active:
+        errors["owner_user"] = "Choose someone who uses the service now"
+    elif (
+        owner_user is not None
+        and new_owner
+        and not action_owner_users(plan.episode).filter(pk=owner_user.pk).exists()
+    ):
+        # The one list of possible owners, shared with the plan page's form.
+        errors["owner_user"] = OWNER_USER_MESSAGE
+    if owner_agency is not None and owner_agency.is_archived:
+        errors["owner_agency"] = "Choose an agency that is still in use"
+    if due_on is None:
+        errors["due_on"] = "Enter when it will be done by"
+    elif due_on < plan.created_at.date() - timedelta(days=1):
+        errors["due_on"] = "The date must be on or after the day the plan was started"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def plan_action_add(
+    *,
+    by: User,
+    plan: Plan,
+    description: str,
+    due_on: date,
+    outcome: PlanOutcome | None = None,
+    owner_user: User | None = None,
+    owner_agency: Agency | None = None,
+    owner_name: str = "",
+) -> PlanAction:
+    plan = _editable(by, plan)
+    fields = {
+        "description": description,
+        "outcome": outcome,
+        "owner_user": owner_user,
+        "owner_agency": owner_agency,
+        "owner_name": owner_name,
+        "due_on": due_on,
+    }
+    _check_action(plan, **fields)
+    position = (plan.actions.aggregate(last=Max("position"))["last"] or 0) + 1
+    action = PlanAction.objects.create(plan=plan, position=position, **fields)
+    _touch(plan, by)
+    _audit(by, plan, "add action", action=str(action.uuid))
+    return action
+
+
+@transaction.atomic
+def plan_action_change(
+    *,
+    by: User,
+    action: PlanAction,
+    description: str,
+    due_on: date,
+    outcome: PlanOutcome | None = None,
+    owner_user: User | None = None,
+    owner_agency: Agency | None = None,
+    owner_name: str = "",
+) -> PlanAction:
+    plan = _editable(by, action.plan)
+    action = PlanAction.objects.select_for_update().get(pk=action.pk)
+    fields = {
+        "description": description,
+        "outcome": outcome,
+        "owner_user": owner_user,
+        "owner_agency": owner_agency,
+        "owner_name": owner_name,
+        "due_on": due_on,
+    }
+    _check_action(plan, **fields, new_owner=owner_user != action.owner_user)
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action.save()
+    _touch(plan, by)
+    _audit(by, plan, "change action", action=str(action.uuid))
+    return action
+
+
+@transaction.atomic
+def plan_action_remove(*, by: User, action: PlanAction) -> Plan:
+    plan = _editable(by, action.plan)
+    _audit(by, plan, "remove action", action=str(action.uuid), description=action.description)
+    action.delete()
+    _touch(plan, by)
+    return plan
+
+
+@transaction.atomic
+def plan_action_set_status(*, by: User, action: PlanAction, status: str) -> PlanAction:
+    """How an action of the plan in force is going: its owner, or the lead professional."""
+    action = (
+        PlanAction.objects.select_for_update().select_related("plan__episode").get(pk=action.pk)
+    )
+    if not access.can(by, Permission.UPDATE_PLAN_ACTION, action):
+        raise PermissionDenied("Only the action's owner or the lead professional can do this")
+    if action.plan.status != PlanStatus.AGREED:
+        raise ServiceError(
+            "Actions are worked once the plan is agreed"
+            if action.plan.status == PlanStatus.DRAFT
+            else "This version of the plan has been replaced: update the current one"
+        )
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": "Choose how the action is going"})
+    previous = action.status
+    action.status = status
+    action.status_changed_by, action.status_changed_at = by, timezone.now()
+    action.save()
+    _audit(by, action.plan, "action status", action=str(action.uuid), was=previous, now=status)
+    return action
+
+
+# Agreeing and new versions
+
+
+@transaction.atomic
+def plan_agree(*, by: User, plan: Plan, agreed_on: date | None = None) -> Plan:
+    """The family and the TAF agree the plan: it is in force, replaces the version before,
+    and the episode has a plan in place. The first review falls due a cadence later; a new
+    version keeps the review date already set."""
+    plan = _editable(by, plan)
+    today = timezone.localdate()
+    agreed_on = agreed_on or today
+    errors = {}
+    if agreed_on > today:
+        errors["agreed_on"] = "The date the plan was agreed must be today or in the past"
+    if not plan.family_words.strip():
+        errors["family_words"] = "Enter the family's own words about the plan"
+    if not plan.contingency.strip():
+        errors["contingency"] = "Enter what happens if things do not improve"
+    if errors:
+        raise ValidationError(errors)
+    outcomes = plan.outcomes.count()
+    if not outcomes:
+        raise ServiceError("Add at least one outcome before agreeing the plan")
+    if not plan.actions.exists():
+        raise ServiceError("Add at least one action before agreeing the plan")
+    episode = Episode.objects.select_for_update().get(pk=plan.episode_id)
+    if episode.status not in PLANNABLE:
+        raise ServiceError(
+            f"The episode is {episode.get_status_display().lower()}: a plan cannot be agreed now"
+        )
+    replaced = Plan.objects.filter(episode=episode, status=PlanStatus.AGREED).first()
+    if replaced is not None:
+        replaced.status = PlanStatus.SUPERSEDED
+        replaced.modified_by = by
+        replaced.save(update_fields=["status", "modified_by", "modified_at"])
+        _audit(by, replaced, "superseded", by_version=plan.version)
+    plan.status = PlanStatus.AGREED
+    plan.agreed_on, plan.agreed_by = agreed_on, by
+    plan.next_review_on = (
+        replaced.next_review_on
+        if replaced is not None and replaced.next_review_on
+        else next_review_date(agreed_on, episode.level)
+    )
+    plan.modified_by = by
+    plan.save()
+    if episode.status == EpisodeStatus.ASSESSING:
+        episode_services.episode_plan_agreed(by=by, episode=episode)
+    _audit(by, plan, "agree", next_review_on=plan.next_review_on.isoformat())
+    return plan
+
+
+@transaction.atomic
+def plan_new_version(*, by: User, plan: Plan, from_review=None) -> Plan:
+    """A draft copy of the agreed plan, to change it; the agreed one stays in force until
+    the new one is agreed. Outcomes keep their lineage, actions their status."""
+    plan = _locked(plan)
+    _require_work(by, plan.episode)
+    if plan.status != PlanStatus.AGREED:
+        raise ServiceError("Only the agreed plan gets a new version")
+    episode = plan.episode
+    if episode.plans.filter(status=PlanStatus.DRAFT).exists():
+        raise ServiceError("A new version of this plan is already being written")
+    version = (episode.plans.aggregate(last=Max("version"))["last"] or 0) + 1
+    new = Plan.objects.create(
+        episode=episode,
+        assessment=(
+            episode.assessments.filter(status=AssessmentStatus.APPROVED)
+            .order_by("-version")
+            .first()
+            or plan.assessment
+        ),
+        version=version,
+        previous=plan,
+        from_review=from_review,
+        worries=plan.worries,
+        working_well=plan.working_well,
+        family_words=plan.family_words,
+        contingency=plan.contingency,
+        created_by=by,
+        modified_by=by,
+    )
+    copies = {}
+    for outcome in plan.outcomes.prefetch_related("people"):
+        copy = PlanOutcome.objects.create(
+            plan=new,
+            lineage=outcome.lineage,
+            position=outcome.position,
+            description=outcome.description,
+            need=outcome.need,
+            area=outcome.area,
+            baseline=outcome.baseline,
+            target=outcome.target,
+        )
+        copy.people.set(outcome.people.all())
+        copies[outcome.pk] = copy
+    PlanAction.objects.bulk_create(
+        PlanAction(
+            plan=new,
+            outcome=copies.get(action.outcome_id),
+            position=action.position,
+            description=action.description,
+            owner_user_id=action.owner_user_id,
+            owner_agency_id=action.owner_agency_id,
+            owner_name=action.owner_name,
+            due_on=action.due_on,
+            status=action.status,
+            status_changed_by_id=action.status_changed_by_id,
+            status_changed_at=action.status_changed_at,
+        )
+        for action in plan.actions.all()
+    )
+    record(
+        actor=by,
+        action=AuditAction.CREATE,
+        obj=new,
+        detail={"version": version, "from_version": plan.version},
+    )
+    return new

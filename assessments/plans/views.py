@@ -1,0 +1,649 @@
+"""TAF plan and review pages (DESIGN section 5, steps 5 and 6): start the plan from the
+episode, write its narrative, outcomes and actions, agree it, work its actions, start a new
+version, and record reviews whose decision the episode services carry out.
+
+Thin: forms parse, services change, plan_selectors read. Pages that change the draft refuse
+an agreed plan with a message; a refusal from a service shows on the form with everything
+typed kept.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import linebreaksbr
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views import View
+
+from assessments.documents.selectors import documents_for
+from assessments.models import Plan, PlanAction, PlanOutcome, PlanStatus, ReviewDecision
+from assessments.plans import forms, selectors, services
+from assessments.reviews import services as review_services
+from audit.services import record_view
+from cases.episodes.forms import ConfirmForm
+from cases.families.views import CaseWorkerMixin
+from cases.models import Episode
+from earlyhelp import access
+from earlyhelp.confirm import confirmation_page
+from earlyhelp.exceptions import ServiceError
+from earlyhelp.forms import add_service_errors
+
+Permission = access.Permission
+RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green"}
+
+
+def _url_or_none(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _detail(plan, anchor=""):
+    return redirect(reverse("plans:detail", args=[plan.uuid]) + anchor)
+
+
+class StartView(CaseWorkerMixin, View):
+    """POST: start the plan from the episode's approved assessment."""
+
+    def post(self, request, uuid):
+        episode = access.get_for_user(request.user, Episode.objects.all(), uuid=uuid)
+        try:
+            plan = services.plan_create(by=request.user, episode=episode)
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return redirect("episodes:detail", uuid=episode.uuid)
+        messages.success(request, "Plan started: write it with the family and the TAF")
+        return redirect("plans:detail", uuid=plan.uuid)
+
+
+class PlanMixin(CaseWorkerMixin):
+    """Loads the plan the address names, for a user who may see it (else 404)."""
+
+    detail_queryset = False
+
+    def load(self):
+        user = self.request.user
+        queryset = (
+            selectors.plan_detail_for(user) if self.detail_queryset else selectors.plans_for(user)
+        )
+        self.plan = access.get_for_user(user, queryset, uuid=self.kwargs["uuid"])
+        self.episode = self.plan.episode
+        self.may_work = access.can(user, Permission.WORK_ON_EPISODE, self.episode)
+
+    def require_work(self):
+        if not self.may_work:
+            raise PermissionDenied("Only the lead professional or a manager can change the plan")
+
+    def refuse_unless_draft(self):
+        """A redirect with the reason when the plan is no longer a draft, else None."""
+        if self.plan.is_editable:
+            return None
+        messages.error(
+            self.request,
+            "The plan is agreed: start a new version to change it"
+            if self.plan.status == PlanStatus.AGREED
+            else "This version of the plan has been replaced: change the current one",
+        )
+        return _detail(self.plan)
+
+
+# The plan page
+
+
+class PlanPage(PlanMixin, View):
+    template_name = "plans/plan_detail.html"
+    detail_queryset = True
+
+    def render_page(self, *, status=200, **bound):
+        user, plan, episode = self.request.user, self.plan, self.episode
+        outcomes = list(plan.outcomes.all())
+        actions = list(plan.actions.all())
+        versions = selectors.versions_of(plan)
+        draft = next((v for v in versions if v.status == PlanStatus.DRAFT), None)
+        agreed = plan.status == PlanStatus.AGREED
+        allowed = {
+            "change": self.may_work and plan.is_editable,
+            "agree": self.may_work and plan.is_editable,
+            "new_version": self.may_work and agreed and draft is None,
+            "review": self.may_work and agreed and episode.status in review_services.REVIEWABLE,
+            "family_plan": self.may_work and agreed,
+        }
+        status_forms = {}
+        if agreed:
+            for action in actions:
+                if access.can(user, Permission.UPDATE_PLAN_ACTION, action):
+                    key = f"status-{action.uuid}"
+                    status_forms[action.pk] = bound.get(key) or forms.ActionStatusForm(
+                        prefix=key, initial={"status": action.status}
+                    )
+        page_forms = {
+            "agree": bound.get("agree") or forms.AgreeForm(prefix="agree"),
+            "new_version": bound.get("new_version") or ConfirmForm(prefix="new-version"),
+        }
+        context = {
+            "plan": plan,
+            "episode": episode,
+            "family": episode.family,
+            "outcomes": outcomes,
+            "actions": [(action, status_forms.get(action.pk)) for action in actions],
+            "reviews": selectors.episode_reviews(episode),
+            "versions": versions,
+            "draft": draft if draft and draft.pk != plan.pk else None,
+            "taf_members": list(selectors.current_taf_members(episode)),
+            "allowed": allowed,
+            "forms": page_forms,
+            "error_forms": [form for form in bound.values() if form.errors],
+            "documents": list(documents_for(user, plan)),
+            "family_plan_request_url": reverse("assessments:family-plan-request", args=[plan.uuid]),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class PlanDetailView(PlanPage):
+    def get(self, request, uuid):
+        self.load()
+        record_view(actor=request.user, obj=self.plan)
+        return self.render_page()
+
+
+class PlanActionView(PlanPage):
+    """POST one of the plan page's forms: on success to the plan, else show its errors."""
+
+    key = None
+    prefix = None
+    form_class = ConfirmForm
+
+    def post(self, request, uuid):
+        self.load()
+        self.require_work()
+        form = self.form_class(request.POST, prefix=self.prefix)
+        if form.is_valid():
+            try:
+                target = self.perform(form)
+            except (ValidationError, ServiceError) as error:
+                add_service_errors(form, error)
+            else:
+                return _detail(target)
+        record_view(actor=request.user, obj=self.plan)
+        return self.render_page(**{self.key: form})
+
+    def perform(self, form):
+        raise NotImplementedError
+
+
+class AgreeView(PlanActionView):
+    key, prefix, form_class = "agree", "agree", forms.AgreeForm
+
+    def perform(self, form):
+        plan = services.plan_agree(
+            by=self.request.user, plan=self.plan, agreed_on=form.cleaned_data["agreed_on"]
+        )
+        messages.success(
+            self.request,
+            f"Plan agreed. The next review is due on {plan.next_review_on:%-d %B %Y}.",
+        )
+        return plan
+
+
+class NewVersionView(PlanActionView):
+    key, prefix = "new_version", "new-version"
+
+    def perform(self, form):
+        new = services.plan_new_version(by=self.request.user, plan=self.plan)
+        messages.success(
+            self.request,
+            f"Version {new.version} started. Version {self.plan.version} stays in force "
+            "until the new one is agreed.",
+        )
+        return new
+
+
+class ActionStatusView(PlanMixin, View):
+    """POST how an action of the agreed plan is going."""
+
+    def post(self, request, uuid, action_uuid):
+        self.load()
+        # 404 for an action the user may not see, 403 if they may not say how it is going:
+        # before the form is read.
+        action = access.get_for_change(
+            request.user,
+            PlanAction.objects.filter(plan=self.plan).select_related("plan__episode"),
+            Permission.UPDATE_PLAN_ACTION,
+            uuid=action_uuid,
+        )
+        form = forms.ActionStatusForm(request.POST, prefix=f"status-{action.uuid}")
+        if not form.is_valid():
+            messages.error(request, "Choose how the action is going")
+            return _detail(self.plan, "#actions")
+        try:
+            action = services.plan_action_set_status(
+                by=request.user, action=action, status=form.cleaned_data["status"]
+            )
+        except (ValidationError, ServiceError) as error:
+            text = error.message if isinstance(error, ServiceError) else " ".join(error.messages)
+            messages.error(request, text)
+        else:
+            messages.success(
+                request, f"{action.description[:60]}: {action.get_status_display().lower()}"
+            )
+        return _detail(self.plan, "#actions")
+
+
+# The draft's pages
+
+
+class DraftFormPage(PlanMixin, View):
+    """A form that changes the draft: refused with a message once the plan is agreed."""
+
+    template_name = None
+
+    def setup_objects(self):
+        """Load what the page is about beyond the plan."""
+
+    def make_form(self, data=None):
+        raise NotImplementedError
+
+    def get_context(self, **context):
+        return {
+            "plan": self.plan,
+            "episode": self.episode,
+            "family": self.episode.family,
+            **context,
+        }
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def render_form(self, form, **context):
+        return render(self.request, self.template_name, self.get_context(form=form, **context))
+
+    def start(self):
+        self.load()
+        self.require_work()
+        refusal = self.refuse_unless_draft()
+        if refusal is None:
+            self.setup_objects()
+        return refusal
+
+    def get(self, request, *args, **kwargs):
+        refusal = self.start()
+        if refusal is not None:
+            return refusal
+        record_view(actor=request.user, obj=self.plan)
+        return self.render_form(self.make_form())
+
+    def post(self, request, *args, **kwargs):
+        refusal = self.start()
+        if refusal is not None:
+            return refusal
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            try:
+                return self.perform(form)
+            except (ValidationError, ServiceError) as error:
+                add_service_errors(form, error)
+        return self.render_form(form)
+
+
+class PlanEditView(DraftFormPage):
+    """The narrative, with the revision the page was opened at: a save over someone
+    else's shows their words and keeps yours."""
+
+    template_name = "plans/plan_form.html"
+
+    def make_form(self, data=None):
+        plan = self.plan
+        initial = {
+            "worries": plan.worries,
+            "working_well": plan.working_well,
+            "family_words": plan.family_words,
+            "contingency": plan.contingency,
+            "revision": plan.revision,
+        }
+        return forms.PlanForm(data, initial=initial)
+
+    def post(self, request, *args, **kwargs):
+        refusal = self.start()
+        if refusal is not None:
+            return refusal
+        data = request.POST.copy()
+        form = self.make_form(data)
+        stale = False
+        if form.is_valid():
+            try:
+                services.plan_update(
+                    by=request.user,
+                    plan=self.plan,
+                    expected_revision=form.cleaned_data["revision"],
+                    worries=form.cleaned_data["worries"],
+                    working_well=form.cleaned_data["working_well"],
+                    family_words=form.cleaned_data["family_words"],
+                    contingency=form.cleaned_data["contingency"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except ServiceError as error:
+                form.add_error(None, error.message)
+                stale = True
+            else:
+                messages.success(request, "Plan saved")
+                return _detail(self.plan)
+        # The page shows what was typed, at the revision now saved, so saving again works.
+        self.plan = Plan.objects.select_related("modified_by", "episode__family").get(
+            pk=self.plan.pk
+        )
+        data["revision"] = str(self.plan.revision)
+        saved = self.plan
+        stale_rows = [
+            (label, linebreaksbr(value or "Not written"))
+            for label, value in (
+                ("What we are worried about", saved.worries),
+                ("What is working well", saved.working_well),
+                ("The family's own words", saved.family_words),
+                ("What happens if things do not improve", saved.contingency),
+            )
+        ]
+        return self.render_form(form, stale=stale, stale_rows=stale_rows)
+
+
+def _outcome_values(form):
+    data = form.cleaned_data
+    return {
+        "description": data["description"],
+        "people": list(data["people"]),
+        "need": data["need"],
+        "area": data["area"],
+        "baseline": data["baseline"],
+        "target": data["target"],
+    }
+
+
+class OutcomeView(DraftFormPage):
+    """Add an outcome, or change one (the address names it)."""
+
+    template_name = "plans/outcome_form.html"
+
+    def setup_objects(self):
+        self.outcome = None
+        if "outcome_uuid" in self.kwargs:
+            self.outcome = access.get_for_user(
+                self.request.user,
+                PlanOutcome.objects.filter(plan=self.plan).prefetch_related("people"),
+                uuid=self.kwargs["outcome_uuid"],
+            )
+
+    def make_form(self, data=None):
+        initial = forms.OutcomeForm.initial_from(self.outcome) if self.outcome else None
+        return forms.OutcomeForm(data, initial=initial, family=self.episode.family)
+
+    def get_context(self, **context):
+        return super().get_context(outcome=self.outcome, **context)
+
+    def perform(self, form):
+        if self.outcome is None:
+            services.plan_outcome_add(by=self.request.user, plan=self.plan, **_outcome_values(form))
+            messages.success(self.request, "Outcome added")
+        else:
+            services.plan_outcome_change(
+                by=self.request.user, outcome=self.outcome, **_outcome_values(form)
+            )
+            messages.success(self.request, "Outcome changed")
+        return _detail(self.plan, "#outcomes")
+
+
+class RemoveView(PlanMixin, View):
+    """Remove an outcome or an action (the address names it) from the draft: GET asks
+    "Are you sure?", the POST from that page removes it."""
+
+    model = None
+    lookup_kwarg = anchor = removed = None
+    what = None
+
+    def remove(self, part):
+        raise NotImplementedError
+
+    def load_part(self, **kwargs):
+        self.load()
+        self.require_work()
+        refusal = self.refuse_unless_draft()
+        if refusal is not None:
+            return None, refusal
+        part = access.get_for_user(
+            self.request.user,
+            self.model.objects.filter(plan=self.plan),
+            uuid=kwargs[self.lookup_kwarg],
+        )
+        return part, None
+
+    def get(self, request, uuid, **kwargs):
+        part, refusal = self.load_part(**kwargs)
+        if refusal is not None:
+            return refusal
+        record_view(actor=request.user, obj=self.plan)
+        return confirmation_page(
+            request,
+            caption=f"{self.episode.family.name}: TAF plan",
+            question=f"Are you sure you want to remove this {self.what}?",
+            details=[(self.what.capitalize(), part.description)],
+            explanation=self.explanation,
+            button=f"Remove the {self.what}",
+            cancel_url=reverse("plans:detail", args=[self.plan.uuid]) + self.anchor,
+        )
+
+    def post(self, request, uuid, **kwargs):
+        part, refusal = self.load_part(**kwargs)
+        if refusal is not None:
+            return refusal
+        try:
+            self.remove(part)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, self.removed)
+        return _detail(self.plan, self.anchor)
+
+
+class OutcomeRemoveView(RemoveView):
+    model, lookup_kwarg, anchor, removed = (
+        PlanOutcome,
+        "outcome_uuid",
+        "#outcomes",
+        "Outcome removed",
+    )
+    what = "outcome"
+    explanation = "Its actions stay in the plan, no longer linked to an outcome."
+
+    def remove(self, part):
+        services.plan_outcome_remove(by=self.request.user, outcome=part)
+
+
+class ActionView(DraftFormPage):
+    """Add an action, or change one (the address names it)."""
+
+    template_name = "plans/action_form.html"
+
+    def setup_objects(self):
+        self.action = None
+        if "action_uuid" in self.kwargs:
+            self.action = access.get_for_user(
+                self.request.user,
+                PlanAction.objects.filter(plan=self.plan),
+                uuid=self.kwargs["action_uuid"],
+            )
+
+    def make_form(self, data=None):
+        initial = forms.ActionForm.initial_from(self.action) if self.action else None
+        return forms.ActionForm(data, initial=initial, plan=self.plan)
+
+    def get_context(self, **context):
+        return super().get_context(action=self.action, **context)
+
+    def perform(self, form):
+        values = {
+            "description": form.cleaned_data["description"],
+            "due_on": form.cleaned_data["due_on"],
+            "outcome": form.cleaned_data["outcome"],
+            **form.owner(),
+        }
+        if self.action is None:
+            services.plan_action_add(by=self.request.user, plan=self.plan, **values)
+            messages.success(self.request, "Action added")
+        else:
+            services.plan_action_change(by=self.request.user, action=self.action, **values)
+            messages.success(self.request, "Action changed")
+        return _detail(self.plan, "#actions")
+
+
+class ActionRemoveView(RemoveView):
+    model, lookup_kwarg, anchor, removed = PlanAction, "action_uuid", "#actions", "Action removed"
+    what = "action"
+    explanation = "The action is taken out of this draft of the plan."
+
+    def remove(self, part):
+        services.plan_action_remove(by=self.request.user, action=part)
+
+
+# Reviews
+
+
+class ReviewRecordView(PlanMixin, View):
+    template_name = "plans/review_form.html"
+
+    def start(self):
+        self.load()
+        self.require_work()
+        if self.plan.status != PlanStatus.AGREED:
+            messages.error(
+                self.request,
+                "Reviews are of the plan in force: agree the plan first"
+                if self.plan.status == PlanStatus.DRAFT
+                else "This version of the plan has been replaced: review the current one",
+            )
+            return _detail(self.plan)
+        self.outcomes = list(selectors.outcomes_of(self.plan).order_by("position", "id"))
+        self.default_next_review = services.next_review_date(
+            timezone.localdate(), self.episode.level
+        )
+        return None
+
+    def make_form(self, data=None):
+        return forms.ReviewForm(
+            data,
+            outcomes=self.outcomes,
+            members=selectors.current_taf_members(self.episode),
+            default_next_review=self.default_next_review,
+        )
+
+    def render_form(self, form):
+        context = {
+            "plan": self.plan,
+            "episode": self.episode,
+            "family": self.episode.family,
+            "form": form,
+            "decisions": ReviewDecision,
+        }
+        return render(self.request, self.template_name, context)
+
+    def get(self, request, uuid):
+        refusal = self.start()
+        if refusal is not None:
+            return refusal
+        record_view(actor=request.user, obj=self.plan)
+        return self.render_form(self.make_form())
+
+    def post(self, request, uuid):
+        refusal = self.start()
+        if refusal is not None:
+            return refusal
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            try:
+                review = self.perform(form)
+            except ValidationError as error:
+                form.add_service_errors(error)
+            except ServiceError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, self.what_next(review))
+                return redirect("plans:review-detail", uuid=review.uuid)
+        return self.render_form(form)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        decision = data["decision"]
+        step_up = closure = None
+        if decision == ReviewDecision.STEP_UP:
+            step_up = review_services.StepUp(
+                to_level=data.get("to_level"),
+                receiving_team=data.get("receiving_team"),
+                evidence=data.get("evidence") or "",
+                handover_notes=data.get("handover_notes") or "",
+            )
+        elif decision in (ReviewDecision.STEP_DOWN, ReviewDecision.CLOSE):
+            closure = review_services.Closure(
+                reason=data.get("closure_reason") or "",
+                summary=data.get("closure_summary") or "",
+                outcomes_achieved=data.get("outcomes_achieved") or "",
+            )
+        continuing = decision == ReviewDecision.CONTINUE
+        return review_services.review_record(
+            by=self.request.user,
+            plan=self.plan,
+            held_on=data["held_on"],
+            child_views=data["child_views"],
+            family_views=data["family_views"],
+            progress=form.progress(),
+            decision=decision,
+            attendees=list(data["attendees"]),
+            other_attendees=data["other_attendees"],
+            summary=data["summary"],
+            decision_reason=data["decision_reason"],
+            next_review_on=data["next_review_on"] if continuing else None,
+            new_plan_version=continuing and data["new_plan_version"],
+            step_up=step_up,
+            closure=closure,
+        )
+
+    def what_next(self, review):
+        match review.decision:
+            case ReviewDecision.CONTINUE:
+                text = (
+                    f"Review recorded. The next review is due on {review.next_review_on:%-d %B %Y}."
+                )
+                if self.request.POST.get("new_plan_version"):
+                    text += " A new version of the plan has been started: change it, then agree it."
+                return text
+            case ReviewDecision.STEP_UP:
+                return (
+                    "Review recorded. The step up goes to a manager to approve, then to "
+                    "children's social care to accept."
+                )
+            case ReviewDecision.STEP_DOWN:
+                return "Review recorded. The step down goes to a manager to approve."
+        return "Review recorded. The closure goes to a manager to approve."
+
+
+class ReviewDetailView(CaseWorkerMixin, View):
+    template_name = "plans/review_detail.html"
+
+    def get(self, request, uuid):
+        user = request.user
+        review = access.get_for_user(user, selectors.review_detail_for(user), uuid=uuid)
+        record_view(actor=user, obj=review)
+        rows = [
+            (progress, RAG_COLOURS.get(progress.rag, "grey")) for progress in review.progress.all()
+        ]
+        context = {
+            "review": review,
+            "plan": review.plan,
+            "episode": review.episode,
+            "family": review.episode.family,
+            "attendees": list(review.attendees.all()),
+            "rows": rows,
+            "new_version": review.plans_started.only("uuid", "version", "from_review").first(),
+            "transition_url": _url_or_none("transitions:detail", review.transition.uuid)
+            if review.transition_id
+            else None,
+        }
+        return render(request, self.template_name, context)

@@ -1,0 +1,241 @@
+"""The step up / step down API (DESIGN section 4: "never do nothing").
+
+- `GET /api/transitions/` (filters `direction`, `status`, `waiting=me`: those waiting for
+  the user to approve or accept), `GET /api/transitions/{uuid}/`.
+- `POST /api/transitions/step-down/`: social care asks early help to take a family on
+  (a step up is asked for on its episode: `POST /api/episodes/{uuid}/step-up/`).
+- `POST {uuid}/approve/`, `{uuid}/decline/` (managers over the sending team),
+  `{uuid}/accept/`, `{uuid}/reject/` (managers over the receiving team).
+- `GET /api/level-history/` (filters `family`, `episode`): every change of level of the
+  families the user may see, with its cause (and the transition behind it);
+  `GET /api/level-history/{id}/`: one of them.
+"""
+
+import django_filters
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.api import UserRefSerializer
+from audit.views import AuditedViewSetMixin
+from cases.episodes.api import (
+    TRANSITION_RELATED,
+    FamilyRefSerializer,
+    LevelRefSerializer,
+    TransitionSerializer,
+    fields_renamed,
+    level_field,
+    team_field,
+    transitions_for,
+)
+from cases.families.api import VisibleRecordField, VisibleRecordFilter, _CaseViewSet
+from cases.models import Episode, Family
+from cases.transitions import services as transitions
+from earlyhelp import access
+from thresholds.models import Direction, LevelChange, Transition, TransitionStatus
+
+
+class TransitionFilter(django_filters.FilterSet):
+    direction = django_filters.ChoiceFilter(
+        choices=Direction.choices,
+        error_messages={"invalid_choice": "Choose up or down"},
+    )
+    status = django_filters.ChoiceFilter(
+        choices=TransitionStatus.choices,
+        error_messages={"invalid_choice": "Choose a status from the list"},
+    )
+    waiting = django_filters.ChoiceFilter(
+        choices=[("me", "Me")],
+        method="waiting_for",
+        label="Waiting for me to approve or accept",
+    )
+
+    class Meta:
+        model = Transition
+        fields = ["direction", "status", "waiting"]
+
+    def waiting_for(self, queryset, name, value):
+        teams = access.managing_team_ids(self.request.user)
+        return queryset.filter(
+            Q(status=TransitionStatus.REQUESTED, sending_team__in=teams)
+            | Q(status=TransitionStatus.APPROVED, receiving_team__in=teams)
+        )
+
+
+class StepDownSerializer(serializers.Serializer):
+    family = VisibleRecordField(queryset=Family.objects.all())
+    from_level = level_field("Choose a level of the current threshold framework")
+    to_level = level_field("Choose a level of the current threshold framework")
+    sending_team = team_field("Choose one of your own teams")
+    receiving_team = team_field("Choose an early help team in a locality")
+    reason = serializers.CharField(
+        error_messages={"blank": "Enter the reason", "required": "Enter the reason"}
+    )
+    evidence = serializers.CharField(required=False, allow_blank=True, default="")
+    handover_notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TransitionReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AcceptSerializer(serializers.Serializer):
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Step ups and step downs of families the user may see"),
+    retrieve=extend_schema(summary="A step up or step down"),
+)
+class TransitionViewSet(
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _CaseViewSet
+):
+    """Each action answers with the transition as it now is."""
+
+    lookup_field = "uuid"
+    serializer_class = TransitionSerializer
+    filterset_class = TransitionFilter
+
+    def get_queryset(self):
+        return transitions_for(self.request.user)
+
+    def _respond(self, transition, status_code=status.HTTP_200_OK):
+        # The user has just acted on it.
+        transition = Transition.objects.select_related(*TRANSITION_RELATED).get(pk=transition.pk)
+        return Response(self.get_serializer(transition).data, status=status_code)
+
+    def _body(self, serializer_class):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(
+        summary="Ask early help to take on a family known to children's social care",
+        description="A manager over the sending team approves it, which opens an episode "
+        "awaiting allocation, first on the locality's next agenda; allocating it (or the "
+        "receiving team accepting) takes it on.",
+        request=StepDownSerializer,
+        responses={201: TransitionSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="step-down", filter_backends=[])
+    def step_down(self, request):
+        transition = transitions.step_down_request(
+            by=request.user, **self._body(StepDownSerializer)
+        )
+        return self._respond(transition, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Approve (a manager over the sending team)",
+        request=None,
+        responses=TransitionSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, uuid=None):
+        transition = self.get_object()
+        return self._respond(transitions.transition_approve(by=request.user, transition=transition))
+
+    @extend_schema(
+        summary="Decline (a manager over the sending team)",
+        request=TransitionReasonSerializer,
+        responses=TransitionSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, uuid=None):
+        transition = self.get_object()
+        body = self._body(TransitionReasonSerializer)
+        with fields_renamed(response_reason="reason"):
+            transition = transitions.transition_decline(
+                by=request.user, transition=transition, **body
+            )
+        return self._respond(transition)
+
+    @extend_schema(
+        summary="Accept: the receiving team takes it on (a manager over the receiving team)",
+        description="Accepting a step up closes the early help episode.",
+        request=AcceptSerializer,
+        responses=TransitionSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, uuid=None):
+        transition = self.get_object()
+        body = self._body(AcceptSerializer)
+        return self._respond(
+            transitions.transition_accept(by=request.user, transition=transition, **body)
+        )
+
+    @extend_schema(
+        summary="Do not accept: the sending side keeps it (a manager over the receiving team)",
+        request=TransitionReasonSerializer,
+        responses=TransitionSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, uuid=None):
+        transition = self.get_object()
+        body = self._body(TransitionReasonSerializer)
+        with fields_renamed(response_reason="reason"):
+            transition = transitions.transition_reject(
+                by=request.user, transition=transition, **body
+            )
+        return self._respond(transition)
+
+
+# Level history
+
+
+class LevelChangeSerializer(serializers.ModelSerializer):
+    family = FamilyRefSerializer(read_only=True)
+    episode = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
+    from_level = LevelRefSerializer(read_only=True, allow_null=True)
+    to_level = LevelRefSerializer(
+        read_only=True, allow_null=True, help_text="Empty when help ended"
+    )
+    transition = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
+    changed_by = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = LevelChange
+        fields = [
+            "id",
+            "family",
+            "episode",
+            "from_level",
+            "to_level",
+            "cause",
+            "transition",
+            "reason",
+            "changed_by",
+            "changed_at",
+        ]
+
+
+class LevelChangeFilter(django_filters.FilterSet):
+    family = VisibleRecordFilter(model=Family)
+    episode = VisibleRecordFilter(model=Episode)
+
+    class Meta:
+        model = LevelChange
+        fields = ["family", "episode"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Level history: every change of level of families the user may see, oldest first"
+    ),
+    retrieve=extend_schema(summary="One change of level of a family the user may see"),
+)
+class LevelHistoryViewSet(
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _CaseViewSet
+):
+    serializer_class = LevelChangeSerializer
+    filterset_class = LevelChangeFilter
+
+    def get_queryset(self):
+        return (
+            access.visible(self.request.user, LevelChange.objects.all())
+            .select_related(
+                "family", "episode", "from_level", "to_level", "transition", "changed_by"
+            )
+            .order_by("family_id", "changed_at", "id")
+        )

@@ -1,0 +1,172 @@
+"""GOV.UK forms for asking for, approving and accepting a step up or step down.
+
+The rules (which levels, which teams, who may) live in cases.transitions.services; these
+forms offer the sensible choices and word the errors.
+"""
+
+from django import forms
+
+from cases.transitions import selectors
+from earlyhelp.forms import FilterForm, GovUKMessagesMixin
+from thresholds.models import Direction, TransitionStatus
+
+
+class LevelChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, level):
+        return f"Level {level.rank}: {level.name}"
+
+
+class LocalityTeamChoiceField(forms.ModelChoiceField):
+    """Teams named with their locality (the queryset selects it)."""
+
+    def label_from_instance(self, team):
+        return f"{team.name} ({team.locality.name})"
+
+
+def _text(label, *, required=True, help_text="", rows=5):
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class _HandoverFields(GovUKMessagesMixin, forms.Form):
+    reason = _text(
+        "Why does the family need this change?",
+        help_text="What has changed for the family, and what the receiving team needs to know.",
+    )
+    evidence = _text(
+        "Evidence",
+        required=False,
+        help_text="Assessments, reviews, incidents or reports that support the request.",
+    )
+    handover_notes = _text(
+        "Handover notes",
+        required=False,
+        help_text="Who the family knows, what is in place now and what should happen first.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Enter the reason"
+
+
+class StepUpForm(_HandoverFields):
+    to_level = LevelChoiceField(
+        label="Level of need to step up to",
+        queryset=selectors.statutory_levels(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the level of need to step up to"},
+    )
+    receiving_team = forms.ModelChoiceField(
+        label="Children's social care team",
+        queryset=selectors.social_care_teams(),
+        empty_label="Choose a team",
+        error_messages={"required": "Choose the children's social care team"},
+    )
+
+    field_order = ["to_level", "receiving_team", "reason", "evidence", "handover_notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_level"].queryset = selectors.statutory_levels()
+        self.fields["receiving_team"].queryset = selectors.social_care_teams()
+
+
+class StepDownForm(_HandoverFields):
+    from_level = LevelChoiceField(
+        label="Level of need now",
+        queryset=selectors.statutory_levels(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the family's level of need now"},
+    )
+    to_level = LevelChoiceField(
+        label="Level of need to step down to",
+        queryset=selectors.early_help_levels(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the level of need to step down to"},
+    )
+    sending_team = forms.ModelChoiceField(
+        label="Your team",
+        queryset=selectors.social_care_teams(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text="Your team stays responsible until early help accepts the family.",
+        error_messages={"required": "Choose your team"},
+    )
+    receiving_team = LocalityTeamChoiceField(
+        label="Early help team",
+        queryset=selectors.early_help_teams(),
+        empty_label="Choose a team",
+        help_text="The team's locality allocates the family a lead professional.",
+        error_messages={"required": "Choose the early help team"},
+    )
+
+    field_order = [
+        "from_level",
+        "to_level",
+        "sending_team",
+        "receiving_team",
+        "reason",
+        "evidence",
+        "handover_notes",
+    ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_level"].queryset = selectors.statutory_levels()
+        self.fields["to_level"].queryset = selectors.early_help_levels()
+        self.fields["sending_team"].queryset = selectors.own_social_care_teams(user)
+        self.fields["receiving_team"].queryset = selectors.early_help_teams()
+
+
+class ApproveForm(forms.Form):
+    """No fields: the button is the answer. Refusals show at the top of the page."""
+
+
+class DeclineForm(GovUKMessagesMixin, forms.Form):
+    response_reason = _text("Why are you declining it?", rows=3)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "decline")
+        super().__init__(*args, **kwargs)
+        self.fields["response_reason"].error_messages["required"] = "Enter why it is declined"
+
+
+class AcceptForm(GovUKMessagesMixin, forms.Form):
+    notes = _text("Notes", required=False, rows=3, help_text="For example, who will take it on.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "accept")
+        super().__init__(*args, **kwargs)
+
+
+class RejectForm(GovUKMessagesMixin, forms.Form):
+    response_reason = _text("Why are you not accepting it?", rows=3)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "reject")
+        super().__init__(*args, **kwargs)
+        self.fields["response_reason"].error_messages["required"] = "Enter why it is not accepted"
+
+
+class TransitionFilterForm(FilterForm):
+    direction = forms.ChoiceField(
+        label="Direction", required=False, choices=[("", "Any"), *Direction.choices]
+    )
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any"), *TransitionStatus.choices]
+    )
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        for name in ("direction", "status"):
+            if self.cleaned_data.get(name):
+                queryset = queryset.filter(**{name: self.cleaned_data[name]})
+        return queryset

@@ -1,0 +1,342 @@
+"""Step up and step down with a handover (DESIGN section 4: "never do nothing").
+
+A transition is asked for, approved by a manager over the sending team, then accepted (or
+not) by the receiving team. Until then the sending side stays responsible: a stepped-up
+episode stays open with its lead professional, and a stepped-down family stays with social
+care while its new episode waits for allocation.
+
+- Step up: an open early help episode to children's social care (a statutory level).
+  Accepting closes the episode ("stepped up").
+- Step down: a family known to social care to early help. Approving opens an episode
+  awaiting allocation in the receiving team's locality, first on the next agenda; accepting
+  (or allocating it) takes it on. Not accepting closes that episode again.
+- A step up within 12 months of an accepted step-down for the family is a bounce-back:
+  linked to the step-down, and counted.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AgencyType, Team, User
+from audit.models import AuditAction
+from audit.services import record
+from cases.episodes import services as episodes
+from cases.models import ClosureReason, Episode, EpisodeStatus, Family
+from earlyhelp import access
+from earlyhelp.exceptions import ServiceError
+from referrals import timescales
+from thresholds.models import (
+    Direction,
+    Level,
+    LevelChangeCause,
+    Transition,
+    TransitionStatus,
+)
+
+BOUNCE_BACK_WINDOW_DAYS = 365
+PENDING = (TransitionStatus.REQUESTED, TransitionStatus.APPROVED)
+
+
+def acceptance_due_at(transition: Transition):
+    """When an approved transition should have been accepted (in working days)."""
+    if transition.approved_at is None:
+        return None
+    return timescales.add_working_days(
+        transition.approved_at, settings.TRANSITION_ACCEPTANCE_WORKING_DAYS
+    )
+
+
+def is_waiting_too_long(transition: Transition, now=None) -> bool:
+    """Approved, not yet accepted, and past the acceptance timescale: flagged."""
+    due = acceptance_due_at(transition)
+    return (
+        transition.status == TransitionStatus.APPROVED
+        and due is not None
+        and (now or timezone.now()) > due
+    )
+
+
+def waiting_too_long_in(locality, now=None):
+    """Approved transitions of the locality's episodes not accepted in time."""
+    approved = Transition.objects.filter(
+        status=TransitionStatus.APPROVED, episode__locality=locality
+    ).select_related("episode__family", "receiving_team")
+    return [t for t in approved if is_waiting_too_long(t, now)]
+
+
+def _locked(transition) -> Transition:
+    return Transition.objects.select_for_update().get(pk=transition.pk)
+
+
+def _audit(by, transition, step, **detail):
+    record(
+        actor=by,
+        action=AuditAction.CHANGE if step != "request" else AuditAction.CREATE,
+        obj=transition,
+        detail={"step": step, "direction": transition.direction, **detail},
+    )
+
+
+def _check_levels(from_level, to_level, *, direction):
+    errors = {}
+    if not to_level.framework.is_current:
+        errors["to_level"] = "Choose a level of the current threshold framework"
+    elif direction == Direction.UP and not to_level.statutory:
+        errors["to_level"] = "A step up is to a statutory level (children's social care)"
+    elif direction == Direction.DOWN and to_level.statutory:
+        errors["to_level"] = "A step down is to an early help level"
+    if direction == Direction.DOWN and not from_level.statutory:
+        errors["from_level"] = "A step down is from a statutory level (children's social care)"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _bounce_back_of(family, at):
+    """The family's last accepted step-down within the bounce-back window."""
+    return (
+        Transition.objects.filter(
+            family=family,
+            direction=Direction.DOWN,
+            status=TransitionStatus.ACCEPTED,
+            responded_at__gte=at - timedelta(days=BOUNCE_BACK_WINDOW_DAYS),
+        )
+        .order_by("-responded_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def step_up_request(
+    *,
+    by: User,
+    episode: Episode,
+    to_level: Level,
+    receiving_team: Team,
+    reason: str,
+    evidence: str = "",
+    handover_notes: str = "",
+) -> Transition:
+    """Ask for an open episode to step up to children's social care."""
+    episode = episodes._locked(episode)
+    if not access.can(by, access.Permission.WORK_ON_EPISODE, episode):
+        raise PermissionDenied("Only the lead professional or a manager can ask for a step up")
+    return _request_step_up(
+        episode,
+        by=by,
+        to_level=to_level,
+        receiving_team=receiving_team,
+        reason=reason,
+        evidence=evidence,
+        handover_notes=handover_notes,
+    )
+
+
+def _request_step_up(episode, *, by, to_level, receiving_team, reason, evidence, handover_notes):
+    if episode.status == EpisodeStatus.CLOSING:
+        raise ServiceError("The episode is closing: decline the closure before stepping up")
+    if episode.transitions.filter(status__in=PENDING).exists():
+        raise ServiceError("A step up is already waiting for this episode")
+    if receiving_team.agency.agency_type != AgencyType.CHILDRENS_SOCIAL_CARE:
+        raise ValidationError({"receiving_team": "Choose a children's social care team"})
+    _check_levels(episode.level, to_level, direction=Direction.UP)
+    if episode.team is None:
+        raise ServiceError("Allocate the episode before stepping it up")
+    now = timezone.now()
+    transition = Transition(
+        direction=Direction.UP,
+        family=episode.family,
+        episode=episode,
+        from_level=episode.level,
+        to_level=to_level,
+        reason=reason,
+        evidence=evidence,
+        handover_notes=handover_notes,
+        sending_team=episode.team,
+        receiving_team=receiving_team,
+        requested_by=by,
+        requested_at=now,
+        bounce_back_of=_bounce_back_of(episode.family, now),
+    )
+    transition.full_clean()
+    transition.save()
+    _audit(by, transition, "request", bounce_back=transition.bounce_back_of_id is not None)
+    return transition
+
+
+@transaction.atomic
+def step_down_request(
+    *,
+    by: User,
+    family: Family,
+    from_level: Level,
+    to_level: Level,
+    sending_team: Team,
+    receiving_team: Team,
+    reason: str,
+    evidence: str = "",
+    handover_notes: str = "",
+) -> Transition:
+    """Social care asks early help to take a family on."""
+    if not access.visible(by, Family.objects.filter(pk=family.pk)).exists():
+        raise PermissionDenied("You do not have access to this family's records")
+    if sending_team.pk not in access.case_team_ids(by):
+        raise ValidationError({"sending_team": "Choose one of your own teams"})
+    if sending_team.agency.agency_type != AgencyType.CHILDRENS_SOCIAL_CARE:
+        raise ValidationError({"sending_team": "A step down comes from children's social care"})
+    if receiving_team.locality_id is None:
+        raise ValidationError(
+            {"receiving_team": "Choose an early help team in a locality, which will allocate it"}
+        )
+    if Episode.objects.open().filter(family=family).exists():
+        raise ServiceError("This family already has an open early help episode")
+    if family.transitions.filter(status__in=PENDING).exists():
+        raise ServiceError("A step up or step down is already waiting for this family")
+    _check_levels(from_level, to_level, direction=Direction.DOWN)
+    transition = Transition(
+        direction=Direction.DOWN,
+        family=family,
+        from_level=from_level,
+        to_level=to_level,
+        reason=reason,
+        evidence=evidence,
+        handover_notes=handover_notes,
+        sending_team=sending_team,
+        receiving_team=receiving_team,
+        requested_by=by,
+    )
+    transition.full_clean()
+    transition.save()
+    _audit(by, transition, "request")
+    return transition
+
+
+@transaction.atomic
+def transition_approve(*, by: User, transition: Transition) -> Transition:
+    """A manager over the sending team approves; a step-down then opens an episode
+    awaiting allocation, first on the locality's next agenda."""
+    transition = _locked(transition)
+    if not access.can(by, access.Permission.APPROVE_TRANSITION, transition):
+        raise PermissionDenied("Only a manager over the sending team can approve this")
+    if transition.status != TransitionStatus.REQUESTED:
+        raise ServiceError(f"This is {transition.get_status_display().lower()}")
+    return _approve(transition, by=by)
+
+
+def _approve(transition, *, by):
+    now = timezone.now()
+    transition.status = TransitionStatus.APPROVED
+    transition.approved_by = by
+    transition.approved_at = now
+    if transition.direction == Direction.DOWN:
+        transition.episode = episodes.open_episode(
+            by=by,
+            family=transition.family,
+            locality=transition.receiving_team.locality,
+            level=transition.to_level,
+            cause=LevelChangeCause.TRANSITION,
+            reason=f"Step-down from children's social care: {transition.reason}",
+            priority=True,
+            at=now,
+        )
+    transition.save()
+    _audit(by, transition, "approve")
+    return transition
+
+
+@transaction.atomic
+def transition_decline(*, by: User, transition: Transition, reason: str) -> Transition:
+    transition = _locked(transition)
+    if not access.can(by, access.Permission.APPROVE_TRANSITION, transition):
+        raise PermissionDenied("Only a manager over the sending team can decline this")
+    if transition.status != TransitionStatus.REQUESTED:
+        raise ServiceError(f"This is {transition.get_status_display().lower()}")
+    if not reason.strip():
+        raise ValidationError({"response_reason": "Enter why it is declined"})
+    transition.status = TransitionStatus.DECLINED
+    transition.responded_by, transition.responded_at = by, timezone.now()
+    transition.response_reason = reason
+    transition.save()
+    _audit(by, transition, "decline")
+    return transition
+
+
+def _accept(transition, *, by, notes=""):
+    """The receiving side takes it on: for a caller that has checked permission."""
+    now = timezone.now()
+    transition.status = TransitionStatus.ACCEPTED
+    transition.responded_by, transition.responded_at = by, now
+    transition.response_reason = notes
+    transition.save()
+    if transition.direction == Direction.UP:
+        episode = episodes._locked(transition.episode)
+        episodes.record_level_change(
+            family=transition.family,
+            episode=episode,
+            from_level=transition.from_level,
+            to_level=transition.to_level,
+            cause=LevelChangeCause.TRANSITION,
+            transition=transition,
+            by=by,
+            reason=transition.reason,
+            at=now,
+        )
+        episodes._move(
+            episode,
+            EpisodeStatus.CLOSING,
+            by=by,
+            reason=f"Step up accepted by {transition.receiving_team.name}",
+            at=now,
+        )
+        episodes._close(
+            episode,
+            by=by,
+            reason=ClosureReason.STEPPED_UP,
+            summary=f"Stepped up to {transition.receiving_team.name}: {transition.reason}",
+            note="Step up accepted by children's social care",
+        )
+    _audit(by, transition, "accept")
+    return transition
+
+
+@transaction.atomic
+def transition_accept(*, by: User, transition: Transition, notes: str = "") -> Transition:
+    """The receiving team accepts: a stepped-up episode closes; a stepped-down family's
+    episode stays awaiting allocation, now the receiving side's."""
+    transition = _locked(transition)
+    if not access.can(by, access.Permission.RESPOND_TO_TRANSITION, transition):
+        raise PermissionDenied("Only a manager over the receiving team can accept this")
+    if transition.status != TransitionStatus.APPROVED:
+        raise ServiceError(f"This is {transition.get_status_display().lower()}")
+    return _accept(transition, by=by, notes=notes)
+
+
+@transaction.atomic
+def transition_reject(*, by: User, transition: Transition, reason: str) -> Transition:
+    """The receiving team does not accept: the sender keeps the case. A step-down's
+    episode, never allocated, closes again."""
+    transition = _locked(transition)
+    if not access.can(by, access.Permission.RESPOND_TO_TRANSITION, transition):
+        raise PermissionDenied("Only a manager over the receiving team can decline this")
+    if transition.status != TransitionStatus.APPROVED:
+        raise ServiceError(f"This is {transition.get_status_display().lower()}")
+    if not reason.strip():
+        raise ValidationError({"response_reason": "Enter why it is not accepted"})
+    transition.status = TransitionStatus.REJECTED
+    transition.responded_by, transition.responded_at = by, timezone.now()
+    transition.response_reason = reason
+    transition.save()
+    if transition.direction == Direction.DOWN and transition.episode_id:
+        episode = episodes._locked(transition.episode)
+        if episode.status == EpisodeStatus.AWAITING_ALLOCATION:
+            episodes._close(
+                episode,
+                by=by,
+                reason=ClosureReason.OTHER,
+                summary=f"Step-down not accepted by {transition.receiving_team.name}: {reason}",
+            )
+    _audit(by, transition, "reject")
+    return transition

@@ -1,0 +1,257 @@
+"""Pages for asking for support: the professional form, the public form, and the
+requester's own view of their requests (status and outcome, never the case)."""
+
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.views import ServiceUserMixin
+from audit.context import client_ip
+from audit.services import record_list, record_view
+from cases.families.views import FormPage
+from earlyhelp import access
+from earlyhelp.exceptions import ServiceError
+from earlyhelp.forms import add_service_errors
+from referrals.models import CHILD_ROLES, RequestAttachment, RequestForSupport, Source
+from referrals.requests import forms, selectors, services
+from referrals.requests.downloads import attachment_response
+
+logger = logging.getLogger(__name__)
+
+SESSION_REFERENCE = "referrals_public_reference"
+HONEYPOT_FIELD = "website"
+# Letters only, so a decoy never matches a real (numbered) reference.
+DECOY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def public_rate_limit():
+    """Submissions allowed per client address per hour (setting REFERRALS_PUBLIC_RATE_LIMIT)."""
+    return getattr(settings, "REFERRALS_PUBLIC_RATE_LIMIT", 5)
+
+
+class RequesterMixin(ServiceUserMixin):
+    """Professionals who may ask for support: any practice role."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not access.can(
+            request.user, access.Permission.SUBMIT_REQUEST
+        ):
+            raise PermissionDenied("Requests for support are made by practitioners.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RequestFormPage(View):
+    """The form, the person blocks and the files, validated together; a refusal from the
+    service is shown on the form with everything typed kept (files must be chosen again)."""
+
+    template_name = None
+    form_class = None
+
+    def get_form_kwargs(self):
+        return {}
+
+    def render_page(self, form, blocks, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "person_forms": blocks, "honeypot_field": HONEYPOT_FIELD},
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(self.form_class(**self.get_form_kwargs()), forms.person_blocks())
+
+    def post(self, request, *args, **kwargs):
+        form = self.form_class(data=request.POST, files=request.FILES, **self.get_form_kwargs())
+        blocks = forms.person_blocks(request.POST)
+        valid = form.is_valid()
+        valid = all([block.is_valid() for block in blocks]) and valid
+        if valid:
+            try:
+                return self.submit(form, blocks)
+            except (ValidationError, ServiceError) as error:
+                people = getattr(error, "message_dict", {}).get("people")
+                if people:
+                    forms.add_people_error(blocks, people)
+                    error = ValidationError(
+                        {k: v for k, v in error.message_dict.items() if k != "people"}
+                    )
+                if getattr(error, "message_dict", True):
+                    add_service_errors(form, error)
+        elif all(block.is_valid() for block in blocks) and not any(
+            person["role"] in CHILD_ROLES for person in forms.people_data(blocks)
+        ):
+            # Say it now too, not only after the other errors are put right.
+            forms.add_people_error(blocks, [services.NO_CHILD])
+        form.ask_for_files_again()
+        return self.render_page(form, blocks)
+
+    def call_service(self, form, blocks, **extra):
+        return services.request_submit(
+            people=forms.people_data(blocks),
+            presenting_needs=form.cleaned_data["presenting_needs"],
+            attachments=form.files_chosen(),
+            **form.service_fields(),
+            **extra,
+        )
+
+
+class RequestCreateView(RequesterMixin, RequestFormPage):
+    template_name = "referrals/request_form.html"
+    form_class = forms.ProfessionalRequestForm
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def submit(self, form, blocks):
+        request_for_support = self.call_service(
+            form, blocks, by=self.request.user, source=Source.PROFESSIONAL
+        )
+        messages.success(
+            self.request,
+            f"Request for support sent. Your reference is {request_for_support.reference}",
+        )
+        return redirect("referrals:request-detail", uuid=request_for_support.uuid)
+
+
+class PublicRequestView(RequestFormPage):
+    """For parents, carers and young people: no sign-in, rate-limited per address, with
+    a honeypot against spam."""
+
+    template_name = "referrals/public_form.html"
+    form_class = forms.PublicRequestForm
+
+    def _rate_key(self):
+        return f"referrals:public-requests:{client_ip(self.request) or 'unknown'}"
+
+    def _submissions_this_hour(self):
+        try:
+            return cache.get(self._rate_key()) or 0
+        except Exception:
+            # The cache (Redis) is down: count this address's saved requests in the audit
+            # log instead. A parent's request is never refused because of the cache.
+            logger.warning("Cache unavailable: public requests counted in the database")
+            return services.public_requests_saved_since(
+                timezone.now() - timedelta(hours=1), ip_address=client_ip(self.request)
+            )
+
+    def post(self, request, *args, **kwargs):
+        if self._submissions_this_hour() >= public_rate_limit():
+            return render(request, "referrals/public_too_many.html", status=429)
+        if request.POST.get(HONEYPOT_FIELD, "").strip():
+            # A bot filled the field people cannot see: pretend it worked, save nothing.
+            self._count_submission()
+            decoy = "".join(secrets.choice(DECOY_ALPHABET) for _ in range(6))
+            return self._confirm(f"EH-{timezone.localdate().year}-{decoy}")
+        return super().post(request, *args, **kwargs)
+
+    def _count_submission(self):
+        key = self._rate_key()
+        try:
+            cache.add(key, 0, timeout=60 * 60)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=60 * 60)
+        except Exception:
+            # Without the cache the count comes from the audit log (_submissions_this_hour).
+            logger.warning("Cache unavailable: public request not counted in the cache")
+
+    def _confirm(self, reference):
+        # The reference is kept in the session, not the address, so nobody can list
+        # references by trying addresses.
+        self.request.session[SESSION_REFERENCE] = reference
+        return redirect("referrals:public-sent")
+
+    def submit(self, form, blocks):
+        request_for_support = self.call_service(
+            form, blocks, by=None, source=form.cleaned_data["source"]
+        )
+        self._count_submission()
+        return self._confirm(request_for_support.reference)
+
+
+class PublicSentView(TemplateView):
+    template_name = "referrals/public_sent.html"
+
+    def get(self, request, *args, **kwargs):
+        reference = request.session.get(SESSION_REFERENCE)
+        if not reference:
+            return redirect("referrals:public-request")
+        return self.render_to_response({"reference": reference})
+
+
+class RequestListView(RequesterMixin, TemplateView):
+    template_name = "referrals/request_list.html"
+
+    def get_context_data(self, **kwargs):
+        requests = selectors.own_requests_for(self.request.user)
+        page = Paginator(requests, 50).get_page(self.request.GET.get("page"))
+        record_list(actor=self.request.user, model=RequestForSupport, objects=page.object_list)
+        return super().get_context_data(page_obj=page, **kwargs)
+
+
+class RequestDetailView(RequesterMixin, TemplateView):
+    template_name = "referrals/request_detail.html"
+
+    def get_context_data(self, **kwargs):
+        request_for_support = access.get_for_user(
+            self.request.user,
+            selectors.request_detail_for(self.request.user),
+            uuid=self.kwargs["uuid"],
+        )
+        record_view(actor=self.request.user, obj=request_for_support)
+        return super().get_context_data(request_for_support=request_for_support, **kwargs)
+
+
+class AttachmentDownloadView(ServiceUserMixin, View):
+    """A file sent with a request, to those who may see the request. Files are kept
+    outside the web root and only ever served through here, as downloads."""
+
+    def get(self, request, uuid, pk):
+        attachment = access.get_for_user(
+            request.user,
+            RequestAttachment.objects.select_related("request"),
+            request__uuid=uuid,
+            pk=pk,
+        )
+        return attachment_response(request.user, attachment)
+
+
+class WithdrawView(FormPage):
+    """Withdraw a request not yet decided: its requester, or a triage officer."""
+
+    template_name = "referrals/withdraw.html"
+    form_class = forms.WithdrawForm
+
+    def setup_objects(self):
+        self.request_for_support = access.get_for_user(
+            self.request.user, selectors.requests_for(self.request.user), uuid=self.kwargs["uuid"]
+        )
+
+    def shown_records(self):
+        return [self.request_for_support]
+
+    def get_context(self, **context):
+        return {"request_for_support": self.request_for_support, **context}
+
+    def perform(self, form):
+        withdrawn = services.request_withdraw(
+            by=self.request.user,
+            request=self.request_for_support,
+            reason=form.cleaned_data["withdrawn_reason"],
+        )
+        messages.success(self.request, f"{withdrawn.reference} withdrawn")
+        if withdrawn.requested_by_id == self.request.user.pk:
+            return redirect("referrals:request-detail", uuid=withdrawn.uuid)
+        return redirect("referrals:triage-queue")

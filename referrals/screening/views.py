@@ -1,0 +1,551 @@
+"""Triage pages (DESIGN section 5, step 2 "Screen"): the queue of open requests, the
+screening page and the decision. Thin: forms parse, services change, selectors read.
+
+The screening page is one page with several small forms; each posts to its own address,
+and a form with errors re-renders the whole page with that form's errors and typed values.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.models import Role, User
+from accounts.views import ServiceUserMixin
+from audit.services import record_list, record_view
+from cases.families import services as case_services
+from cases.models import Family, FamilyMembership, Person
+from cases.people import search
+from earlyhelp import access
+from earlyhelp.exceptions import ServiceError
+from earlyhelp.forms import add_service_errors
+from referrals.models import CHILD_ROLES, Outcome, RequestForSupport, Status
+from referrals.requests import selectors, services
+from referrals.requests.filters import TriageQueueFilter
+from referrals.screening import forms
+from referrals.timescales import rag_status
+from thresholds import selectors as threshold_selectors
+
+QUEUE_PAGE_SIZE = 50
+
+
+class TriageOfficerMixin(ServiceUserMixin):
+    """Only triage officers screen requests for support."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not access.has_role(request.user, Role.TRIAGE_OFFICER):
+            raise PermissionDenied("Requests for support are screened by triage officers.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _request_for(user, uuid, queryset=None):
+    queryset = selectors.screening_detail_for(user) if queryset is None else queryset
+    return access.get_for_user(user, queryset, uuid=uuid)
+
+
+# The queue
+
+
+class TriageQueueView(TriageOfficerMixin, TemplateView):
+    template_name = "referrals/triage_queue.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        queue = selectors.triage_queue_for(user)
+        filterset = TriageQueueFilter(
+            self.request.GET or None, queryset=queue, request=self.request
+        )
+        page = Paginator(filterset.qs, QUEUE_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        now = timezone.now()
+        rows = []
+        for item in page.object_list:
+            children = [p for p in item.people.all() if p.role in CHILD_ROLES]
+            rows.append(
+                {
+                    "request": item,
+                    "rag": rag_status(item.due_at, now),
+                    "urgency": item.get_urgency_display().split(":")[0],
+                    "first_child": children[0] if children else None,
+                    "other_children": max(len(children) - 1, 0),
+                }
+            )
+        filters = {k: v for k, v in self.request.GET.items() if k != "page" and v}
+        record_list(actor=user, model=RequestForSupport, objects=page.object_list, filters=filters)
+        return super().get_context_data(
+            filter=filterset,
+            page_obj=page,
+            rows=rows,
+            overdue_count=queue.filter(due_at__lt=now).count(),
+            **kwargs,
+        )
+
+
+class ClaimView(TriageOfficerMixin, View):
+    def post(self, request, uuid):
+        item = _request_for(request.user, uuid, selectors.requests_for(request.user))
+        try:
+            services.request_claim(by=request.user, request=item)
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return redirect("referrals:triage-queue")
+        messages.success(request, f"You are screening {item.reference}")
+        return redirect("referrals:screening", uuid=item.uuid)
+
+
+class AssignView(TriageOfficerMixin, View):
+    template_name = "referrals/triage_assign.html"
+
+    def render_form(self, item, form):
+        return render(self.request, self.template_name, {"request_for_support": item, "form": form})
+
+    def get(self, request, uuid):
+        item = _request_for(request.user, uuid, selectors.requests_for(request.user))
+        record_view(actor=request.user, obj=item)
+        return self.render_form(
+            item, forms.AssignForm(initial={"assigned_to": item.assigned_to_id})
+        )
+
+    def post(self, request, uuid):
+        item = _request_for(request.user, uuid, selectors.requests_for(request.user))
+        form = forms.AssignForm(data=request.POST)
+        if form.is_valid():
+            to = form.cleaned_data["assigned_to"]
+            try:
+                services.request_assign(by=request.user, request=item, to=to)
+            except (ValidationError, ServiceError) as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"{item.reference} assigned to {to.get_full_name()}")
+                return redirect("referrals:screening", uuid=item.uuid)
+        return self.render_form(item, form)
+
+
+# The screening page
+
+
+def _default_family_name(item):
+    people = list(item.people.all())
+    named = [p for p in people if p.role in CHILD_ROLES and p.family_name] or [
+        p for p in people if p.family_name
+    ]
+    return f"{named[0].family_name} family" if named else ""
+
+
+class ScreeningPage(TriageOfficerMixin, View):
+    """Builds the screening page; the views that post a form re-render it on errors."""
+
+    template_name = "referrals/screening.html"
+
+    def load(self):
+        self.item = _request_for(self.request.user, self.kwargs["uuid"])
+        self.can_screen = access.can(self.request.user, access.Permission.SCREEN_REQUEST, self.item)
+
+    def render_page(self, status=200, **bound):
+        user = self.request.user
+        item = self.item
+        framework = threshold_selectors.current_framework()
+        people = list(item.people.all())
+        visible_people = set(
+            selectors.matched_people_visible(user, item).values_list("pk", flat=True)
+        )
+        person_forms = bound.get("person_forms", {})
+        duplicates = bound.get("duplicates", {})
+        people_rows = []
+        for person in people:
+            row = {"request_person": person, "visible": person.matched_person_id in visible_people}
+            if person.matched_person_id is None and self.can_screen:
+                row["candidates"] = services.screening_candidates(by=user, request_person=person)
+                row["create_form"] = person_forms.get(person.pk) or forms.CreatePersonForm(
+                    user=user, auto_id=f"person-{person.pk}-%s"
+                )
+                row["duplicates"] = duplicates.get(person.pk, [])
+            people_rows.append(row)
+
+        matched_ids = [p.matched_person_id for p in people if p.matched_person_id]
+        households = []
+        if matched_ids and item.family_id is None:
+            memberships = FamilyMembership.objects.filter(
+                person__in=matched_ids, left_on__isnull=True
+            ).select_related("family")
+            households = list({m.family.pk: m.family for m in memberships}.values())
+        family_visible = (
+            item.family_id is not None
+            and access.visible(user, Family.objects.filter(pk=item.family_id)).exists()
+        )
+
+        indicators = list(item.indicators.all())
+        checks = list(item.checks.all())
+        answer_forms = bound.get("answer_forms", {})
+        check_rows = [
+            {
+                "check": check,
+                "answer_form": None
+                if check.is_answered or not self.can_screen
+                else answer_forms.get(check.pk)
+                or forms.AnswerForm(auto_id=f"check-{check.uuid}-%s"),
+            }
+            for check in checks
+        ]
+        context = {
+            "request_for_support": item,
+            "can_screen": self.can_screen,
+            "rag": rag_status(item.due_at),
+            "people_rows": people_rows,
+            "households": households,
+            "family_visible": family_visible,
+            "known_to": selectors.known_to(user, item),
+            "check_rows": check_rows,
+            "framework": framework,
+            "ticked_indicators": indicators,
+            "suggested_level": services.suggested_level(indicators),
+            "check_form": bound.get("check_form") or forms.CheckForm(prefix="check"),
+            "consent_form": bound.get("consent_form")
+            or forms.ConsentForm(prefix="consent", initial=forms.ConsentForm.initial_for(item)),
+            "notes_form": bound.get("notes_form")
+            or forms.NotesForm(initial={"screening_notes": item.screening_notes}),
+            "family_form": bound.get("family_form")
+            or forms.CreateFamilyForm(
+                user=user, prefix="family", initial={"name": _default_family_name(item)}
+            ),
+            "indicators_form": None,
+        }
+        if framework is not None:
+            context["indicators_form"] = bound.get("indicators_form") or forms.IndicatorsForm(
+                framework=framework, initial={"indicators": [i.pk for i in indicators]}
+            )
+        context["error_forms"] = [
+            form
+            for form in [
+                context["check_form"],
+                context["consent_form"],
+                context["notes_form"],
+                context["family_form"],
+                context["indicators_form"],
+                *person_forms.values(),
+                *answer_forms.values(),
+            ]
+            if form is not None and form.is_bound
+        ]
+        return render(self.request, self.template_name, context, status=status)
+
+
+class ScreeningView(ScreeningPage):
+    def get(self, request, uuid):
+        self.load()
+        record_view(actor=request.user, obj=self.item)
+        return self.render_page()
+
+
+class ScreeningFormView(ScreeningPage):
+    """POST one of the screening page's forms: on success back to the page, else show it."""
+
+    form_key = None  # the context name of the form, to re-render with errors
+    success_message = "Saved"
+
+    def make_form(self, data):
+        raise NotImplementedError
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def bound(self, form):
+        return {self.form_key: form}
+
+    def post(self, request, uuid, **kwargs):
+        self.load()
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            try:
+                self.perform(form)
+            except (ValidationError, ServiceError) as error:
+                self.on_error(form, error)
+            else:
+                messages.success(request, self.success_message)
+                return redirect(self.success_url())
+        return self.render_page(**self.bound(form))
+
+    def on_error(self, form, error):
+        add_service_errors(form, error)
+
+    def success_url(self):
+        return reverse("referrals:screening", kwargs={"uuid": self.item.uuid})
+
+
+class MatchView(TriageOfficerMixin, View):
+    """ "This is them" (person = a record's uuid) or "Not a match" (person empty)."""
+
+    def post(self, request, uuid, person_pk):
+        item = _request_for(request.user, uuid)
+        request_person = get_object_or_404(item.people.all(), pk=person_pk)
+        person = None
+        chosen = request.POST.get("person", "").strip()
+        if chosen:
+            try:
+                person = Person.objects.get(uuid=chosen)
+            except (Person.DoesNotExist, ValidationError):
+                raise Http404("No person found") from None
+        try:
+            services.screening_match_person(
+                by=request.user, request_person=request_person, person=person
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"{request_person.full_name} matched to a record"
+                if person
+                else f"{request_person.full_name} is no longer matched to a record",
+            )
+        return redirect("referrals:screening", uuid=item.uuid)
+
+
+class CreatePersonView(ScreeningFormView):
+    success_message = "Record created and matched"
+
+    def make_form(self, data):
+        self.request_person = get_object_or_404(self.item.people.all(), pk=self.kwargs["person_pk"])
+        return forms.CreatePersonForm(
+            data=data, user=self.request.user, auto_id=f"person-{self.request_person.pk}-%s"
+        )
+
+    def perform(self, form):
+        services.screening_create_person(
+            by=self.request.user,
+            request_person=self.request_person,
+            owning_team=form.cleaned_data["owning_team"],
+            confirmed_not_duplicate=form.cleaned_data["confirmed_not_duplicate"],
+        )
+
+    def on_error(self, form, error):
+        if isinstance(error, search.PossibleDuplicates):
+            self.duplicates = case_services.results_for(self.request.user, error.matches)
+        add_service_errors(form, error)
+
+    def bound(self, form):
+        return {
+            "person_forms": {self.request_person.pk: form},
+            "duplicates": {self.request_person.pk: getattr(self, "duplicates", [])},
+        }
+
+
+class FamilyLinkView(TriageOfficerMixin, View):
+    def post(self, request, uuid):
+        item = _request_for(request.user, uuid)
+        family = Family.objects.filter(uuid=request.POST.get("family") or None).first()
+        if family is None:
+            messages.error(request, "Choose the household of someone matched on this request")
+            return redirect("referrals:screening", uuid=item.uuid)
+        try:
+            services.screening_link_family(by=request.user, request=item, family=family)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Request linked to {family.name}")
+        return redirect("referrals:screening", uuid=item.uuid)
+
+
+class FamilyCreateView(ScreeningFormView):
+    form_key = "family_form"
+    success_message = "Family record created and linked to the request"
+
+    def make_form(self, data):
+        return forms.CreateFamilyForm(data=data, user=self.request.user, prefix="family")
+
+    def perform(self, form):
+        services.screening_create_family(
+            by=self.request.user,
+            request=self.item,
+            owning_team=form.cleaned_data["owning_team"],
+            name=form.cleaned_data["name"],
+        )
+
+
+class CheckAddView(ScreeningFormView):
+    form_key = "check_form"
+    success_message = "Check added"
+
+    def make_form(self, data):
+        return forms.CheckForm(data=data, prefix="check")
+
+    def perform(self, form):
+        services.screening_check_add(
+            by=self.request.user, request=self.item, **form.service_fields()
+        )
+
+
+class CheckAnswerView(ScreeningFormView):
+    success_message = "Answer saved"
+
+    def make_form(self, data):
+        self.check = get_object_or_404(self.item.checks.all(), uuid=self.kwargs["check_uuid"])
+        return forms.AnswerForm(data=data, auto_id=f"check-{self.check.uuid}-%s")
+
+    def perform(self, form):
+        services.screening_check_answer(
+            by=self.request.user, check=self.check, answer=form.cleaned_data["answer"]
+        )
+
+    def bound(self, form):
+        return {"answer_forms": {self.check.pk: form}}
+
+
+class ConsentView(ScreeningFormView):
+    form_key = "consent_form"
+    success_message = "Consent recorded"
+
+    def make_form(self, data):
+        return forms.ConsentForm(data=data, prefix="consent")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.screening_record_consent(
+            by=self.request.user,
+            request=self.item,
+            consent=data["consent"],
+            consent_given_by=data["consent_given_by"],
+            consent_covers=data["consent_covers"],
+            consent_given_on=data["consent_given_on"],
+            consent_not_given_reason=data["consent_not_given_reason"],
+        )
+
+
+class NotesView(ScreeningFormView):
+    form_key = "notes_form"
+    success_message = "Screening notes saved"
+
+    def make_form(self, data):
+        return forms.NotesForm(data=data)
+
+    def perform(self, form):
+        services.screening_notes_save(
+            by=self.request.user, request=self.item, notes=form.cleaned_data["screening_notes"]
+        )
+
+
+class IndicatorsView(ScreeningFormView):
+    form_key = "indicators_form"
+
+    def make_form(self, data):
+        framework = threshold_selectors.current_framework()
+        if framework is None:
+            raise Http404("No threshold framework is published")
+        return forms.IndicatorsForm(data=data, framework=framework)
+
+    def perform(self, form):
+        level = services.screening_indicators_set(
+            by=self.request.user, request=self.item, indicators=form.cleaned_data["indicators"]
+        )
+        self.success_message = (
+            f"Indicators saved. Suggested level: {level.name}"
+            if level
+            else "Indicators saved. No indicator is ticked"
+        )
+
+    def success_url(self):
+        return super().success_url() + "#indicators"
+
+
+# Deciding
+
+
+# The details each outcome needs, shown under the outcomes in this order.
+OUTCOME_FIELDS = {
+    Outcome.SIGNPOSTING: ("signposted_to",),
+    Outcome.SINGLE_AGENCY: ("single_agency", "single_agency_name"),
+    Outcome.TAF: ("locality",),
+    Outcome.STEP_UP: ("social_care_reference",),
+}
+
+
+class DecideView(TriageOfficerMixin, View):
+    template_name = "referrals/decision_form.html"
+
+    def load(self):
+        self.item = _request_for(self.request.user, self.kwargs["uuid"])
+        self.framework = threshold_selectors.current_framework()
+        self.indicators = list(self.item.indicators.all())
+        self.suggested = services.suggested_level(self.indicators)
+
+    def already_decided(self):
+        if self.item.status == Status.DECIDED:
+            messages.info(self.request, f"{self.item.reference} has already been decided")
+            return redirect("referrals:decision", uuid=self.item.uuid)
+        return None
+
+    def render_form(self, form):
+        chosen = form["outcome"].value()
+        outcome_options = [
+            {
+                "value": value,
+                "label": label,
+                "checked": chosen == value,
+                "fields": [form[name] for name in OUTCOME_FIELDS.get(value, ())],
+            }
+            for value, label in Outcome.choices
+        ]
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "request_for_support": self.item,
+                "form": form,
+                "outcome_options": outcome_options,
+                "framework": self.framework,
+                "ticked_indicators": self.indicators,
+                "suggested_level": self.suggested,
+                "consent_refusal": services.CONSENT_REFUSAL,
+            },
+        )
+
+    def get(self, request, uuid):
+        self.load()
+        if response := self.already_decided():
+            return response
+        record_view(actor=request.user, obj=self.item)
+        initial = {"level": self.suggested.pk} if self.suggested else {}
+        return self.render_form(forms.DecisionForm(framework=self.framework, initial=initial))
+
+    def post(self, request, uuid):
+        self.load()
+        form = forms.DecisionForm(data=request.POST, framework=self.framework)
+        if form.is_valid():
+            try:
+                services.request_decide(
+                    by=request.user, request=self.item, data=form.decision_input()
+                )
+            except (ValidationError, ServiceError) as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"{self.item.reference} decided")
+                return redirect("referrals:decision", uuid=self.item.uuid)
+        return self.render_form(form)
+
+
+class DecisionView(TriageOfficerMixin, TemplateView):
+    """The decision as made: outcome, level and why, for the triage officers who screened
+    or decided it (the requester sees the outcome on their own request page)."""
+
+    template_name = "referrals/decision_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        item = access.get_for_user(
+            user, selectors.request_detail_for(user), uuid=self.kwargs["uuid"]
+        )
+        decision = selectors.decision_for(user, item)
+        if decision is None:
+            raise Http404("This request has not been decided")
+        record_view(actor=user, obj=decision)
+        return super().get_context_data(
+            request_for_support=item, decision=decision, decided_by=_name(decision.decided_by)
+        )
+
+
+def _name(user: User):
+    return user.get_full_name() or user.email
