@@ -16,10 +16,7 @@ from contextlib import contextmanager
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from accounts.api import AgencyRefSerializer, LocalityRefSerializer, UserRefSerializer
 from accounts.filters import UUIDChoiceFilter
@@ -39,7 +36,9 @@ from cases.models import (
 )
 from cases.transitions import services as transitions
 from earlyhelp import access
+from earlyhelp.access import Permission
 from earlyhelp.api import UUIDRecordField
+from earlyhelp.api_actions import ServiceActionMixin, service_action
 from referrals.requests.api import LevelRefSerializer
 from thresholds.models import Level, Transition, TransitionStatus
 
@@ -402,22 +401,16 @@ class StepUpSerializer(serializers.Serializer):
     handover_notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _episode_action(summary, request=None, responses=EpisodeDetailSerializer, description=""):
-    return extend_schema(
-        summary=summary, description=description, request=request, responses=responses
-    )
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Episodes the user may see"),
-    retrieve=extend_schema(
-        summary="An episode, with its lead professionals, status history, TAF and transitions"
-    ),
-)
 class EpisodeViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _CaseViewSet
+    AuditedViewSetMixin,
+    ServiceActionMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    _CaseViewSet,
 ):
     """Each action answers with the episode as it now is."""
+
+    detail_serializer_class = EpisodeDetailSerializer
 
     lookup_field = "uuid"
     filterset_class = EpisodeFilter
@@ -433,68 +426,50 @@ class EpisodeViewSet(
             return EpisodeSerializer
         return EpisodeDetailSerializer
 
-    def _body(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def _detail(self, episode):
+    def detail_object(self, episode):
         # The user has just acted on it: shown even if it has now left their view (closed).
-        episode = with_details(Episode.objects.select_related(*EPISODE_RELATED)).get(pk=episode.pk)
-        return Response(
-            EpisodeDetailSerializer(episode, context=self.get_serializer_context()).data
-        )
+        return with_details(Episode.objects.select_related(*EPISODE_RELATED)).get(pk=episode.pk)
 
-    @_episode_action("Allocate a lead professional and team (managers)", AllocateSerializer)
-    @action(detail=True, methods=["post"])
-    def allocate(self, request, uuid=None):
-        episode = self.get_object()
-        access.require(request.user, access.Permission.MANAGE_EPISODE, episode)
-        body = self._body(AllocateSerializer)
-        return self._detail(episodes.episode_allocate(by=request.user, episode=episode, **body))
-
-    @_episode_action(
-        "Change the lead professional, keeping the history (managers)", AllocateSerializer
+    @service_action(
+        "Allocate a lead professional and team (managers)",
+        body=AllocateSerializer,
+        permission=Permission.MANAGE_EPISODE,
     )
-    @action(detail=True, methods=["post"])
-    def reallocate(self, request, uuid=None):
-        episode = self.get_object()
-        access.require(request.user, access.Permission.MANAGE_EPISODE, episode)
-        body = self._body(AllocateSerializer)
-        return self._detail(episodes.episode_reallocate(by=request.user, episode=episode, **body))
+    def allocate(self, request, episode, **body):
+        return episodes.episode_allocate(by=request.user, episode=episode, **body)
 
-    @_episode_action("Start the assessment (lead professional)")
-    @action(detail=True, methods=["post"], url_path="start-assessment")
-    def start_assessment(self, request, uuid=None):
-        episode = self.get_object()
-        return self._detail(episodes.episode_start_assessment(by=request.user, episode=episode))
+    @service_action(
+        "Change the lead professional, keeping the history (managers)",
+        body=AllocateSerializer,
+        permission=Permission.MANAGE_EPISODE,
+    )
+    def reallocate(self, request, episode, **body):
+        return episodes.episode_reallocate(by=request.user, episode=episode, **body)
 
-    @_episode_action("Flag for discussion at the next allocation meeting", ReasonSerializer)
-    @action(detail=True, methods=["post"])
-    def flag(self, request, uuid=None):
-        episode = self.get_object()
-        body = self._body(ReasonSerializer)
+    @service_action("Start the assessment (lead professional)", url_path="start-assessment")
+    def start_assessment(self, request, episode):
+        return episodes.episode_start_assessment(by=request.user, episode=episode)
+
+    @service_action("Flag for discussion at the next allocation meeting", body=ReasonSerializer)
+    def flag(self, request, episode, **body):
         with fields_renamed(flag_reason="reason"):
-            episode = episodes.episode_flag(by=request.user, episode=episode, **body)
-        return self._detail(episode)
+            return episodes.episode_flag(by=request.user, episode=episode, **body)
 
-    @_episode_action(
+    @service_action(
         "Change the level of need to another early help level (managers)",
-        LevelChangeRequestSerializer,
+        body=LevelChangeRequestSerializer,
+        permission=Permission.MANAGE_EPISODE,
     )
-    @action(detail=True, methods=["post"])
-    def level(self, request, uuid=None):
-        episode = self.get_object()
-        access.require(request.user, access.Permission.MANAGE_EPISODE, episode)
-        body = self._body(LevelChangeRequestSerializer)
-        return self._detail(episodes.episode_change_level(by=request.user, episode=episode, **body))
+    def level(self, request, episode, **body):
+        return episodes.episode_change_level(by=request.user, episode=episode, **body)
 
-    @_episode_action("Ask to close the episode (lead professional)", RequestClosureSerializer)
-    @action(detail=True, methods=["post"], url_path="request-closure")
-    def request_closure(self, request, uuid=None):
-        episode = self.get_object()
-        body = self._body(RequestClosureSerializer)
-        episode = episodes.episode_request_closure(
+    @service_action(
+        "Ask to close the episode (lead professional)",
+        body=RequestClosureSerializer,
+        url_path="request-closure",
+    )
+    def request_closure(self, request, episode, **body):
+        return episodes.episode_request_closure(
             by=request.user,
             episode=episode,
             reason=body["closure_reason"],
@@ -502,43 +477,35 @@ class EpisodeViewSet(
             outcomes_achieved=body["outcomes_achieved"],
             family_feedback=body["family_feedback"],
         )
-        return self._detail(episode)
 
-    @_episode_action("Approve the closure: the episode closes (managers)")
-    @action(detail=True, methods=["post"], url_path="approve-closure")
-    def approve_closure(self, request, uuid=None):
-        episode = self.get_object()
-        return self._detail(episodes.episode_approve_closure(by=request.user, episode=episode))
+    @service_action(
+        "Approve the closure: the episode closes (managers)", url_path="approve-closure"
+    )
+    def approve_closure(self, request, episode):
+        return episodes.episode_approve_closure(by=request.user, episode=episode)
 
-    @_episode_action("Decline the closure: back to where it was (managers)", ReasonSerializer)
-    @action(detail=True, methods=["post"], url_path="decline-closure")
-    def decline_closure(self, request, uuid=None):
-        episode = self.get_object()
-        body = self._body(ReasonSerializer)
-        return self._detail(
-            episodes.episode_decline_closure(by=request.user, episode=episode, **body)
-        )
+    @service_action(
+        "Decline the closure: back to where it was (managers)",
+        body=ReasonSerializer,
+        url_path="decline-closure",
+    )
+    def decline_closure(self, request, episode, **body):
+        return episodes.episode_decline_closure(by=request.user, episode=episode, **body)
 
-    @_episode_action("Reopen a recently closed episode (managers)", ReasonSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, uuid=None):
-        episode = self.get_object()
-        body = self._body(ReasonSerializer)
-        return self._detail(episodes.episode_reopen(by=request.user, episode=episode, **body))
+    @service_action("Reopen a recently closed episode (managers)", body=ReasonSerializer)
+    def reopen(self, request, episode, **body):
+        return episodes.episode_reopen(by=request.user, episode=episode, **body)
 
-    @_episode_action(
+    @service_action(
         "Ask for a step up to children's social care",
-        StepUpSerializer,
-        responses={201: TransitionSerializer},
+        body=StepUpSerializer,
+        respond=TransitionSerializer,
+        status_code=status.HTTP_201_CREATED,
+        permission=Permission.WORK_ON_EPISODE,
         description="A manager over the sending team approves it; social care then accepts "
         "it, which closes the episode. Until then the episode stays with its lead professional.",
+        url_path="step-up",
     )
-    @action(detail=True, methods=["post"], url_path="step-up")
-    def step_up(self, request, uuid=None):
-        episode = self.get_object()
-        access.require(request.user, access.Permission.WORK_ON_EPISODE, episode)
-        body = self._body(StepUpSerializer)
+    def step_up(self, request, episode, **body):
         transition = transitions.step_up_request(by=request.user, episode=episode, **body)
-        transition = Transition.objects.select_related(*TRANSITION_RELATED).get(pk=transition.pk)
-        data = TransitionSerializer(transition, context=self.get_serializer_context()).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        return Transition.objects.select_related(*TRANSITION_RELATED).get(pk=transition.pk)

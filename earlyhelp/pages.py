@@ -1,0 +1,52 @@
+"""The page base for service actions, shared by every domain's views."""
+
+from django.core.exceptions import ValidationError
+from django.views.generic import FormView
+
+from audit.services import record_view
+from earlyhelp.exceptions import ServiceError
+from earlyhelp.forms import add_service_errors
+
+
+class ServiceFormView(FormView):
+    """A page whose form, once valid, calls one service through `perform(form)`.
+
+    GET shows the form; POST validates it. A refusal from the service (a `ServiceError`, or a
+    model's `ValidationError`) lands on the form's fields and the page is shown again with
+    everything typed kept. Showing the records the page is about is a read, and audited.
+    """
+
+    def setup_objects(self):
+        """Load the records the page is about (checking access) before the form is built."""
+
+    def shown_records(self):
+        """Records whose contents the page shows."""
+        return []
+
+    def form_kwargs(self):
+        """The form's own arguments (a user, a record), besides what was posted."""
+        return {}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), **self.form_kwargs()}
+
+    def get(self, request, *args, **kwargs):
+        self.setup_objects()
+        for obj in self.shown_records():
+            record_view(actor=request.user, obj=obj)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.setup_objects()
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            return self.perform(form)
+        except (ValidationError, ServiceError) as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+
+    def perform(self, form):
+        """Call the service with what the form parsed; answer with where to go next."""
+        raise NotImplementedError
