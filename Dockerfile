@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The production image of Early Help: one image for web (gunicorn), worker, beat and migrate.
-# See docker-compose.yml for how they are run, and the README for the settings.
+# See docker-compose.yml for how they are run, and docs/configuration.md for the settings.
 
 # --- Python dependencies, in a virtual environment copied into the final image -------------
 FROM python:3.11-slim-bookworm AS python-deps

@@ -3,7 +3,7 @@
 # chosen free at start, with DATABASE_URL, DATABASE_OWNER_URL and REDIS_URL set; stop and
 # remove both after.
 #
-# PostgreSQL has the roles production has (README, production notes): earlyhelp owns the
+# PostgreSQL has the roles production has (docs/configuration.md): earlyhelp owns the
 # database and its tables (DATABASE_OWNER_URL: migrations; not a superuser, but CREATEDB so it
 # can make the test database), and earlyhelp_app is the service's own role (DATABASE_URL),
 # which owns nothing. The owner is also made a member of earlyhelp_app, so the test suite can

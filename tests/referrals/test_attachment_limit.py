@@ -1,6 +1,6 @@
 """Issue 13, finding 12: one limit on the files sent with a request. The forms offer that
-many file fields and say so, the README says so, and the API and the service refuse more
-(the API with a 400 naming the field), however the files arrive."""
+many file fields and say so, the user guide (docs/user-guide.md) says so, and the API and
+the service refuse more (the API with a 400 naming the field), however the files arrive."""
 
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from tests.referrals.screening_helpers import make_triage_officer, submit_reques
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.7\n" + b"\x00" * 64
-README = Path(__file__).resolve().parents[2] / "README.md"
+USER_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "user-guide.md"
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
 
@@ -31,10 +31,10 @@ def pdfs(count, start=1):
     ]
 
 
-def test_the_limit_is_the_one_the_readme_and_the_forms_promise():
+def test_the_limit_is_the_one_the_user_guide_and_the_forms_promise():
     assert MAX_ATTACHMENTS == 3
-    readme = " ".join(README.read_text().split())
-    assert f"up to {NUMBER_WORDS[MAX_ATTACHMENTS]} attachments" in readme
+    guide = " ".join(USER_GUIDE.read_text().split())
+    assert f"up to {NUMBER_WORDS[MAX_ATTACHMENTS]} attachments" in guide
 
 
 @pytest.mark.parametrize("url_name", ["referrals:request-create", "referrals:public-request"])
