@@ -55,3 +55,23 @@ class ArchivableModel(TimeStampedModel):
     @property
     def is_archived(self):
         return self.archived_on is not None
+
+
+class StatusChange(models.Model):
+    """A move of a record's status: who, when and why (django-oscar's pattern). Each record
+    with a status machine has one concrete subclass, with a foreign key to the record and
+    its own status choices on `from_status` and `to_status`."""
+
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.get_from_status_display() or 'New'} → {self.get_to_status_display()}"

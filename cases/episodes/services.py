@@ -1,16 +1,16 @@
 """An episode's life, from awaiting allocation to closed (DESIGN section 5, steps 3 and 6).
 
 One function per state change. Each checks the access policy and the episode's state,
-moves the status only through `_move` (which refuses what `ALLOWED_MOVES` does not allow
-and records the change), writes the level history where the level changes, and the audit
-event. The functions whose name starts with an underscore do the work for a caller that
-has already checked permission (a meeting's decision, a transition's acceptance).
+moves the status only through `EPISODE_MOVES` (which refuses what `ALLOWED_MOVES` does
+not allow and records the change), writes the level history where the level changes, and the audit
+event. The functions named `…_as_decided` do the work for a caller that has already
+checked permission (a meeting's decision, a transition's acceptance).
 """
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,12 +18,11 @@ from accounts.models import Locality, Team, User
 from audit.models import AuditAction
 from audit.services import record
 from cases.models import (
-    ALLOWED_MOVES,
+    EPISODE_MOVES,
     WORKING_STATUSES,
     ClosureReason,
     Episode,
     EpisodeStatus,
-    EpisodeStatusChange,
     Family,
     LeadProfessional,
     OutcomesAchieved,
@@ -31,43 +30,10 @@ from cases.models import (
 )
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.services import audit_step, locked, require
 from thresholds.models import Level, LevelChange, LevelChangeCause, TransitionStatus
 
 Permission = access.Permission
-
-
-def _require(by, permission, episode, message):
-    if not access.can(by, permission, episode):
-        raise PermissionDenied(message)
-
-
-def _locked(episode) -> Episode:
-    return Episode.objects.select_for_update().get(pk=episode.pk)
-
-
-def _move(episode, to, *, by, reason="", at=None):
-    """The one place an episode's status changes: refused unless ALLOWED_MOVES allows it,
-    and recorded."""
-    current = EpisodeStatus(episode.status)
-    to = EpisodeStatus(to)
-    if to not in ALLOWED_MOVES[current]:
-        raise ServiceError(
-            f"An episode that is {current.label.lower()} cannot become {to.label.lower()}"
-        )
-    EpisodeStatusChange.objects.create(
-        episode=episode,
-        from_status=current,
-        to_status=to,
-        changed_by=by,
-        changed_at=at or timezone.now(),
-        reason=reason,
-    )
-    episode.status = to
-    episode.modified_by = by
-
-
-def _audit(by, episode, step, **detail):
-    record(actor=by, action=AuditAction.CHANGE, obj=episode, detail={"step": step, **detail})
 
 
 def record_level_change(
@@ -124,13 +90,7 @@ def open_episode(
     )
     episode.full_clean()
     episode.save()
-    EpisodeStatusChange.objects.create(
-        episode=episode,
-        to_status=EpisodeStatus.AWAITING_ALLOCATION,
-        changed_by=by,
-        changed_at=at,
-        reason=reason,
-    )
+    EPISODE_MOVES.start(episode, by=by, reason=reason, at=at)
     record_level_change(
         family=family,
         episode=episode,
@@ -182,10 +142,10 @@ def _set_lead(episode, lead_professional, team, *, by, reason, at):
     episode.team = team
 
 
-def _allocate(episode, *, by, lead_professional, team, reason=""):
+def allocate_as_decided(episode, *, by, lead_professional, team, reason=""):
     _check_lead(lead_professional, team)
     now = timezone.now()
-    _move(episode, EpisodeStatus.ALLOCATED, by=by, reason=reason, at=now)
+    EPISODE_MOVES.move(episode, EpisodeStatus.ALLOCATED, by=by, reason=reason, at=now)
     _set_lead(episode, lead_professional, team, by=by, reason=reason, at=now)
     episode.allocated_at = now
     episode.priority = False
@@ -197,7 +157,7 @@ def _allocate(episode, *, by, lead_professional, team, reason=""):
         from cases.transitions.services import _accept
 
         _accept(transition, by=by, notes="Accepted by allocating a lead professional")
-    _audit(by, episode, "allocate", lead_professional=lead_professional.pk, team=team.pk)
+    audit_step(by, episode, "allocate", lead_professional=lead_professional.pk, team=team.pk)
     return episode
 
 
@@ -206,9 +166,11 @@ def episode_allocate(
     *, by: User, episode: Episode, lead_professional: User, team: Team, reason: str = ""
 ) -> Episode:
     """Give an episode awaiting allocation its lead professional and team."""
-    episode = _locked(episode)
-    _require(by, Permission.MANAGE_EPISODE, episode, "Only a manager can allocate an episode")
-    return _allocate(episode, by=by, lead_professional=lead_professional, team=team, reason=reason)
+    episode = locked(episode)
+    require(by, Permission.MANAGE_EPISODE, episode, "Only a manager can allocate an episode")
+    return allocate_as_decided(
+        episode, by=by, lead_professional=lead_professional, team=team, reason=reason
+    )
 
 
 @transaction.atomic
@@ -216,8 +178,8 @@ def episode_reallocate(
     *, by: User, episode: Episode, lead_professional: User, team: Team, reason: str
 ) -> Episode:
     """Change the lead professional of an episode being worked on; the history is kept."""
-    episode = _locked(episode)
-    _require(by, Permission.MANAGE_EPISODE, episode, "Only a manager can reallocate an episode")
+    episode = locked(episode)
+    require(by, Permission.MANAGE_EPISODE, episode, "Only a manager can reallocate an episode")
     if episode.status not in WORKING_STATUSES:
         raise ServiceError(
             f"An episode that is {episode.get_status_display().lower()} cannot be reallocated"
@@ -233,7 +195,7 @@ def episode_reallocate(
     _set_lead(episode, lead_professional, team, by=by, reason=reason, at=timezone.now())
     episode.modified_by = by
     episode.save()
-    _audit(
+    audit_step(
         by,
         episode,
         "reallocate",
@@ -249,11 +211,11 @@ def episode_reallocate(
 @transaction.atomic
 def episode_start_assessment(*, by: User, episode: Episode) -> Episode:
     """Allocated (or a plan being reassessed) to assessing."""
-    episode = _locked(episode)
-    _require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
-    _move(episode, EpisodeStatus.ASSESSING, by=by)
+    episode = locked(episode)
+    require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
+    EPISODE_MOVES.move(episode, EpisodeStatus.ASSESSING, by=by)
     episode.save()
-    _audit(by, episode, "start assessment")
+    audit_step(by, episode, "start assessment")
     return episode
 
 
@@ -261,34 +223,34 @@ def episode_start_assessment(*, by: User, episode: Episode) -> Episode:
 def episode_plan_agreed(*, by: User, episode: Episode) -> Episode:
     """Assessing to plan in place: called when the episode's TAF plan is agreed
     (assessments.plans.services.plan_agree), so there is no page or endpoint of its own."""
-    episode = _locked(episode)
-    _require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
-    _move(episode, EpisodeStatus.PLAN_IN_PLACE, by=by)
+    episode = locked(episode)
+    require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
+    EPISODE_MOVES.move(episode, EpisodeStatus.PLAN_IN_PLACE, by=by)
     episode.save()
-    _audit(by, episode, "plan agreed")
+    audit_step(by, episode, "plan agreed")
     return episode
 
 
 @transaction.atomic
 def episode_flag(*, by: User, episode: Episode, reason: str) -> Episode:
     """Put an open episode on the next allocation meeting's agenda (stuck, overdue…)."""
-    episode = _locked(episode)
-    _require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
+    episode = locked(episode)
+    require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
     if not reason.strip():
         raise ValidationError({"flag_reason": "Enter why the episode needs discussing"})
     episode.flagged_for_discussion = True
     episode.flag_reason = reason[:300]
     episode.modified_by = by
     episode.save()
-    _audit(by, episode, "flag for discussion")
+    audit_step(by, episode, "flag for discussion")
     return episode
 
 
 @transaction.atomic
 def episode_change_level(*, by: User, episode: Episode, level: Level, reason: str) -> Episode:
     """A manager changes an open episode's level of need (an early help level)."""
-    episode = _locked(episode)
-    _require(by, Permission.MANAGE_EPISODE, episode, "Only a manager can change the level")
+    episode = locked(episode)
+    require(by, Permission.MANAGE_EPISODE, episode, "Only a manager can change the level")
     if not episode.is_open:
         raise ServiceError("A closed episode's level cannot change")
     if not level.framework.is_current or level.statutory:
@@ -313,7 +275,7 @@ def episode_change_level(*, by: User, episode: Episode, level: Level, reason: st
         by=by,
         reason=reason,
     )
-    _audit(by, episode, "change level", level=level.name)
+    audit_step(by, episode, "change level", level=level.name)
     return episode
 
 
@@ -335,8 +297,8 @@ def taf_member_add(
 ) -> TafMember:
     """Add a user, or a named contact at an agency, to the Team Around the Family. Their
     membership opens the family's records to them (or to their agency's users)."""
-    episode = _locked(episode)
-    _require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
+    episode = locked(episode)
+    require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
     if user is not None:
         if not user.is_active:
             raise ValidationError({"user": "Choose someone who uses the service"})
@@ -356,22 +318,22 @@ def taf_member_add(
     )
     member.full_clean()
     member.save()
-    _audit(by, episode, "add TAF member", member=str(member.uuid))
+    audit_step(by, episode, "add TAF member", member=str(member.uuid))
     return member
 
 
 @transaction.atomic
 def taf_member_end(*, by: User, member: TafMember, ended_on=None) -> TafMember:
     """End a TAF membership: from the end date, it no longer opens the family's records."""
-    episode = _locked(member.episode)
-    _require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
+    episode = locked(member.episode)
+    require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
     ended_on = ended_on or timezone.localdate()
     if member.ended_on is not None and member.ended_on <= timezone.localdate():
         raise ServiceError(f"{member.name} has already left the TAF")
     member.ended_on = ended_on
     member.full_clean()
     member.save(update_fields=["ended_on"])
-    _audit(by, episode, "end TAF member", member=str(member.uuid))
+    audit_step(by, episode, "end TAF member", member=str(member.uuid))
     return member
 
 
@@ -383,11 +345,13 @@ def _end_membership(episode, at):
     episode.taf_members.filter(ended_on__isnull=True).update(ended_on=timezone.localdate(at))
 
 
-def _close(episode, *, by, reason, summary, outcomes_achieved="", family_feedback="", note=""):
+def close_as_decided(
+    episode, *, by, reason, summary, outcomes_achieved="", family_feedback="", note=""
+):
     """Close now, for a caller that has checked permission (a meeting's NFA, an accepted
     step up, an approved closure)."""
     now = timezone.now()
-    _move(episode, EpisodeStatus.CLOSED, by=by, reason=note or summary, at=now)
+    EPISODE_MOVES.move(episode, EpisodeStatus.CLOSED, by=by, reason=note or summary, at=now)
     episode.closure_reason = reason
     episode.closure_summary = episode.closure_summary or summary
     episode.outcomes_achieved = episode.outcomes_achieved or outcomes_achieved
@@ -409,7 +373,7 @@ def _close(episode, *, by, reason, summary, outcomes_achieved="", family_feedbac
             reason=ClosureReason(reason).label,
             at=now,
         )
-    _audit(by, episode, "close", reason=str(reason))
+    audit_step(by, episode, "close", reason=str(reason))
     return episode
 
 
@@ -424,8 +388,8 @@ def episode_request_closure(
     family_feedback: str = "",
 ) -> Episode:
     """The lead professional asks to close; a manager approves (or declines)."""
-    episode = _locked(episode)
-    _require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
+    episode = locked(episode)
+    require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
     errors = {}
     if reason not in ClosureReason.values or reason == ClosureReason.STEPPED_UP:
         errors["closure_reason"] = (
@@ -444,7 +408,7 @@ def episode_request_closure(
             "A step up or step down is waiting: the episode stays open until it is accepted "
             "or declined"
         )
-    _move(episode, EpisodeStatus.CLOSING, by=by, reason=summary)
+    EPISODE_MOVES.move(episode, EpisodeStatus.CLOSING, by=by, reason=summary)
     episode.closure_reason = reason
     episode.closure_summary = summary
     episode.outcomes_achieved = outcomes_achieved
@@ -452,17 +416,17 @@ def episode_request_closure(
     episode.closure_requested_by = by
     episode.closure_requested_at = timezone.now()
     episode.save()
-    _audit(by, episode, "request closure", reason=reason)
+    audit_step(by, episode, "request closure", reason=reason)
     return episode
 
 
 @transaction.atomic
 def episode_approve_closure(*, by: User, episode: Episode) -> Episode:
-    episode = _locked(episode)
-    _require(by, Permission.MANAGE_EPISODE, episode, "Only a manager can approve a closure")
+    episode = locked(episode)
+    require(by, Permission.MANAGE_EPISODE, episode, "Only a manager can approve a closure")
     if episode.status != EpisodeStatus.CLOSING:
         raise ServiceError("Nobody has asked to close this episode")
-    return _close(
+    return close_as_decided(
         episode,
         by=by,
         reason=episode.closure_reason,
@@ -474,8 +438,8 @@ def episode_approve_closure(*, by: User, episode: Episode) -> Episode:
 @transaction.atomic
 def episode_decline_closure(*, by: User, episode: Episode, reason: str) -> Episode:
     """Back to where it was before the closure was asked for, with the manager's reason."""
-    episode = _locked(episode)
-    _require(by, Permission.MANAGE_EPISODE, episode, "Only a manager can decline a closure")
+    episode = locked(episode)
+    require(by, Permission.MANAGE_EPISODE, episode, "Only a manager can decline a closure")
     if episode.status != EpisodeStatus.CLOSING:
         raise ServiceError("Nobody has asked to close this episode")
     if not reason.strip():
@@ -486,7 +450,7 @@ def episode_decline_closure(*, by: User, episode: Episode, reason: str) -> Episo
         .values_list("from_status", flat=True)
         .first()
     )
-    _move(episode, before or EpisodeStatus.ALLOCATED, by=by, reason=reason)
+    EPISODE_MOVES.move(episode, before or EpisodeStatus.ALLOCATED, by=by, reason=reason)
     episode.closure_reason = ""
     episode.closure_summary = ""
     episode.outcomes_achieved = ""
@@ -494,7 +458,7 @@ def episode_decline_closure(*, by: User, episode: Episode, reason: str) -> Episo
     episode.closure_requested_by = None
     episode.closure_requested_at = None
     episode.save()
-    _audit(by, episode, "decline closure")
+    audit_step(by, episode, "decline closure")
     return episode
 
 
@@ -502,8 +466,8 @@ def episode_decline_closure(*, by: User, episode: Episode, reason: str) -> Episo
 def episode_reopen(*, by: User, episode: Episode, reason: str) -> Episode:
     """Reopen a recently closed episode as itself (EPISODE_REOPEN_DAYS); after that, help
     starts again with a new request for support, which is a re-referral."""
-    episode = _locked(episode)
-    _require(by, Permission.MANAGE_EPISODE, episode, "Only a manager can reopen an episode")
+    episode = locked(episode)
+    require(by, Permission.MANAGE_EPISODE, episode, "Only a manager can reopen an episode")
     if episode.status != EpisodeStatus.CLOSED:
         raise ServiceError("Only a closed episode can be reopened")
     days = settings.EPISODE_REOPEN_DAYS
@@ -521,10 +485,10 @@ def episode_reopen(*, by: User, episode: Episode, reason: str) -> Episode:
     now = timezone.now()
     last = episode.lead_history.order_by("-started_at", "-pk").first()
     if last and last.user.is_active:
-        _move(episode, EpisodeStatus.ALLOCATED, by=by, reason=reason, at=now)
+        EPISODE_MOVES.move(episode, EpisodeStatus.ALLOCATED, by=by, reason=reason, at=now)
         _set_lead(episode, last.user, last.team, by=by, reason=reason, at=now)
     else:
-        _move(episode, EpisodeStatus.AWAITING_ALLOCATION, by=by, reason=reason, at=now)
+        EPISODE_MOVES.move(episode, EpisodeStatus.AWAITING_ALLOCATION, by=by, reason=reason, at=now)
         episode.lead_professional = None
     episode.closed_at = None
     episode.closure_approved_by = None
@@ -539,5 +503,5 @@ def episode_reopen(*, by: User, episode: Episode, reason: str) -> Episode:
         reason=f"Reopened: {reason}",
         at=now,
     )
-    _audit(by, episode, "reopen")
+    audit_step(by, episode, "reopen")
     return episode

@@ -26,6 +26,7 @@ from cases.models import (
 from cases.transitions import services as transitions
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.services import audit_step, locked
 from thresholds.models import Level
 
 Permission = access.Permission
@@ -36,17 +37,9 @@ def _require_running(by, meeting_or_locality):
         raise PermissionDenied("Only the locality's managers and the chair run its meetings")
 
 
-def _locked(meeting) -> AllocationMeeting:
-    return AllocationMeeting.objects.select_for_update().get(pk=meeting.pk)
-
-
 def _not_held(meeting):
     if meeting.is_held:
         raise ServiceError("The minutes of this meeting are complete: it can no longer change")
-
-
-def _audit(by, meeting, step, **detail):
-    record(actor=by, action=AuditAction.CHANGE, obj=meeting, detail={"step": step, **detail})
 
 
 @transaction.atomic
@@ -121,11 +114,11 @@ def _build_agenda(meeting) -> int:
 @transaction.atomic
 def meeting_build_agenda(*, by: User, meeting: AllocationMeeting) -> int:
     """Add what has come up since the agenda was built; returns how many items were added."""
-    meeting = _locked(meeting)
+    meeting = locked(meeting)
     _require_running(by, meeting)
     _not_held(meeting)
     added = _build_agenda(meeting)
-    _audit(by, meeting, "build agenda", added=added)
+    audit_step(by, meeting, "build agenda", added=added)
     return added
 
 
@@ -139,7 +132,7 @@ def meeting_attendee_add(
     agency: Agency | None = None,
     name: str = "",
 ) -> MeetingAttendee:
-    meeting = _locked(meeting)
+    meeting = locked(meeting)
     _require_running(by, meeting)
     _not_held(meeting)
     if user is None and not name.strip():
@@ -151,16 +144,16 @@ def meeting_attendee_add(
     attendee = MeetingAttendee.objects.create(
         meeting=meeting, user=user, agency=agency, name=name, attendance=attendance
     )
-    _audit(by, meeting, "add attendee", attendee=attendee.display_name)
+    audit_step(by, meeting, "add attendee", attendee=attendee.display_name)
     return attendee
 
 
 @transaction.atomic
 def meeting_attendee_remove(*, by: User, attendee: MeetingAttendee) -> None:
-    meeting = _locked(attendee.meeting)
+    meeting = locked(attendee.meeting)
     _require_running(by, meeting)
     _not_held(meeting)
-    _audit(by, meeting, "remove attendee", attendee=attendee.display_name)
+    audit_step(by, meeting, "remove attendee", attendee=attendee.display_name)
     attendee.delete()
 
 
@@ -185,7 +178,7 @@ def agenda_item_decide(
     The notes (the reasons) and the discussion (the minute of what was said about the
     family) are kept on the item, shown only to those who may see the family: never in
     the meeting's general minutes."""
-    meeting = _locked(item.meeting)
+    meeting = locked(item.meeting)
     _require_running(by, meeting)
     _not_held(meeting)
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
@@ -193,7 +186,7 @@ def agenda_item_decide(
         raise ServiceError(f"This item was decided: {item.get_decision_display().lower()}")
     if decision not in ItemDecision.values:
         raise ValidationError({"decision": "Choose a decision"})
-    episode = episodes._locked(item.episode)
+    episode = locked(item.episode)
     if not episode.is_open:
         raise ServiceError("This episode has closed since the agenda was built")
     errors = {}
@@ -220,12 +213,12 @@ def agenda_item_decide(
 
     label = f"Allocation meeting {timezone.localtime(meeting.starts_at):%-d %B %Y}"
     if decision == ItemDecision.ALLOCATE:
-        episodes._allocate(
+        episodes.allocate_as_decided(
             episode, by=by, lead_professional=lead_professional, team=team, reason=label
         )
     elif decision in (ItemDecision.REFER, ItemDecision.NFA):
         if episode.status == EpisodeStatus.AWAITING_ALLOCATION:
-            episodes._close(
+            episodes.close_as_decided(
                 episode,
                 by=by,
                 reason=ClosureReason.REFERRED_ELSEWHERE
@@ -264,7 +257,7 @@ def agenda_item_decide(
     item.decided_by = by
     item.decided_at = timezone.now()
     item.save()
-    _audit(by, meeting, "decide item", episode=str(episode.uuid), decision=decision)
+    audit_step(by, meeting, "decide item", episode=str(episode.uuid), decision=decision)
     return item
 
 
@@ -275,7 +268,7 @@ def meeting_record_minutes(
     """Save the general minutes (business other than the families on the agenda, read only
     by the chair and the locality's managers); completing them holds the meeting (every
     item must be decided)."""
-    meeting = _locked(meeting)
+    meeting = locked(meeting)
     _require_running(by, meeting)
     _not_held(meeting)
     if complete:
@@ -293,5 +286,5 @@ def meeting_record_minutes(
     meeting.minutes = minutes
     meeting.modified_by = by
     meeting.save()
-    _audit(by, meeting, "complete minutes" if complete else "save minutes")
+    audit_step(by, meeting, "complete minutes" if complete else "save minutes")
     return meeting

@@ -1,5 +1,6 @@
 from cases.models.episode import (
     ALLOWED_MOVES,
+    EPISODE_MOVES,
     RE_REFERRAL_WINDOW_DAYS,
     WORKING_STATUSES,
     ClosureReason,
@@ -45,6 +46,7 @@ from cases.models.person import (
 __all__ = [
     "CaseNote",
     "ALLOWED_MOVES",
+    "EPISODE_MOVES",
     "AgendaItem",
     "AgendaReason",
     "AllocationMeeting",

@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models.family import Family
-from earlyhelp.models import TimeStampedModel
+from earlyhelp.models import StatusChange, TimeStampedModel
+from earlyhelp.status import StatusMachine
 
 # A request for a family whose episode closed this recently is a re-referral.
 RE_REFERRAL_WINDOW_DAYS = 365
@@ -186,23 +187,24 @@ class Episode(TimeStampedModel):
         return EPISODE_STATUS_COLOURS[EpisodeStatus(self.status)]
 
 
-class EpisodeStatusChange(models.Model):
-    """Every move of an episode's status: who, when and why (django-oscar's pattern)."""
+class EpisodeStatusChange(StatusChange):
+    """Every move of an episode's status: who, when and why."""
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=24, choices=EpisodeStatus.choices, blank=True)
     to_status = models.CharField(max_length=24, choices=EpisodeStatus.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["episode", "changed_at", "id"]
 
-    def __str__(self):
-        return f"{self.get_from_status_display() or 'New'} → {self.get_to_status_display()}"
+
+EPISODE_MOVES = StatusMachine(
+    statuses=EpisodeStatus,
+    allowed_moves=ALLOWED_MOVES,
+    history=EpisodeStatusChange,
+    record_field="episode",
+    noun="an episode",
+)
 
 
 class LeadProfessional(models.Model):

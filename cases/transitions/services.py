@@ -23,11 +23,11 @@ from django.utils import timezone
 
 from accounts.models import AgencyType, Team, User
 from audit.models import AuditAction
-from audit.services import record
 from cases.episodes import services as episodes
-from cases.models import ClosureReason, Episode, EpisodeStatus, Family
+from cases.models import EPISODE_MOVES, ClosureReason, Episode, EpisodeStatus, Family
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.services import audit_step, locked
 from referrals import timescales
 from thresholds.models import (
     Direction,
@@ -68,17 +68,9 @@ def waiting_too_long_in(locality, now=None):
     return [t for t in approved if is_waiting_too_long(t, now)]
 
 
-def _locked(transition) -> Transition:
-    return Transition.objects.select_for_update().get(pk=transition.pk)
-
-
 def _audit(by, transition, step, **detail):
-    record(
-        actor=by,
-        action=AuditAction.CHANGE if step != "request" else AuditAction.CREATE,
-        obj=transition,
-        detail={"step": step, "direction": transition.direction, **detail},
-    )
+    action = AuditAction.CREATE if step == "request" else AuditAction.CHANGE
+    audit_step(by, transition, step, action=action, direction=transition.direction, **detail)
 
 
 def _check_levels(from_level, to_level, *, direction):
@@ -121,7 +113,7 @@ def step_up_request(
     handover_notes: str = "",
 ) -> Transition:
     """Ask for an open episode to step up to children's social care."""
-    episode = episodes._locked(episode)
+    episode = locked(episode)
     if not access.can(by, access.Permission.WORK_ON_EPISODE, episode):
         raise PermissionDenied("Only the lead professional or a manager can ask for a step up")
     return _request_step_up(
@@ -218,7 +210,7 @@ def step_down_request(
 def transition_approve(*, by: User, transition: Transition) -> Transition:
     """A manager over the sending team approves; a step-down then opens an episode
     awaiting allocation, first on the locality's next agenda."""
-    transition = _locked(transition)
+    transition = locked(transition)
     if not access.can(by, access.Permission.APPROVE_TRANSITION, transition):
         raise PermissionDenied("Only a manager over the sending team can approve this")
     if transition.status != TransitionStatus.REQUESTED:
@@ -249,7 +241,7 @@ def _approve(transition, *, by):
 
 @transaction.atomic
 def transition_decline(*, by: User, transition: Transition, reason: str) -> Transition:
-    transition = _locked(transition)
+    transition = locked(transition)
     if not access.can(by, access.Permission.APPROVE_TRANSITION, transition):
         raise PermissionDenied("Only a manager over the sending team can decline this")
     if transition.status != TransitionStatus.REQUESTED:
@@ -272,7 +264,7 @@ def _accept(transition, *, by, notes=""):
     transition.response_reason = notes
     transition.save()
     if transition.direction == Direction.UP:
-        episode = episodes._locked(transition.episode)
+        episode = locked(transition.episode)
         episodes.record_level_change(
             family=transition.family,
             episode=episode,
@@ -284,14 +276,14 @@ def _accept(transition, *, by, notes=""):
             reason=transition.reason,
             at=now,
         )
-        episodes._move(
+        EPISODE_MOVES.move(
             episode,
             EpisodeStatus.CLOSING,
             by=by,
             reason=f"Step up accepted by {transition.receiving_team.name}",
             at=now,
         )
-        episodes._close(
+        episodes.close_as_decided(
             episode,
             by=by,
             reason=ClosureReason.STEPPED_UP,
@@ -306,7 +298,7 @@ def _accept(transition, *, by, notes=""):
 def transition_accept(*, by: User, transition: Transition, notes: str = "") -> Transition:
     """The receiving team accepts: a stepped-up episode closes; a stepped-down family's
     episode stays awaiting allocation, now the receiving side's."""
-    transition = _locked(transition)
+    transition = locked(transition)
     if not access.can(by, access.Permission.RESPOND_TO_TRANSITION, transition):
         raise PermissionDenied("Only a manager over the receiving team can accept this")
     if transition.status != TransitionStatus.APPROVED:
@@ -318,7 +310,7 @@ def transition_accept(*, by: User, transition: Transition, notes: str = "") -> T
 def transition_reject(*, by: User, transition: Transition, reason: str) -> Transition:
     """The receiving team does not accept: the sender keeps the case. A step-down's
     episode, never allocated, closes again."""
-    transition = _locked(transition)
+    transition = locked(transition)
     if not access.can(by, access.Permission.RESPOND_TO_TRANSITION, transition):
         raise PermissionDenied("Only a manager over the receiving team can decline this")
     if transition.status != TransitionStatus.APPROVED:
@@ -330,9 +322,9 @@ def transition_reject(*, by: User, transition: Transition, reason: str) -> Trans
     transition.response_reason = reason
     transition.save()
     if transition.direction == Direction.DOWN and transition.episode_id:
-        episode = episodes._locked(transition.episode)
+        episode = locked(transition.episode)
         if episode.status == EpisodeStatus.AWAITING_ALLOCATION:
-            episodes._close(
+            episodes.close_as_decided(
                 episode,
                 by=by,
                 reason=ClosureReason.OTHER,

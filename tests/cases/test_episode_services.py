@@ -12,6 +12,7 @@ from audit.models import AuditEvent
 from cases.episodes import services as episodes
 from cases.models import (
     ALLOWED_MOVES,
+    EPISODE_MOVES,
     Episode,
     EpisodeStatus,
     EpisodeStatusChange,
@@ -55,7 +56,7 @@ ILLEGAL_MOVES = [
 def test_every_illegal_move_is_refused_with_a_message(before, after):
     episode = Episode(status=before)
     with pytest.raises(ServiceError) as error:
-        episodes._move(episode, after, by=None)
+        EPISODE_MOVES.move(episode, after, by=None)
     assert error.value.message == (
         f"An episode that is {before.label.lower()} cannot become {after.label.lower()}"
     )

@@ -1,0 +1,54 @@
+"""Status machines: the one place a record's status changes.
+
+A record with a status declares which moves are allowed (`allowed_moves`: each status to the
+statuses it may become) and keeps a row of each move (a `StatusChange` subclass). Services
+move a record only through `StatusMachine.move`; pages and the API ask `can_move` which
+actions to offer, so the rules are written once.
+"""
+
+from django.utils import timezone
+
+from earlyhelp.exceptions import ServiceError
+
+
+class StatusMachine:
+    def __init__(self, *, statuses, allowed_moves, history, record_field, noun):
+        self.statuses = statuses
+        self.allowed_moves = allowed_moves
+        self.history = history
+        self.record_field = record_field
+        self.noun = noun
+
+    def can_move(self, record, to) -> bool:
+        return self.statuses(to) in self.allowed_moves.get(self.statuses(record.status), ())
+
+    def move(self, record, to, *, by, reason="", at=None):
+        """Refused unless the move is allowed; recorded with who, when and why. The caller
+        saves the record (in the same transaction)."""
+        current, to = self.statuses(record.status), self.statuses(to)
+        if not self.can_move(record, to):
+            raise ServiceError(
+                f"{self.noun.capitalize()} that is {current.label.lower()} cannot become "
+                f"{to.label.lower()}"
+            )
+        self.history.objects.create(
+            **{self.record_field: record},
+            from_status=current,
+            to_status=to,
+            changed_by=by,
+            changed_at=at or timezone.now(),
+            reason=reason,
+        )
+        record.status = to
+        record.modified_by = by
+
+    def start(self, record, *, by, reason="", at=None):
+        """Record the first status of a new record (saved already)."""
+        self.history.objects.create(
+            **{self.record_field: record},
+            from_status="",
+            to_status=record.status,
+            changed_by=by,
+            changed_at=at or timezone.now(),
+            reason=reason,
+        )
