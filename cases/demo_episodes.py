@@ -57,9 +57,10 @@ from cases.models import (
     TafMember,
 )
 from cases.transitions import services as transition_services
+from cases.transitions.models import Transition
 from earlyhelp import access
 from referrals.demo import _no_email
-from thresholds.models import Framework, LevelChange, LevelChangeCause, Transition
+from thresholds.models import Framework, LevelChange, LevelChangeCause
 
 EPISODES_SEED = 20261124
 

@@ -61,6 +61,7 @@ from cases.models import (
     Relationship,
     TafMember,
 )
+from cases.transitions.models import Transition, TransitionStatus
 from referrals.models import (
     OPEN_STATUSES,
     Decision,
@@ -69,7 +70,7 @@ from referrals.models import (
     RequestPerson,
     ScreeningCheck,
 )
-from thresholds.models import LevelChange, Transition, TransitionStatus
+from thresholds.models import LevelChange
 
 
 class Permission(StrEnum):

@@ -8,6 +8,19 @@ from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
 
 
+def perform_if_valid(form, perform):
+    """`(True, perform(form))` if the form is valid and the service it calls accepts it;
+    otherwise `(False, None)`, with the reasons on the form's fields and what was typed kept.
+    For pages with several small forms, each posting to its own address."""
+    if not form.is_valid():
+        return False, None
+    try:
+        return True, perform(form)
+    except (ValidationError, ServiceError) as error:
+        add_service_errors(form, error)
+        return False, None
+
+
 class ServiceFormView(FormView):
     """A page whose form, once valid, calls one service through `perform(form)`.
 
@@ -41,11 +54,9 @@ class ServiceFormView(FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        try:
-            return self.perform(form)
-        except (ValidationError, ServiceError) as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+        # Valid already: perform_if_valid only adds the service's refusal to the form.
+        succeeded, response = perform_if_valid(form, self.perform)
+        return response if succeeded else self.form_invalid(form)
 
     def perform(self, form):
         """Call the service with what the form parsed; answer with where to go next."""

@@ -40,7 +40,8 @@ class StatusMachine:
             reason=reason,
         )
         record.status = to
-        record.modified_by = by
+        if hasattr(record, "modified_by_id"):
+            record.modified_by = by
 
     def start(self, record, *, by, reason="", at=None):
         """Record the first status of a new record (saved already)."""

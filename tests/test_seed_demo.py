@@ -26,6 +26,7 @@ from cases.models import (
     ItemDecision,
     TafMember,
 )
+from cases.transitions.models import Direction, Transition, TransitionStatus
 from referrals import timescales
 from referrals.demo import seed_front_door
 from referrals.models import (
@@ -41,7 +42,7 @@ from referrals.models import (
     Urgency,
 )
 from referrals.requests.selectors import with_re_referral_flag
-from thresholds.models import Direction, LevelChange, LevelChangeCause, Transition, TransitionStatus
+from thresholds.models import LevelChange, LevelChangeCause
 
 
 def _manage(*args, database):

@@ -5,8 +5,9 @@ publishing makes it the one current version and freezes it for good. Decisions (
 piece of work) point at the framework version and the level they used, so publishing a new
 version never changes a decision already made.
 
-Level history (`LevelChange`) and step up / step down (`Transition`) live here too: they
-are movements along the continuum.
+Level history (`LevelChange`) lives here too: it is movement along the continuum. Step up
+and step down (`Transition`) keep this app's label and tables but live with the rest of
+their domain in `cases.transitions.models` (decision 0012).
 """
 
 import uuid
@@ -245,95 +246,3 @@ class LevelChange(models.Model):
         before = self.from_level.name if self.from_level_id else "none"
         after = self.to_level.name if self.to_level_id else "none"
         return f"{self.family}: {before} → {after}"
-
-
-class Direction(models.TextChoices):
-    UP = "up", "Step up"
-    DOWN = "down", "Step down"
-
-
-class TransitionStatus(models.TextChoices):
-    REQUESTED = "requested", "Waiting for a manager's approval"
-    APPROVED = "approved", "Waiting for the receiving team to accept"
-    DECLINED = "declined", "Declined by the manager"
-    ACCEPTED = "accepted", "Accepted"
-    REJECTED = "rejected", "Not accepted by the receiving team"
-
-
-TRANSITION_STATUS_COLOURS = {
-    TransitionStatus.REQUESTED: "yellow",
-    TransitionStatus.APPROVED: "orange",
-    TransitionStatus.DECLINED: "grey",
-    TransitionStatus.ACCEPTED: "green",
-    TransitionStatus.REJECTED: "red",
-}
-
-
-class Transition(models.Model):
-    """A step up (early help to children's social care) or step down (social care to early
-    help): requested, approved by a manager, then accepted or not by the receiving team.
-    The sending side stays responsible until the receiving side accepts (DESIGN section 4:
-    "never do nothing")."""
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    direction = models.CharField(max_length=4, choices=Direction.choices)
-    family = models.ForeignKey("cases.Family", on_delete=models.PROTECT, related_name="transitions")
-    episode = models.ForeignKey(
-        "cases.Episode",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="transitions",
-        help_text="The early help episode stepped up, or the one a step-down opened",
-    )
-    from_level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
-    to_level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(error_messages={"blank": "Enter the reason"})
-    evidence = models.TextField(blank=True)
-    handover_notes = models.TextField(blank=True)
-    sending_team = models.ForeignKey(
-        "accounts.Team", on_delete=models.PROTECT, related_name="transitions_sent"
-    )
-    receiving_team = models.ForeignKey(
-        "accounts.Team", on_delete=models.PROTECT, related_name="transitions_received"
-    )
-    status = models.CharField(
-        max_length=12, choices=TransitionStatus.choices, default=TransitionStatus.REQUESTED
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="transitions_requested"
-    )
-    requested_at = models.DateTimeField(default=timezone.now)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    approved_at = models.DateTimeField(null=True, blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    responded_at = models.DateTimeField(null=True, blank=True)
-    response_reason = models.TextField(
-        blank=True, help_text="Why the manager declined, or the receiving team did not accept"
-    )
-    bounce_back_of = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="bounced_back_by",
-        help_text="The step-down this step-up follows within 12 months",
-    )
-
-    class Meta:
-        ordering = ["-requested_at", "-id"]
-
-    def __str__(self):
-        return f"{self.get_direction_display()} for {self.family}: {self.get_status_display()}"
-
-    @property
-    def is_pending(self):
-        return self.status in (TransitionStatus.REQUESTED, TransitionStatus.APPROVED)
-
-    @property
-    def status_colour(self):
-        return TRANSITION_STATUS_COLOURS[TransitionStatus(self.status)]

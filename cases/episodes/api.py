@@ -35,12 +35,13 @@ from cases.models import (
     TafMember,
 )
 from cases.transitions import services as transitions
+from cases.transitions.models import Transition, TransitionStatus
 from earlyhelp import access
 from earlyhelp.access import Permission
 from earlyhelp.api import UUIDRecordField
 from earlyhelp.api_actions import ServiceActionMixin, service_action
 from referrals.requests.api import LevelRefSerializer
-from thresholds.models import Level, Transition, TransitionStatus
+from thresholds.models import Level
 
 # Helpers shared by the episode, meeting and transition APIs
 

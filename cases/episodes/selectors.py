@@ -24,9 +24,10 @@ from cases.models import (
     LeadProfessional,
     TafMember,
 )
+from cases.transitions.models import Direction, Transition, TransitionStatus
 from earlyhelp import access
 from referrals import timescales
-from thresholds.models import Direction, Level, LevelChange, Transition, TransitionStatus
+from thresholds.models import Level, LevelChange
 
 # While the episode is in these statuses, the assessment is the work that falls due.
 ASSESSMENT_STATUSES = (EpisodeStatus.ALLOCATED, EpisodeStatus.ASSESSING)

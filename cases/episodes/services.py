@@ -28,10 +28,11 @@ from cases.models import (
     OutcomesAchieved,
     TafMember,
 )
+from cases.transitions.models import TransitionStatus
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.services import audit_step, locked, require
-from thresholds.models import Level, LevelChange, LevelChangeCause, TransitionStatus
+from thresholds.models import Level, LevelChange, LevelChangeCause
 
 Permission = access.Permission
 
@@ -154,9 +155,9 @@ def allocate_as_decided(episode, *, by, lead_professional, team, reason=""):
     episode.save()
     # Allocating a step-down is the receiving side taking it on.
     for transition in episode.transitions.filter(status=TransitionStatus.APPROVED):
-        from cases.transitions.services import _accept
+        from cases.transitions.services import accept_as_decided
 
-        _accept(transition, by=by, notes="Accepted by allocating a lead professional")
+        accept_as_decided(transition, by=by, notes="Accepted by allocating a lead professional")
     audit_step(by, episode, "allocate", lead_professional=lead_professional.pk, team=team.pk)
     return episode
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -25,13 +25,12 @@ from audit.services import record_list, record_view
 from cases.episodes import forms, selectors, services
 from cases.families.views import CaseWorkerMixin
 from cases.models import WORKING_STATUSES, Episode, EpisodeStatus
+from cases.transitions.models import Direction, TransitionStatus
 from cases.transitions.services import is_waiting_too_long
 from earlyhelp import access
 from earlyhelp.confirm import confirmation_page
-from earlyhelp.exceptions import ServiceError
-from earlyhelp.forms import add_service_errors
+from earlyhelp.pages import perform_if_valid
 from referrals import timescales
-from thresholds.models import Direction, TransitionStatus
 
 Permission = access.Permission
 PAGE_SIZE = 50
@@ -212,14 +211,10 @@ class EpisodeActionView(EpisodePage):
 
     def handle(self, request):
         form = self.make_form(self.action, request.POST)
-        if form.is_valid():
-            try:
-                self.perform(form)
-            except (ValidationError, ServiceError) as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return redirect("episodes:detail", uuid=self.episode.uuid)
+        succeeded, _ = perform_if_valid(form, self.perform)
+        if succeeded:
+            messages.success(request, self.success_message)
+            return redirect("episodes:detail", uuid=self.episode.uuid)
         record_view(actor=request.user, obj=self.episode)
         return self.render_page(open_form=self.action, **{self.action: form})
 

@@ -238,7 +238,7 @@ def agenda_item_decide(
             raise ValidationError(
                 {"decision": "Allocate the episode first: the lead professional hands it over"}
             )
-        transition = transitions._request_step_up(
+        transition = transitions.request_step_up_as_decided(
             episode,
             by=by,
             to_level=to_level,
@@ -247,7 +247,7 @@ def agenda_item_decide(
             evidence="",
             handover_notes="",
         )
-        transitions._approve(transition, by=by)
+        transitions.approve_as_decided(transition, by=by)
     item.decision = decision
     item.lead_professional = lead_professional if decision == ItemDecision.ALLOCATE else None
     item.team = team if decision == ItemDecision.ALLOCATE else None

@@ -81,3 +81,7 @@ __all__ = [
     "SEND",
     "Sex",
 ]
+
+# Step up and step down keep the thresholds app's label; importing them here registers them
+# when Django loads this app's models (decision 0012).
+import cases.transitions.models  # noqa: E402, F401

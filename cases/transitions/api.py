@@ -33,8 +33,9 @@ from cases.episodes.api import (
 from cases.families.api import VisibleRecordField, VisibleRecordFilter, _CaseViewSet
 from cases.models import Episode, Family
 from cases.transitions import services as transitions
+from cases.transitions.models import Direction, Transition, TransitionStatus
 from earlyhelp import access
-from thresholds.models import Direction, LevelChange, Transition, TransitionStatus
+from thresholds.models import LevelChange
 
 
 class TransitionFilter(django_filters.FilterSet):

@@ -7,8 +7,8 @@ forms offer the sensible choices and word the errors.
 from django import forms
 
 from cases.transitions import selectors
+from cases.transitions.models import Direction, TransitionStatus
 from earlyhelp.forms import FilterForm, GovUKMessagesMixin
-from thresholds.models import Direction, TransitionStatus
 
 
 class LevelChoiceField(forms.ModelChoiceField):

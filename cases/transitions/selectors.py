@@ -3,8 +3,9 @@
 from django.db.models import Q
 
 from accounts.models import AgencyType, Team
+from cases.transitions.models import Transition, TransitionStatus
 from earlyhelp import access
-from thresholds.models import Level, Transition, TransitionStatus
+from thresholds.models import Level
 
 
 def transitions_for(user):

@@ -25,17 +25,12 @@ from accounts.models import AgencyType, Team, User
 from audit.models import AuditAction
 from cases.episodes import services as episodes
 from cases.models import EPISODE_MOVES, ClosureReason, Episode, EpisodeStatus, Family
+from cases.transitions.models import TRANSITION_MOVES, Direction, Transition, TransitionStatus
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.services import audit_step, locked
 from referrals import timescales
-from thresholds.models import (
-    Direction,
-    Level,
-    LevelChangeCause,
-    Transition,
-    TransitionStatus,
-)
+from thresholds.models import Level, LevelChangeCause
 
 BOUNCE_BACK_WINDOW_DAYS = 365
 PENDING = (TransitionStatus.REQUESTED, TransitionStatus.APPROVED)
@@ -71,6 +66,11 @@ def waiting_too_long_in(locality, now=None):
 def _audit(by, transition, step, **detail):
     action = AuditAction.CREATE if step == "request" else AuditAction.CHANGE
     audit_step(by, transition, step, action=action, direction=transition.direction, **detail)
+
+
+def _refuse_unless_can_become(transition, status):
+    if not TRANSITION_MOVES.can_move(transition, status):
+        raise ServiceError(f"This is {transition.get_status_display().lower()}")
 
 
 def _check_levels(from_level, to_level, *, direction):
@@ -116,7 +116,7 @@ def step_up_request(
     episode = locked(episode)
     if not access.can(by, access.Permission.WORK_ON_EPISODE, episode):
         raise PermissionDenied("Only the lead professional or a manager can ask for a step up")
-    return _request_step_up(
+    return request_step_up_as_decided(
         episode,
         by=by,
         to_level=to_level,
@@ -127,7 +127,9 @@ def step_up_request(
     )
 
 
-def _request_step_up(episode, *, by, to_level, receiving_team, reason, evidence, handover_notes):
+def request_step_up_as_decided(
+    episode, *, by, to_level, receiving_team, reason, evidence, handover_notes
+):
     if episode.status == EpisodeStatus.CLOSING:
         raise ServiceError("The episode is closing: decline the closure before stepping up")
     if episode.transitions.filter(status__in=PENDING).exists():
@@ -155,6 +157,7 @@ def _request_step_up(episode, *, by, to_level, receiving_team, reason, evidence,
     )
     transition.full_clean()
     transition.save()
+    TRANSITION_MOVES.start(transition, by=by, reason=reason, at=now)
     _audit(by, transition, "request", bounce_back=transition.bounce_back_of_id is not None)
     return transition
 
@@ -202,6 +205,7 @@ def step_down_request(
     )
     transition.full_clean()
     transition.save()
+    TRANSITION_MOVES.start(transition, by=by, reason=reason, at=transition.requested_at)
     _audit(by, transition, "request")
     return transition
 
@@ -213,14 +217,13 @@ def transition_approve(*, by: User, transition: Transition) -> Transition:
     transition = locked(transition)
     if not access.can(by, access.Permission.APPROVE_TRANSITION, transition):
         raise PermissionDenied("Only a manager over the sending team can approve this")
-    if transition.status != TransitionStatus.REQUESTED:
-        raise ServiceError(f"This is {transition.get_status_display().lower()}")
-    return _approve(transition, by=by)
+    _refuse_unless_can_become(transition, TransitionStatus.APPROVED)
+    return approve_as_decided(transition, by=by)
 
 
-def _approve(transition, *, by):
+def approve_as_decided(transition, *, by):
     now = timezone.now()
-    transition.status = TransitionStatus.APPROVED
+    TRANSITION_MOVES.move(transition, TransitionStatus.APPROVED, by=by, at=now)
     transition.approved_by = by
     transition.approved_at = now
     if transition.direction == Direction.DOWN:
@@ -244,22 +247,23 @@ def transition_decline(*, by: User, transition: Transition, reason: str) -> Tran
     transition = locked(transition)
     if not access.can(by, access.Permission.APPROVE_TRANSITION, transition):
         raise PermissionDenied("Only a manager over the sending team can decline this")
-    if transition.status != TransitionStatus.REQUESTED:
-        raise ServiceError(f"This is {transition.get_status_display().lower()}")
+    _refuse_unless_can_become(transition, TransitionStatus.DECLINED)
     if not reason.strip():
         raise ValidationError({"response_reason": "Enter why it is declined"})
-    transition.status = TransitionStatus.DECLINED
     transition.responded_by, transition.responded_at = by, timezone.now()
+    TRANSITION_MOVES.move(
+        transition, TransitionStatus.DECLINED, by=by, reason=reason, at=transition.responded_at
+    )
     transition.response_reason = reason
     transition.save()
     _audit(by, transition, "decline")
     return transition
 
 
-def _accept(transition, *, by, notes=""):
+def accept_as_decided(transition, *, by, notes=""):
     """The receiving side takes it on: for a caller that has checked permission."""
     now = timezone.now()
-    transition.status = TransitionStatus.ACCEPTED
+    TRANSITION_MOVES.move(transition, TransitionStatus.ACCEPTED, by=by, reason=notes, at=now)
     transition.responded_by, transition.responded_at = by, now
     transition.response_reason = notes
     transition.save()
@@ -301,9 +305,8 @@ def transition_accept(*, by: User, transition: Transition, notes: str = "") -> T
     transition = locked(transition)
     if not access.can(by, access.Permission.RESPOND_TO_TRANSITION, transition):
         raise PermissionDenied("Only a manager over the receiving team can accept this")
-    if transition.status != TransitionStatus.APPROVED:
-        raise ServiceError(f"This is {transition.get_status_display().lower()}")
-    return _accept(transition, by=by, notes=notes)
+    _refuse_unless_can_become(transition, TransitionStatus.ACCEPTED)
+    return accept_as_decided(transition, by=by, notes=notes)
 
 
 @transaction.atomic
@@ -313,12 +316,13 @@ def transition_reject(*, by: User, transition: Transition, reason: str) -> Trans
     transition = locked(transition)
     if not access.can(by, access.Permission.RESPOND_TO_TRANSITION, transition):
         raise PermissionDenied("Only a manager over the receiving team can decline this")
-    if transition.status != TransitionStatus.APPROVED:
-        raise ServiceError(f"This is {transition.get_status_display().lower()}")
+    _refuse_unless_can_become(transition, TransitionStatus.REJECTED)
     if not reason.strip():
         raise ValidationError({"response_reason": "Enter why it is not accepted"})
-    transition.status = TransitionStatus.REJECTED
     transition.responded_by, transition.responded_at = by, timezone.now()
+    TRANSITION_MOVES.move(
+        transition, TransitionStatus.REJECTED, by=by, reason=reason, at=transition.responded_at
+    )
     transition.response_reason = reason
     transition.save()
     if transition.direction == Direction.DOWN and transition.episode_id:

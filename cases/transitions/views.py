@@ -6,7 +6,7 @@ with errors re-renders the whole page with that form's errors and typed values.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,10 +18,9 @@ from audit.services import record_list, record_view
 from cases.families.views import CaseWorkerMixin, FormPage
 from cases.models import Episode, Family
 from cases.transitions import forms, selectors, services
+from cases.transitions.models import TRANSITION_MOVES, Direction, Transition, TransitionStatus
 from earlyhelp import access
-from earlyhelp.exceptions import ServiceError
-from earlyhelp.forms import add_service_errors
-from thresholds.models import Direction, Transition, TransitionStatus
+from earlyhelp.pages import perform_if_valid
 
 Permission = access.Permission
 PAGE_SIZE = 50
@@ -177,13 +176,13 @@ class TransitionPage(CaseWorkerMixin, View):
         self.transition = access.get_for_user(
             user, selectors.transition_detail_for(user), uuid=self.kwargs["uuid"]
         )
-        status = self.transition.status
-        self.can_approve = status == TransitionStatus.REQUESTED and access.can(
-            user, Permission.APPROVE_TRANSITION, self.transition
-        )
-        self.can_respond = status == TransitionStatus.APPROVED and access.can(
-            user, Permission.RESPOND_TO_TRANSITION, self.transition
-        )
+        transition = self.transition
+        self.can_approve = TRANSITION_MOVES.can_move(
+            transition, TransitionStatus.APPROVED
+        ) and access.can(user, Permission.APPROVE_TRANSITION, transition)
+        self.can_respond = TRANSITION_MOVES.can_move(
+            transition, TransitionStatus.ACCEPTED
+        ) and access.can(user, Permission.RESPOND_TO_TRANSITION, transition)
 
     def render_page(self, status=200, **bound):
         transition = self.transition
@@ -233,14 +232,10 @@ class TransitionActionView(TransitionPage):
         if not self.allowed():
             raise PermissionDenied(self.denied)
         form = self.form_class(data=request.POST)
-        if form.is_valid():
-            try:
-                message = self.perform(form)
-            except (ValidationError, ServiceError) as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, message)
-                return redirect("transitions:detail", uuid=self.transition.uuid)
+        succeeded, message = perform_if_valid(form, self.perform)
+        if succeeded:
+            messages.success(request, message)
+            return redirect("transitions:detail", uuid=self.transition.uuid)
         # Show the form that failed even if the transition has moved on meanwhile.
         if self.form_key in ("approve_form", "decline_form"):
             self.can_approve = True

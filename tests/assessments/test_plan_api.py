@@ -22,6 +22,7 @@ from assessments.models import (
 from audit.models import AuditAction, AuditEvent
 from cases.episodes import services as episode_services
 from cases.models import ClosureReason, EpisodeStatus, TafMember
+from cases.transitions.models import Transition, TransitionStatus
 from tests.assessments.plan_helpers import (
     agreed_plan,
     approved_assessment,
@@ -30,7 +31,6 @@ from tests.assessments.plan_helpers import (
 )
 from tests.cases.episode_helpers import allocated_episode, level, make_locality, new_episode
 from tests.factories import AgencyFactory, FamilyFactory, TeamFactory, UserFactory
-from thresholds.models import Transition, TransitionStatus
 
 pytestmark = pytest.mark.django_db
 

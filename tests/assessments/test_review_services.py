@@ -11,10 +11,10 @@ from assessments.models import PlanStatus, Review, ReviewProgress
 from assessments.reviews import services as reviews
 from cases.episodes import services as episode_services
 from cases.models import ClosureReason, EpisodeStatus, OutcomesAchieved
+from cases.transitions.models import TransitionStatus
 from earlyhelp.exceptions import ServiceError
 from tests.assessments.plan_helpers import agreed_plan, draft_plan
 from tests.cases.episode_helpers import level, make_locality
-from thresholds.models import TransitionStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ import pytest
 
 from accounts.models import AgencyType, Role
 from cases.models import EpisodeStatus
+from cases.transitions.models import Transition, TransitionStatus
 from tests.browser.conftest import axe_violations, screenshot
 from tests.factories import (
     TEST_PASSWORD,
@@ -14,7 +15,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
-from thresholds.models import Level, Transition, TransitionStatus
+from thresholds.models import Level
 
 pytestmark = [
     pytest.mark.browser,

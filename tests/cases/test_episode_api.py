@@ -14,8 +14,9 @@ from audit.models import AuditAction, AuditEvent
 from cases.episodes import services as episodes
 from cases.meetings import services as meetings
 from cases.models import AgendaItem, Episode, EpisodeStatus, TafMember
+from cases.transitions.models import Direction, Transition, TransitionStatus
 from tests.factories import AgencyFactory, FamilyFactory, LocalityFactory, TeamFactory, UserFactory
-from thresholds.models import Direction, Level, LevelChange, Transition, TransitionStatus
+from thresholds.models import Level, LevelChange
 
 pytestmark = pytest.mark.django_db
 

@@ -25,6 +25,7 @@ from cases.models import (
     ItemDecision,
     MeetingAttendee,
 )
+from cases.transitions.models import Transition
 from tests.factories import (
     AgencyFactory,
     FamilyFactory,
@@ -32,7 +33,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
-from thresholds.models import Level, Transition
+from thresholds.models import Level
 
 
 @pytest.fixture

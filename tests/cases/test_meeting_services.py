@@ -10,10 +10,10 @@ from django.utils import timezone
 from cases.episodes import services as episodes
 from cases.meetings import services as meetings
 from cases.models import AllocationMeeting, EpisodeStatus
+from cases.transitions.models import TransitionStatus
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from tests.cases.episode_helpers import allocated_episode, level, make_locality, new_episode
-from thresholds.models import TransitionStatus
 
 pytestmark = pytest.mark.django_db
 

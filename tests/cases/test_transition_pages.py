@@ -14,9 +14,9 @@ from audit.models import AuditEvent
 from cases.episodes import services as episodes
 from cases.models import Episode, EpisodeStatus
 from cases.transitions import services as transitions
+from cases.transitions.models import Direction, Transition, TransitionStatus
 from tests.cases.episode_helpers import allocated_episode, level, make_locality
 from tests.factories import FamilyFactory, TeamFactory, UserFactory
-from thresholds.models import Direction, Transition, TransitionStatus
 
 pytestmark = pytest.mark.django_db
 

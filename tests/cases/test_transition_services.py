@@ -11,10 +11,11 @@ from cases.episodes import services as episodes
 from cases.meetings import services as meetings
 from cases.models import Episode, EpisodeStatus
 from cases.transitions import services as transitions
+from cases.transitions.models import Transition, TransitionStatus
 from earlyhelp.exceptions import ServiceError
 from tests.cases.episode_helpers import allocated_episode, level, make_locality
 from tests.factories import FamilyFactory
-from thresholds.models import LevelChange, Transition, TransitionStatus
+from thresholds.models import LevelChange
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +223,40 @@ def test_an_approved_transition_not_accepted_in_time_is_flagged(north, settings)
     )
     [item] = meeting.agenda_items.all()
     assert item.episode == episode and "not accepted in time" in item.note
+
+
+def test_every_move_of_a_transition_is_recorded_with_who_and_why(north):
+    episode = allocated_episode(north)
+    transition = step_up(north, episode)
+    transitions.transition_approve(by=north.manager, transition=transition)
+    transitions.transition_accept(
+        by=north.social_care_manager, transition=transition, notes="Allocated to a social worker."
+    )
+
+    moves = [
+        (change.from_status, change.to_status, change.changed_by, change.reason)
+        for change in transition.status_changes.all()
+    ]
+    assert moves == [
+        ("", "requested", north.worker, "Disclosure of physical harm at school."),
+        ("requested", "approved", north.manager, ""),
+        ("approved", "accepted", north.social_care_manager, "Allocated to a social worker."),
+    ]
+
+
+def test_a_declined_step_down_records_why(north):
+    family = FamilyFactory(owning_team=north.social_care_team)
+    transition = step_down(north, family)
+    with pytest.raises(ServiceError):
+        transitions.transition_accept(by=north.manager, transition=transition)
+    transitions.transition_decline(
+        by=north.social_care_manager, transition=transition, reason="Needs are statutory."
+    )
+
+    last = transition.status_changes.last()
+    assert (last.from_status, last.to_status, last.reason) == (
+        "requested",
+        "declined",
+        "Needs are statutory.",
+    )
+    assert transition.status_changes.count() == 2
