@@ -13,7 +13,6 @@ from assessments.plans import api as plan_api
 from cases.episodes import api as episode_api
 from cases.families import api as cases_api
 from cases.meetings import api as meeting_api
-from cases.taf import api as taf_api
 from cases.transitions import api as transition_api
 from earlyhelp import views
 from referrals.requests import api as referrals_api
@@ -35,7 +34,7 @@ router.register("memberships", cases_api.MembershipViewSet, basename="membership
 router.register("relationships", cases_api.RelationshipViewSet, basename="relationship")
 router.register("notes", cases_api.NoteViewSet, basename="note")
 router.register("episodes", episode_api.EpisodeViewSet, basename="episode")
-router.register("taf-members", taf_api.TafMemberViewSet, basename="taf-member")
+router.register("taf-members", episode_api.TafMemberViewSet, basename="taf-member")
 router.register("level-history", transition_api.LevelHistoryViewSet, basename="level-history")
 router.register("meetings", meeting_api.MeetingViewSet, basename="meeting")
 router.register("agenda-items", meeting_api.AgendaItemViewSet, basename="agenda-item")

@@ -34,7 +34,7 @@ from assessments.assessments import services
 from assessments.assessments.loader import TemplateFileError
 from assessments.models import Assessment, AssessmentSection, AssessmentStatus, AssessmentTemplate
 from audit.views import AuditedViewSetMixin
-from cases.episodes.api import FamilyRefSerializer, choice_text, fields_renamed
+from cases.episodes.serializers import FamilyRefSerializer
 from cases.families.api import (
     PersonRefSerializer,
     VisibleRecordField,
@@ -43,6 +43,7 @@ from cases.families.api import (
 )
 from cases.models import Episode, Person
 from earlyhelp import access
+from earlyhelp.api_fields import choice_text, fields_renamed
 from earlyhelp.exceptions import ServiceError
 from referrals.requests.api import LevelRefSerializer
 

@@ -20,8 +20,8 @@ from assessments.documents import selectors as document_selectors
 from assessments.documents import services as documents
 from assessments.models import FamilyPlanDocument, FamilyPlanDocumentStatus, Plan
 from audit.views import AuditedViewSetMixin
-from cases.episodes.api import choice_text
 from cases.families.api import VisibleRecordField, VisibleRecordFilter, WorksOnCases
+from earlyhelp.api_fields import choice_text
 from earlyhelp.downloads import download_response
 
 

@@ -37,12 +37,7 @@ from assessments.models import (
 from assessments.plans import services as plans
 from assessments.reviews import services as reviews
 from audit.views import AuditedViewSetMixin
-from cases.episodes.api import (
-    FamilyRefSerializer,
-    choice_text,
-    level_field,
-    team_field,
-)
+from cases.episodes.serializers import FamilyRefSerializer, level_field
 from cases.families.api import (
     PersonRefSerializer,
     VisibleRecordField,
@@ -52,6 +47,7 @@ from cases.families.api import (
 from cases.models import ClosureReason, Episode, OutcomesAchieved, Person, TafMember
 from earlyhelp import access
 from earlyhelp.api import UUIDRecordField
+from earlyhelp.api_fields import choice_text, team_field
 from earlyhelp.exceptions import ServiceError
 
 

@@ -357,3 +357,31 @@ def level_history_queryset():
     return LevelChange.objects.select_related("from_level", "to_level", "changed_by").order_by(
         "changed_at", "id"
     )
+
+
+EPISODE_RELATED = ("family", "level", "locality", "team", "lead_professional")
+
+
+def episodes_for(user):
+    return access.visible(user, Episode.objects.all()).select_related(*EPISODE_RELATED)
+
+
+def with_details(episodes_qs):
+    return episodes_qs.select_related(
+        "closure_requested_by", "closure_approved_by"
+    ).prefetch_related(
+        Prefetch(
+            "lead_history",
+            queryset=LeadProfessional.objects.select_related("user", "team", "assigned_by"),
+        ),
+        Prefetch(
+            "status_changes", queryset=EpisodeStatusChange.objects.select_related("changed_by")
+        ),
+        Prefetch("taf_members", queryset=TafMember.objects.select_related("user", "agency")),
+        Prefetch(
+            "transitions",
+            queryset=Transition.objects.select_related(
+                "from_level", "to_level", "receiving_team", "bounce_back_of"
+            ),
+        ),
+    )

@@ -33,19 +33,13 @@ from accounts.api import LocalityRefSerializer, UserRefSerializer
 from accounts.filters import UUIDChoiceFilter
 from accounts.models import Agency, Locality
 from audit.views import AuditedViewSetMixin
-from cases.episodes.api import (
-    EpisodeSerializer,
-    TeamNameSerializer,
-    fields_renamed,
-    level_field,
-    team_field,
-    user_field,
-)
+from cases.episodes.serializers import EpisodeSerializer, level_field
 from cases.families.api import VisibleRecordFilter, _CaseViewSet
 from cases.meetings import services as meetings
 from cases.models import AgendaItem, AllocationMeeting, Attendance, ItemDecision, MeetingAttendee
 from earlyhelp import access
 from earlyhelp.api import UUIDRecordField
+from earlyhelp.api_fields import TeamNameSerializer, fields_renamed, team_field, user_field
 
 
 class AttendeeSerializer(serializers.ModelSerializer):

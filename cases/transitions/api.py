@@ -20,21 +20,15 @@ from rest_framework.response import Response
 
 from accounts.api import UserRefSerializer
 from audit.views import AuditedViewSetMixin
-from cases.episodes.api import (
-    TRANSITION_RELATED,
-    FamilyRefSerializer,
-    LevelRefSerializer,
-    TransitionSerializer,
-    fields_renamed,
-    level_field,
-    team_field,
-    transitions_for,
-)
+from cases.episodes.serializers import FamilyRefSerializer, TransitionSerializer, level_field
 from cases.families.api import VisibleRecordField, VisibleRecordFilter, _CaseViewSet
 from cases.models import Episode, Family
 from cases.transitions import services as transitions
 from cases.transitions.models import Direction, Transition, TransitionStatus
+from cases.transitions.selectors import TRANSITION_RELATED, transitions_for
 from earlyhelp import access
+from earlyhelp.api_fields import fields_renamed, team_field
+from referrals.requests.api import LevelRefSerializer
 from thresholds.models import LevelChange
 
 

@@ -7,27 +7,28 @@ from cases.transitions.models import Transition, TransitionStatus
 from earlyhelp import access
 from thresholds.models import Level
 
+TRANSITION_RELATED = (
+    "family",
+    "episode",
+    "from_level",
+    "to_level",
+    "sending_team",
+    "receiving_team",
+    "requested_by",
+    "approved_by",
+    "responded_by",
+    "bounce_back_of",
+)
+
 
 def transitions_for(user):
-    """Every step up and step down the user may see, with what a list row shows."""
-    return access.visible(user, Transition.objects.all()).select_related(
-        "family", "from_level", "to_level", "sending_team", "receiving_team"
-    )
+    """Every step up and step down the user may see, with the records a row shows."""
+    return access.visible(user, Transition.objects.all()).select_related(*TRANSITION_RELATED)
 
 
 def transition_detail_for(user):
     """One transition with everything its page shows."""
-    return (
-        transitions_for(user)
-        .select_related(
-            "episode",
-            "requested_by",
-            "approved_by",
-            "responded_by",
-            "bounce_back_of",
-        )
-        .prefetch_related("bounced_back_by")
-    )
+    return transitions_for(user).prefetch_related("bounced_back_by")
 
 
 def waiting_for(user):
