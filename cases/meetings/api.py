@@ -39,6 +39,7 @@ from cases.meetings import services as meetings
 from cases.models import AgendaItem, AllocationMeeting, Attendance, ItemDecision, MeetingAttendee
 from earlyhelp import access
 from earlyhelp.api import UUIDRecordField
+from earlyhelp.api_actions import ServiceActionMixin, service_action
 from earlyhelp.api_fields import TeamNameSerializer, fields_renamed, team_field, user_field
 
 
@@ -233,6 +234,7 @@ ATTENDEE_PARAMETER = OpenApiParameter(
 )
 class MeetingViewSet(
     AuditedViewSetMixin,
+    ServiceActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -243,6 +245,7 @@ class MeetingViewSet(
 
     lookup_field = "uuid"
     filterset_class = MeetingFilter
+    detail_serializer_class = MeetingDetailSerializer
 
     def get_queryset(self):
         meetings_qs = access.visible(self.request.user, AllocationMeeting.objects.all())
@@ -255,44 +258,30 @@ class MeetingViewSet(
             return MeetingSerializer
         return MeetingDetailSerializer
 
-    def _detail(self, meeting, status_code=status.HTTP_200_OK):
+    def detail_object(self, meeting):
         # The user has just changed it as one who runs it.
-        meeting = with_agenda(AllocationMeeting.objects.all(), self.request.user).get(pk=meeting.pk)
-        data = MeetingDetailSerializer(meeting, context=self.get_serializer_context()).data
-        return Response(data, status=status_code)
-
-    def _body(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return with_agenda(AllocationMeeting.objects.all(), self.request.user).get(pk=meeting.pk)
 
     def create(self, request, *args, **kwargs):
-        meeting = meetings.meeting_schedule(by=request.user, **self._body(ScheduleSerializer))
-        return self._detail(meeting, status.HTTP_201_CREATED)
-
-    @extend_schema(
-        summary="Add to the agenda what has come up since it was built",
-        request=None,
-        responses=MeetingDetailSerializer,
-    )
-    @action(detail=True, methods=["post"], url_path="build-agenda")
-    def build_agenda(self, request, uuid=None):
-        meeting = self.get_object()
-        meetings.meeting_build_agenda(by=request.user, meeting=meeting)
-        return self._detail(meeting)
-
-    @extend_schema(
-        summary="Record someone as present or sending apologies",
-        request=AttendeeCreateSerializer,
-        responses={201: AttendeeSerializer},
-    )
-    @action(detail=True, methods=["post"])
-    def attendees(self, request, uuid=None):
-        meeting = self.get_object()
-        attendee = meetings.meeting_attendee_add(
-            by=request.user, meeting=meeting, **self._body(AttendeeCreateSerializer)
+        body = self.parse_body(ScheduleSerializer)
+        return self.detail_response(
+            meetings.meeting_schedule(by=request.user, **body), status.HTTP_201_CREATED
         )
-        return Response(AttendeeSerializer(attendee).data, status=status.HTTP_201_CREATED)
+
+    @service_action(
+        "Add to the agenda what has come up since it was built", url_path="build-agenda"
+    )
+    def build_agenda(self, request, meeting):
+        meetings.meeting_build_agenda(by=request.user, meeting=meeting)
+
+    @service_action(
+        "Record someone as present or sending apologies",
+        body=AttendeeCreateSerializer,
+        respond=AttendeeSerializer,
+        status_code=status.HTTP_201_CREATED,
+    )
+    def attendees(self, request, meeting, **body):
+        return meetings.meeting_attendee_add(by=request.user, meeting=meeting, **body)
 
     def _remove_attendee(self, request, attendee_id):
         meeting = self.get_object()
@@ -302,7 +291,7 @@ class MeetingViewSet(
             pk=attendee_id,
         )
         meetings.meeting_attendee_remove(by=request.user, attendee=attendee)
-        return self._detail(meeting)
+        return self.detail_response(meeting)
 
     @extend_schema(
         summary="Remove an attendee listed in error",
@@ -334,19 +323,13 @@ class MeetingViewSet(
     def remove_attendee_post(self, request, uuid=None, attendee_id=None):
         return self._remove_attendee(request, attendee_id)
 
-    @extend_schema(
-        summary="Save the minutes; completing them holds the meeting",
+    @service_action(
+        "Save the minutes; completing them holds the meeting",
+        body=MinutesSerializer,
         description="Completing needs every agenda item decided (or deferred).",
-        request=MinutesSerializer,
-        responses=MeetingDetailSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def minutes(self, request, uuid=None):
-        meeting = self.get_object()
-        meeting = meetings.meeting_record_minutes(
-            by=request.user, meeting=meeting, **self._body(MinutesSerializer)
-        )
-        return self._detail(meeting)
+    def minutes(self, request, meeting, **body):
+        return meetings.meeting_record_minutes(by=request.user, meeting=meeting, **body)
 
 
 class AgendaItemFilter(django_filters.FilterSet):

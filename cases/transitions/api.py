@@ -16,7 +16,6 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from accounts.api import UserRefSerializer
 from audit.views import AuditedViewSetMixin
@@ -27,6 +26,7 @@ from cases.transitions import services as transitions
 from cases.transitions.models import Direction, Transition, TransitionStatus
 from cases.transitions.selectors import TRANSITION_RELATED, transitions_for
 from earlyhelp import access
+from earlyhelp.api_actions import ServiceActionMixin, service_action
 from earlyhelp.api_fields import fields_renamed, team_field
 from referrals.requests.api import LevelRefSerializer
 from thresholds.models import LevelChange
@@ -85,26 +85,25 @@ class AcceptSerializer(serializers.Serializer):
     retrieve=extend_schema(summary="A step up or step down"),
 )
 class TransitionViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _CaseViewSet
+    AuditedViewSetMixin,
+    ServiceActionMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    _CaseViewSet,
 ):
     """Each action answers with the transition as it now is."""
 
     lookup_field = "uuid"
     serializer_class = TransitionSerializer
+    detail_serializer_class = TransitionSerializer
     filterset_class = TransitionFilter
 
     def get_queryset(self):
         return transitions_for(self.request.user)
 
-    def _respond(self, transition, status_code=status.HTTP_200_OK):
+    def detail_object(self, transition):
         # The user has just acted on it.
-        transition = Transition.objects.select_related(*TRANSITION_RELATED).get(pk=transition.pk)
-        return Response(self.get_serializer(transition).data, status=status_code)
-
-    def _body(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return Transition.objects.select_related(*TRANSITION_RELATED).get(pk=transition.pk)
 
     @extend_schema(
         summary="Ask early help to take on a family known to children's social care",
@@ -116,64 +115,34 @@ class TransitionViewSet(
     )
     @action(detail=False, methods=["post"], url_path="step-down", filter_backends=[])
     def step_down(self, request):
-        transition = transitions.step_down_request(
-            by=request.user, **self._body(StepDownSerializer)
-        )
-        return self._respond(transition, status.HTTP_201_CREATED)
+        body = self.parse_body(StepDownSerializer)
+        transition = transitions.step_down_request(by=request.user, **body)
+        return self.detail_response(transition, status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary="Approve (a manager over the sending team)",
-        request=None,
-        responses=TransitionSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def approve(self, request, uuid=None):
-        transition = self.get_object()
-        return self._respond(transitions.transition_approve(by=request.user, transition=transition))
+    @service_action("Approve (a manager over the sending team)")
+    def approve(self, request, transition):
+        return transitions.transition_approve(by=request.user, transition=transition)
 
-    @extend_schema(
-        summary="Decline (a manager over the sending team)",
-        request=TransitionReasonSerializer,
-        responses=TransitionSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def decline(self, request, uuid=None):
-        transition = self.get_object()
-        body = self._body(TransitionReasonSerializer)
+    @service_action("Decline (a manager over the sending team)", body=TransitionReasonSerializer)
+    def decline(self, request, transition, **body):
         with fields_renamed(response_reason="reason"):
-            transition = transitions.transition_decline(
-                by=request.user, transition=transition, **body
-            )
-        return self._respond(transition)
+            return transitions.transition_decline(by=request.user, transition=transition, **body)
 
-    @extend_schema(
-        summary="Accept: the receiving team takes it on (a manager over the receiving team)",
+    @service_action(
+        "Accept: the receiving team takes it on (a manager over the receiving team)",
+        body=AcceptSerializer,
         description="Accepting a step up closes the early help episode.",
-        request=AcceptSerializer,
-        responses=TransitionSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def accept(self, request, uuid=None):
-        transition = self.get_object()
-        body = self._body(AcceptSerializer)
-        return self._respond(
-            transitions.transition_accept(by=request.user, transition=transition, **body)
-        )
+    def accept(self, request, transition, **body):
+        return transitions.transition_accept(by=request.user, transition=transition, **body)
 
-    @extend_schema(
-        summary="Do not accept: the sending side keeps it (a manager over the receiving team)",
-        request=TransitionReasonSerializer,
-        responses=TransitionSerializer,
+    @service_action(
+        "Do not accept: the sending side keeps it (a manager over the receiving team)",
+        body=TransitionReasonSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def reject(self, request, uuid=None):
-        transition = self.get_object()
-        body = self._body(TransitionReasonSerializer)
+    def reject(self, request, transition, **body):
         with fields_renamed(response_reason="reason"):
-            transition = transitions.transition_reject(
-                by=request.user, transition=transition, **body
-            )
-        return self._respond(transition)
+            return transitions.transition_reject(by=request.user, transition=transition, **body)
 
 
 # Level history
