@@ -23,7 +23,7 @@ from cases.meetings import pdf as meeting_pdf
 from cases.models import AgendaItem, AgendaReason, AllocationMeeting, Episode
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.forms import add_service_errors
+from earlyhelp.pages import perform_if_valid
 
 Permission = access.Permission
 LIST_PAGE_SIZE = 25
@@ -222,14 +222,10 @@ class MeetingFormView(MeetingChangeView):
 
     def change(self):
         form = self.make_form(self.request.POST)
-        if form.is_valid():
-            try:
-                message = self.perform(form)
-            except (ValidationError, ServiceError) as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(self.request, message)
-                return self.back(self.anchor)
+        succeeded, message = perform_if_valid(form, self.perform)
+        if succeeded:
+            messages.success(self.request, message)
+            return self.back(self.anchor)
         return self.render_page(**self.bound(form))
 
 
