@@ -44,6 +44,7 @@ from guardian.shortcuts import assign_perm
 
 from accounts.models import Agency, Locality, Team, User
 from cases.demo import LOCALITY_TEAMS
+from cases.episodes import level_history
 from cases.episodes import services as episode_services
 from cases.meetings import services as meeting_services
 from cases.models import (
@@ -736,7 +737,7 @@ def _known_to_social_care(ctx, s, days_ago, why):
     """The family's time with social care before the step-down: its level history, and
     the social worker's access to the record."""
     assign_perm(access.FAMILY_GRANT, ctx.user(SOCIAL_WORKER), s.family)
-    episode_services.record_level_change(
+    level_history.record_level_change(
         family=s.family,
         episode=None,
         from_level=None,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Locality, Team, User
 from audit.models import AuditAction
 from audit.services import record
+from cases.episodes.level_history import current_level, record_level_change
 from cases.models import (
     EPISODE_MOVES,
     WORKING_STATUSES,
@@ -32,33 +33,9 @@ from cases.transitions.models import TransitionStatus
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.services import audit_step, locked, require
-from thresholds.models import Level, LevelChange, LevelChangeCause
+from thresholds.models import Level, LevelChangeCause
 
 Permission = access.Permission
-
-
-def record_level_change(
-    *, family, episode, from_level, to_level, cause, by, reason="", transition=None, at=None
-) -> LevelChange | None:
-    """Add to the family's level history, unless the level did not change."""
-    if from_level == to_level:
-        return None
-    return LevelChange.objects.create(
-        family=family,
-        episode=episode,
-        from_level=from_level,
-        to_level=to_level,
-        cause=cause,
-        transition=transition,
-        reason=reason,
-        changed_by=by,
-        changed_at=at or timezone.now(),
-    )
-
-
-def _current_level(family):
-    last = LevelChange.objects.filter(family=family).order_by("-changed_at", "-pk").first()
-    return last.to_level if last else None
 
 
 def open_episode(
@@ -95,7 +72,7 @@ def open_episode(
     record_level_change(
         family=family,
         episode=episode,
-        from_level=_current_level(family),
+        from_level=current_level(family),
         to_level=level,
         cause=cause,
         by=by,
@@ -497,7 +474,7 @@ def episode_reopen(*, by: User, episode: Episode, reason: str) -> Episode:
     record_level_change(
         family=episode.family,
         episode=episode,
-        from_level=_current_level(episode.family),
+        from_level=current_level(episode.family),
         to_level=episode.level,
         cause=LevelChangeCause.CHANGE,
         by=by,

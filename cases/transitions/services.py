@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import AgencyType, Team, User
 from audit.models import AuditAction
 from cases.episodes import services as episodes
+from cases.episodes.level_history import record_level_change
 from cases.models import EPISODE_MOVES, ClosureReason, Episode, EpisodeStatus, Family
 from cases.transitions.models import TRANSITION_MOVES, Direction, Transition, TransitionStatus
 from earlyhelp import access
@@ -269,7 +270,7 @@ def accept_as_decided(transition, *, by, notes=""):
     transition.save()
     if transition.direction == Direction.UP:
         episode = locked(transition.episode)
-        episodes.record_level_change(
+        record_level_change(
             family=transition.family,
             episode=episode,
             from_level=transition.from_level,
