@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "thresholds",
     "assessments",
     "reporting",
+    # Above the domains: the demo data and seed_demo.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -14,10 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, AgencyType
+from assessments.models import ActionStatus, AssessmentStatus, Plan, Rag, SupportingFamiliesArea
+from assessments.services import plans, reviews
 from cases.models import Episode, EpisodeStatus
-
-from .models import ActionStatus, AssessmentStatus, Plan, Rag, SupportingFamiliesArea
-from .services import plans, reviews
 
 OUTCOMES = [
     (

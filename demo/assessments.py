@@ -13,10 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from assessments import services
+from assessments.models import Assessment, AssessmentStatus
 from cases.models import Episode, EpisodeStatus
-
-from . import services
-from .models import Assessment, AssessmentStatus
 
 NARRATIVES = {
     "strength": "Going well: the family and the school agree, and there are no worries here.",

@@ -1,6 +1,6 @@
 """Demo episodes, allocation meetings, step up and step down (``manage.py seed_demo``).
 
-Runs after the front door (``referrals.demo``). In each of the four localities it adds
+Runs after the front door (``demo.requests``). In each of the four localities it adds
 episodes in every state, worked through the real services as the demo users
 (``cases.services.episodes``, ``meetings`` and ``transitions``), so permissions, the level
 history, the status history and the audit events are as if typed in:
@@ -43,12 +43,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from accounts.models import Agency, Locality, Team, User
-from earlyhelp import access
-from referrals.demo import _no_email
-from thresholds.models import Framework, LevelChange, LevelChangeCause, Transition
-
-from .demo import LOCALITY_TEAMS
-from .models import (
+from cases.models import (
     AllocationMeeting,
     ClosureReason,
     Episode,
@@ -58,9 +53,14 @@ from .models import (
     OutcomesAchieved,
     TafMember,
 )
-from .services import episodes as episode_services
-from .services import meetings as meeting_services
-from .services import transitions as transition_services
+from cases.services import episodes as episode_services
+from cases.services import meetings as meeting_services
+from cases.services import transitions as transition_services
+from earlyhelp import access
+from thresholds.models import Framework, LevelChange, LevelChangeCause, Transition
+
+from .families import LOCALITY_TEAMS
+from .requests import _no_email
 
 EPISODES_SEED = 20261124
 

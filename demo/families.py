@@ -36,10 +36,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Team, User
-
-from . import services
-from .identifiers import nhs_number_with_check_digit, upn_check_letter
-from .models import (
+from cases import services
+from cases.identifiers import nhs_number_with_check_digit, upn_check_letter
+from cases.models import (
     SEND,
     Ethnicity,
     Family,

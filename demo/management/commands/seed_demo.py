@@ -2,11 +2,11 @@
 
 Deterministic and idempotent: records are matched on natural keys, so running it again
 changes nothing and keeps what people have added. After the directory it adds about 200
-families of case records (cases.demo: each family is keyed on its name and postcode within
+families of case records (demo.families: each family is keyed on its name and postcode within
 its owning team), then about 50 requests for support at the front door in every state, with
-the episodes they open or follow (referrals.demo), then episodes in every state in each
+the episodes they open or follow (demo.requests), then episodes in every state in each
 locality, allocation meetings held and upcoming, step ups and step downs
-(cases.demo_episodes). Refuses to run with
+(demo.episodes). Refuses to run with
 DEBUG off unless told otherwise, since the demo users share one documented password.
 """
 
@@ -15,11 +15,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Agency, AgencyType, Locality, Role, Team, User
-from assessments.demo import seed_assessments
-from assessments.demo_plans import seed_plans
-from cases.demo import seed_families
-from cases.demo_episodes import seed_episodes
-from referrals.demo import seed_front_door
+from demo.assessments import seed_assessments
+from demo.episodes import seed_episodes
+from demo.families import seed_families
+from demo.plans import seed_plans
+from demo.requests import seed_front_door
 
 DEMO_PASSWORD = "early-help-demo"
 

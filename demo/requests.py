@@ -9,7 +9,7 @@ so their new request is flagged as a re-referral; a few had one closed longer ag
 not. Two families have an open, allocated episode; one of them is referred again, and the
 TAF decision joins that episode.
 
-Most requests are about children in the demo families (``cases.demo``), typed in as a
+Most requests are about children in the demo families (``demo.families``), typed in as a
 referrer would (the date of birth now and then left out), so matching them to records
 makes sense; the rest are about families not known to the service.
 
@@ -41,15 +41,6 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Agency, Locality, Team, User
-from cases.demo import (
-    EARLY_YEARS,
-    HUB_TEAM,
-    LOCALITY_TEAMS,
-    PRIMARY_SCHOOLS,
-    SECONDARY_SCHOOLS,
-    TEAM_USERS,
-    TOWNS,
-)
 from cases.models import (
     ClosureReason,
     Episode,
@@ -63,10 +54,8 @@ from cases.models import (
     RelationshipType,
     Sex,
 )
-from thresholds.models import Framework
-
-from . import services, timescales
-from .models import (
+from referrals import services, timescales
+from referrals.models import (
     URGENCY_RAG,
     Consent,
     ConsentCovers,
@@ -76,6 +65,17 @@ from .models import (
     Source,
     Status,
     Urgency,
+)
+from thresholds.models import Framework
+
+from .families import (
+    EARLY_YEARS,
+    HUB_TEAM,
+    LOCALITY_TEAMS,
+    PRIMARY_SCHOOLS,
+    SECONDARY_SCHOOLS,
+    TEAM_USERS,
+    TOWNS,
 )
 
 FRONT_DOOR_SEED = 20261123
