@@ -24,8 +24,8 @@ from cases.models import (
     TafMember,
 )
 from demo import families as demo_families
+from demo.directory import DEMO_PASSWORD, USERS
 from demo.episodes import seed_episodes
-from demo.management.commands.seed_demo import DEMO_PASSWORD, USERS
 from demo.requests import seed_front_door
 from referrals import timescales
 from referrals.models import (
