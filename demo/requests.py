@@ -77,6 +77,7 @@ from .families import (
     TEAM_USERS,
     TOWNS,
 )
+from .tables import load
 
 FRONT_DOOR_SEED = 20261123
 
@@ -644,36 +645,13 @@ TEMPLATES = [
     ),
 ]
 
-# People not known to the service, for requests about families new to Brackenshire's records.
-NEW_SURNAMES = [
-    "Farrow",
-    "Whitlock",
-    "Osei",
-    "Kaur",
-    "Brennan",
-    "Nowakowski",
-    "Pearce",
-    "Gallagher",
-    "Holloway",
-    "Lister",
-    "Ferreira",
-    "Quinn",
-    "Atkins",
-    "Dunmore",
-    "Sheridan",
-    "Rashid",
-    "Coulson",
-    "Mbeki",
-    "Tranter",
-    "Okonjo",
-    "Bellamy",
-    "Szabo",
-    "Hartley",
-    "Lindqvist",
-]
-NEW_GIRLS = ["Ella", "Poppy", "Amara", "Maisie", "Zara", "Lily-Mae", "Hana", "Ruby", "Isla"]
-NEW_BOYS = ["Alfie", "Kai", "Reuben", "Tyler", "Musa", "Jayden", "Oscar", "Leo", "Harvey"]
-NEW_MOTHERS = ["Stacey", "Gemma", "Abena", "Harpreet", "Kerry", "Joanna", "Leanne", "Rosa"]
+# People not known to the service, for requests about families new to Brackenshire's records:
+# data/new_to_the_service.json.
+_NEW = load("new_to_the_service")
+NEW_SURNAMES = _NEW["surnames"]
+NEW_GIRLS = _NEW["girls"]
+NEW_BOYS = _NEW["boys"]
+NEW_MOTHERS = _NEW["mothers"]
 
 
 @dataclass
