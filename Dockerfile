@@ -39,6 +39,7 @@ COPY thresholds ./thresholds
 COPY assessments ./assessments
 COPY outbox ./outbox
 COPY reporting ./reporting
+COPY home ./home
 COPY demo ./demo
 COPY templates ./templates
 COPY static ./static

@@ -71,7 +71,8 @@ INSTALLED_APPS = [
     "thresholds",
     "assessments",
     "reporting",
-    # Above the domains: the demo data and seed_demo.
+    # Above the domains: the home page and the menu, and the demo data with seed_demo.
+    "home",
     "demo",
 ]
 
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "earlyhelp.context_processors.service",
+                "home.context_processors.navigation",
             ],
             "builtins": ["earlyhelp.templatetags.gds", "cases.templatetags.case_tags"],
         },

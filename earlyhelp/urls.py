@@ -6,11 +6,11 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from accounts import notification_api
-from accounts.views import HomeView
 from assessments import api as assessments_api
 from assessments import document_api, plan_api
 from cases import api as cases_api
 from cases import episode_api, meeting_api, taf_api, transition_api
+from home.views import HomeView
 from referrals import api as referrals_api
 from thresholds import api as thresholds_api
 
