@@ -1,6 +1,6 @@
 """What the home page lists and counts for one user, read through each app's own selectors
-so the access policy filters every count. Above the domains: the foundation (accounts,
-audit, earlyhelp) imports none of them."""
+so the access policy filters every count. It sits above the domains: the foundation
+(accounts, audit, outbox, earlyhelp) imports neither them nor this."""
 
 from django.db.models import Count, Q
 
