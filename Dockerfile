@@ -39,6 +39,8 @@ COPY thresholds ./thresholds
 COPY assessments ./assessments
 COPY outbox ./outbox
 COPY reporting ./reporting
+COPY home ./home
+COPY demo ./demo
 COPY templates ./templates
 COPY static ./static
 # govuk-frontend is served from node_modules through STATICFILES_DIRS, so it must be here for

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -17,11 +16,9 @@ from accounts import selectors
 from accounts.filters import AgencyFilter, LocalityFilter, TeamFilter, UserFilter
 from accounts.forms import ChangePasswordForm, SignInForm
 from accounts.models import Agency, Locality, Team, User
-from accounts.notifications.services import unread_count
 from audit.models import AuditAction
 from audit.services import record
 from audit.views import AuditedDetailMixin, AuditedListMixin
-from cases.families.selectors import families_for, people_for
 from earlyhelp import access
 
 
@@ -90,37 +87,6 @@ class ServiceUserMixin(LoginRequiredMixin):
         ):
             raise PermissionDenied("Your account has no role yet. Ask your system administrator.")
         return super().dispatch(request, *args, **kwargs)
-
-
-class HomeView(ServiceUserMixin, TemplateView):
-    template_name = "accounts/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        me = selectors.me(self.request.user)
-        context["me"] = me
-        managed = set(me.managed_teams.all())
-        context["my_teams"] = [
-            (team, team in managed)
-            for team in sorted(managed | set(me.teams.all()), key=lambda team: team.name)
-        ]
-        if access.has_role(self.request.user, *access.PRACTICE_ROLES):
-            context["case_counts"] = {
-                "families": families_for(self.request.user).count(),
-                "people": people_for(self.request.user).count(),
-            }
-            context["unread_notifications"] = unread_count(self.request.user)
-        if access.can(self.request.user, access.Permission.CONFIGURE):
-            context["directory_counts"] = {
-                "agencies": Agency.objects.current().count(),
-                "localities": Locality.objects.current().count(),
-                "teams": Team.objects.current().count(),
-                "users": User.objects.aggregate(
-                    active=Count("pk", filter=Q(is_active=True)),
-                    inactive=Count("pk", filter=Q(is_active=False)),
-                ),
-            }
-        return context
 
 
 class _DirectoryList(ServiceUserMixin, AuditedListMixin, FilterView):

@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "thresholds",
     "assessments",
     "reporting",
+    # Above the domains: the home page and the menu, and the demo data with seed_demo.
+    "home",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "earlyhelp.context_processors.service",
+                "home.context_processors.navigation",
             ],
             "builtins": ["earlyhelp.templatetags.gds", "cases.templatetags.case_tags"],
         },

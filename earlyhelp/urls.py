@@ -6,7 +6,6 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from accounts.notifications import api as notification_api
-from accounts.views import HomeView
 from assessments.assessments import api as assessments_api
 from assessments.documents import api as document_api
 from assessments.plans import api as plan_api
@@ -15,6 +14,7 @@ from cases.families import api as cases_api
 from cases.meetings import api as meeting_api
 from cases.transitions import api as transition_api
 from earlyhelp import views
+from home.views import HomeView
 from referrals.requests import api as referrals_api
 from thresholds import api as thresholds_api
 

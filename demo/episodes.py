@@ -1,6 +1,6 @@
 """Demo episodes, allocation meetings, step up and step down (``manage.py seed_demo``).
 
-Runs after the front door (``referrals.demo``). In each of the four localities it adds
+Runs after the front door (``demo.requests``). In each of the four localities it adds
 episodes in every state, worked through the real services as the demo users
 (``cases.episodes.services``, ``meetings`` and ``transitions``), so permissions, the level
 history, the status history and the audit events are as if typed in:
@@ -43,7 +43,6 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from accounts.models import Agency, Locality, Team, User
-from cases.demo import LOCALITY_TEAMS
 from cases.episodes import level_history
 from cases.episodes import services as episode_services
 from cases.meetings import services as meeting_services
@@ -59,8 +58,9 @@ from cases.models import (
 )
 from cases.transitions import services as transition_services
 from cases.transitions.models import Transition
+from demo.families import LOCALITY_TEAMS
+from demo.requests import _no_email
 from earlyhelp import access
-from referrals.demo import _no_email
 from thresholds.models import Framework, LevelChange, LevelChangeCause
 
 EPISODES_SEED = 20261124

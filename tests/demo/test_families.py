@@ -1,4 +1,4 @@
-"""The demo families (cases.demo, run by seed_demo): about 200 households of case records,
+"""The demo families (demo.families, run by seed_demo): about 200 households of case records,
 deterministic, idempotent, with valid identifiers and findable near-duplicates."""
 
 import datetime
@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts.models import Team
 from audit.models import AuditAction, AuditEvent
-from cases import demo
 from cases.models import (
     SEND,
     CaseNote,
@@ -28,6 +27,7 @@ from cases.models import (
 )
 from cases.people.identifiers import validate_nhs_number, validate_postcode, validate_upn
 from cases.people.search import Criteria, find
+from demo import families as demo
 
 PLAN = demo.build_plan()
 PLANNED_FAMILIES = [family for household in PLAN for family in household.families]

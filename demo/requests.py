@@ -9,7 +9,7 @@ so their new request is flagged as a re-referral; a few had one closed longer ag
 not. Two families have an open, allocated episode; one of them is referred again, and the
 TAF decision joins that episode.
 
-Most requests are about children in the demo families (``cases.demo``), typed in as a
+Most requests are about children in the demo families (``demo.families``), typed in as a
 referrer would (the date of birth now and then left out), so matching them to records
 makes sense; the rest are about families not known to the service.
 
@@ -41,15 +41,6 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Agency, Locality, Team, User
-from cases.demo import (
-    EARLY_YEARS,
-    HUB_TEAM,
-    LOCALITY_TEAMS,
-    PRIMARY_SCHOOLS,
-    SECONDARY_SCHOOLS,
-    TEAM_USERS,
-    TOWNS,
-)
 from cases.models import (
     ClosureReason,
     Episode,
@@ -63,6 +54,16 @@ from cases.models import (
     RelationshipType,
     Sex,
 )
+from demo.families import (
+    EARLY_YEARS,
+    HUB_TEAM,
+    LOCALITY_TEAMS,
+    PRIMARY_SCHOOLS,
+    SECONDARY_SCHOOLS,
+    TEAM_USERS,
+    TOWNS,
+)
+from demo.tables import load
 from referrals import timescales
 from referrals.models import (
     URGENCY_RAG,
@@ -644,36 +645,13 @@ TEMPLATES = [
     ),
 ]
 
-# People not known to the service, for requests about families new to Brackenshire's records.
-NEW_SURNAMES = [
-    "Farrow",
-    "Whitlock",
-    "Osei",
-    "Kaur",
-    "Brennan",
-    "Nowakowski",
-    "Pearce",
-    "Gallagher",
-    "Holloway",
-    "Lister",
-    "Ferreira",
-    "Quinn",
-    "Atkins",
-    "Dunmore",
-    "Sheridan",
-    "Rashid",
-    "Coulson",
-    "Mbeki",
-    "Tranter",
-    "Okonjo",
-    "Bellamy",
-    "Szabo",
-    "Hartley",
-    "Lindqvist",
-]
-NEW_GIRLS = ["Ella", "Poppy", "Amara", "Maisie", "Zara", "Lily-Mae", "Hana", "Ruby", "Isla"]
-NEW_BOYS = ["Alfie", "Kai", "Reuben", "Tyler", "Musa", "Jayden", "Oscar", "Leo", "Harvey"]
-NEW_MOTHERS = ["Stacey", "Gemma", "Abena", "Harpreet", "Kerry", "Joanna", "Leanne", "Rosa"]
+# People not known to the service, for requests about families new to Brackenshire's records:
+# data/new_to_the_service.json.
+_NEW = load("new_to_the_service")
+NEW_SURNAMES = _NEW["surnames"]
+NEW_GIRLS = _NEW["girls"]
+NEW_BOYS = _NEW["boys"]
+NEW_MOTHERS = _NEW["mothers"]
 
 
 @dataclass

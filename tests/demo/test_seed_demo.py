@@ -13,10 +13,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from accounts.management.commands.seed_demo import DEMO_PASSWORD, USERS
 from accounts.models import Agency, AgencyType, Locality, Role, Team, User
-from cases import demo as cases_demo
-from cases.demo_episodes import seed_episodes
 from cases.models import (
     AgendaItem,
     AllocationMeeting,
@@ -27,8 +24,11 @@ from cases.models import (
     TafMember,
 )
 from cases.transitions.models import Direction, Transition, TransitionStatus
+from demo import families as demo_families
+from demo.directory import DEMO_PASSWORD, USERS
+from demo.episodes import seed_episodes
+from demo.requests import seed_front_door
 from referrals import timescales
-from referrals.demo import seed_front_door
 from referrals.models import (
     OPEN_STATUSES,
     Consent,
@@ -136,7 +136,7 @@ def _front_door_counts(connection):
     return {
         "statuses": dict(connection.execute(query.format("status", "referrals_requestforsupport"))),
         "outcomes": dict(connection.execute(query.format("outcome", "referrals_decision"))),
-        # The episodes the front door's decisions opened (cases.demo_episodes adds more).
+        # The episodes the front door's decisions opened (demo.episodes adds more).
         "episodes": dict(
             connection.execute(
                 query.format("status", "cases_episode WHERE opened_from_request_id IS NOT NULL")
@@ -151,14 +151,14 @@ def seeded_front_door(django_db_setup, django_db_blocker):
     episodes, meetings and transitions (which need enough families the front door left).
 
     Seeded once for the module inside a transaction rolled back at the end, as
-    tests/cases/test_demo.py does: each test reads it inside its own savepoint. Returns the
+    tests/demo/test_families.py does: each test reads it inside its own savepoint. Returns the
     time of seeding and the emails seeding sent."""
     from django.core import mail
     from django.db import transaction
     from django.test.utils import override_settings
 
     with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
-        patch.setattr(cases_demo, "DEMO_FAMILY_COUNT", 140)
+        patch.setattr(demo_families, "DEMO_FAMILY_COUNT", 140)
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -259,7 +259,7 @@ def test_front_door_seed_twice_creates_nothing_new(seeded_front_door, db, settin
     ) == before
 
 
-# Episodes, allocation meetings, step up and step down (cases.demo_episodes) --------------
+# Episodes, allocation meetings, step up and step down (demo.episodes) --------------
 
 
 def test_episodes_in_every_state_in_every_locality(seeded_front_door, db):
@@ -388,8 +388,8 @@ def test_episodes_seed_twice_creates_nothing_new(seeded_front_door, db):
 
 
 def test_assessments_in_every_state(seeded_front_door, db):
-    from assessments.demo import seed_assessments
     from assessments.models import Assessment, AssessmentStatus
+    from demo.assessments import seed_assessments
 
     statuses = Counter(Assessment.objects.values_list("status", flat=True))
     assert set(statuses) == set(AssessmentStatus.values)
@@ -402,8 +402,8 @@ def test_assessments_in_every_state(seeded_front_door, db):
 
 
 def test_plans_with_reviews_on_time_late_and_overdue(seeded_front_door, db):
-    from assessments.demo_plans import seed_plans
     from assessments.models import Plan, PlanStatus, Review
+    from demo.plans import seed_plans
 
     agreed = list(Plan.objects.filter(status=PlanStatus.AGREED).select_related("episode"))
     assert agreed, "every episode with a plan in place and an approved assessment has a plan"

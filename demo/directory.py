@@ -1,25 +1,13 @@
-"""Build the fictional county of Brackenshire for demonstrations and trying the service.
+"""The Brackenshire directory: localities, agencies, teams and the demo users.
 
-Deterministic and idempotent: records are matched on natural keys, so running it again
-changes nothing and keeps what people have added. After the directory it adds about 200
-families of case records (cases.demo: each family is keyed on its name and postcode within
-its owning team), then about 50 requests for support at the front door in every state, with
-the episodes they open or follow (referrals.demo), then episodes in every state in each
-locality, allocation meetings held and upcoming, step ups and step downs
-(cases.demo_episodes). Refuses to run with
-DEBUG off unless told otherwise, since the demo users share one documented password.
+Every demo user signs in with DEMO_PASSWORD (the README lists them). Records are matched on
+natural keys (a locality's code, an agency's name, a team's name and agency, a user's email),
+so seeding again creates nothing and keeps what people changed.
 """
 
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from accounts.models import Agency, AgencyType, Locality, Role, Team, User
-from assessments.demo import seed_assessments
-from assessments.demo_plans import seed_plans
-from cases.demo import seed_families
-from cases.demo_episodes import seed_episodes
-from referrals.demo import seed_front_door
 
 DEMO_PASSWORD = "early-help-demo"
 
@@ -252,91 +240,47 @@ USERS = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Create or refresh the Brackenshire demo directory: localities, agencies, teams, users"
-
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--allow-without-debug",
-            action="store_true",
-            help="Seed even with DEBUG off (never on a live service: demo passwords are public)",
+def seed_directory() -> int:
+    """Create the localities, agencies, teams and users not there yet; return how many records
+    were created. Existing users are left as they are (their password too)."""
+    created = 0
+    localities = {}
+    for code, name in LOCALITIES:
+        localities[code], new = Locality.objects.get_or_create(code=code, defaults={"name": name})
+        created += new
+    agencies = {}
+    for name, agency_type in AGENCIES:
+        agencies[name], new = Agency.objects.get_or_create(
+            name=name, defaults={"agency_type": agency_type}
         )
-        parser.add_argument(
-            "--directory-only",
-            action="store_true",
-            help="Seed only localities, agencies, teams and users, without the demo families "
-            "and requests for support",
+        created += new
+    teams = {}
+    for name, agency_name, locality_code, email in TEAMS:
+        teams[name], new = Team.objects.get_or_create(
+            name=name,
+            agency=agencies[agency_name],
+            defaults={
+                "locality": localities.get(locality_code),
+                "email": email,
+                "phone": "01632 960 " + f"{len(teams):03d}",
+            },
         )
-
-    def handle(self, *args, allow_without_debug=False, directory_only=False, **options):
-        from django.conf import settings
-
-        if not settings.DEBUG and not allow_without_debug:
-            raise CommandError(
-                "seed_demo creates users with a published password. Run it with DEBUG=1, "
-                "or pass --allow-without-debug on a machine that is not a live service."
-            )
-        with transaction.atomic():
-            created = self._seed()
-            families = 0 if directory_only else seed_families(stdout=self.stdout)
-        # In its own transaction, so the emails its services queue on commit go nowhere.
-        requests = 0 if directory_only else seed_front_door(stdout=self.stdout)
-        # Episodes, allocation meetings, step up and step down: after the front door, whose
-        # families it leaves alone, and in its own transaction for the same reason.
-        episodes = 0 if directory_only else seed_episodes(stdout=self.stdout)
-        # Assessments of the episodes being assessed or with a plan in place.
-        if not directory_only:
-            seed_assessments(stdout=self.stdout)
-            seed_plans(stdout=self.stdout)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Brackenshire demo ready: {created} new records, {families} new families, "
-                f"{requests} new requests for support, {episodes} new episodes; "
-                f"demo password '{DEMO_PASSWORD}'"
-            )
-        )
-
-    def _seed(self):
-        created = 0
-        localities = {}
-        for code, name in LOCALITIES:
-            localities[code], new = Locality.objects.get_or_create(
-                code=code, defaults={"name": name}
-            )
-            created += new
-        agencies = {}
-        for name, agency_type in AGENCIES:
-            agencies[name], new = Agency.objects.get_or_create(
-                name=name, defaults={"agency_type": agency_type}
-            )
-            created += new
-        teams = {}
-        for name, agency_name, locality_code, email in TEAMS:
-            teams[name], new = Team.objects.get_or_create(
-                name=name,
+        created += new
+    roles = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
+    for email, full_name, job_title, agency_name, user_roles, member_of, manager_of in USERS:
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email,
+                password=DEMO_PASSWORD,
+                full_name=full_name,
+                job_title=job_title,
                 agency=agencies[agency_name],
-                defaults={
-                    "locality": localities.get(locality_code),
-                    "email": email,
-                    "phone": "01632 960 " + f"{len(teams):03d}",
-                },
             )
-            created += new
-        roles = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
-        for email, full_name, job_title, agency_name, user_roles, member_of, manager_of in USERS:
-            user = User.objects.filter(email__iexact=email).first()
-            if user is None:
-                user = User.objects.create_user(
-                    email=email,
-                    password=DEMO_PASSWORD,
-                    full_name=full_name,
-                    job_title=job_title,
-                    agency=agencies[agency_name],
-                )
-                user.groups.set([roles[str(role)] for role in user_roles])
-                for team_name in member_of:
-                    teams[team_name].members.add(user)
-                for team_name in manager_of:
-                    teams[team_name].managers.add(user)
-                created += 1
-        return created
+            user.groups.set([roles[str(role)] for role in user_roles])
+            for team_name in member_of:
+                teams[team_name].members.add(user)
+            for team_name in manager_of:
+                teams[team_name].managers.add(user)
+            created += 1
+    return created

@@ -5,6 +5,9 @@ few owned by the Early Help Hub (MASH), for demonstrations and for trying search
 chronology and the access rules on realistic-looking data. Every name, address and number
 is invented; NHS numbers start with 9, a range never issued to patients.
 
+The tables of names, languages and places it draws on are data, in ``demo/data/``
+(``communities.json``, ``places.json``).
+
 Deterministic. ``build_plan()`` is a pure function of DEMO_SEED (one ``random.Random``, no
 Faker, no clock, no database): who lives where, names, ages and birthdays, identifiers,
 relationships and notes. The plan holds no dates, only ages, birthdays and "days ago"
@@ -49,6 +52,7 @@ from cases.models import (
     Sex,
 )
 from cases.people.identifiers import nhs_number_with_check_digit, upn_check_letter
+from demo.tables import load
 
 DEMO_SEED = 20250901
 DEMO_FAMILY_COUNT = 200
@@ -90,108 +94,27 @@ TEAM_ROTATION = [*LOCALITY_TEAMS.values()] * 3 + [HUB_TEAM]
 
 # Places -----------------------------------------------------------------------------------
 
+# Streets, Traveller sites, schools and settings: data/places.json.
+_PLACES = load("places")
 # locality -> towns -> streets as (street, postcode, "houses" or "flats")
 TOWNS = {
-    "north": {
-        "Harrowgate": [
-            ("Cobden Street", "BK1 4DL", "houses"),
-            ("Victoria Road", "BK1 2EN", "houses"),
-            ("Millfield Close", "BK1 6PW", "houses"),
-            ("Thornhill Court", "BK1 3QS", "flats"),
-            ("Station Road", "BK2 3HF", "houses"),
-            ("Alma Terrace", "BK2 7AT", "houses"),
-            ("Beechwood Avenue", "BK2 5RJ", "houses"),
-        ],
-        "Thornby": [
-            ("Church Lane", "BK3 1BG", "houses"),
-            ("The Crescent", "BK3 4NU", "houses"),
-            ("Orchard Way", "BK3 2LX", "houses"),
-        ],
-    },
-    "south": {
-        "Fenbridge": [
-            ("Riverside Walk", "BK7 3DA", "houses"),
-            ("Queen Street", "BK7 5HG", "houses"),
-            ("Fenview House", "BK7 2RY", "flats"),
-            ("Marsh Lane", "BK8 2TE", "houses"),
-            ("Nightingale Drive", "BK8 6WB", "houses"),
-        ],
-        "Ludford": [
-            ("High Street", "BK9 1AF", "houses"),
-            ("Cherry Tree Road", "BK9 3PZ", "houses"),
-            ("Gordon Street", "BK9 4SJ", "houses"),
-        ],
-    },
-    "east": {
-        "Millbrook": [
-            ("Canal Street", "BK4 2RN", "houses"),
-            ("Weavers Row", "BK4 7BD", "houses"),
-            ("Brunel Court", "BK4 5GA", "flats"),
-            ("Hawthorn Road", "BK5 1LQ", "houses"),
-            ("Albert Street", "BK5 3EU", "houses"),
-        ],
-        "Eastwick": [
-            ("Saltings Road", "BK6 2HT", "houses"),
-            ("Marina Way", "BK6 4JP", "houses"),
-            ("Beacon Close", "BK6 1UD", "houses"),
-        ],
-    },
-    "west": {
-        "Kingsmere": [
-            ("Mere Road", "BK10 2AB", "houses"),
-            ("Clarendon Street", "BK10 5PE", "houses"),
-            ("Kestrel House", "BK10 8LG", "flats"),
-            ("Heathfield Drive", "BK11 3NQ", "houses"),
-            ("Tudor Gardens", "BK11 7DW", "houses"),
-        ],
-        "Ashcombe": [
-            ("Ashcombe Lane", "BK12 6RX", "houses"),
-            ("Willow Bank", "BK12 2BF", "houses"),
-            ("Forge Road", "BK12 4TA", "houses"),
-        ],
-    },
+    locality: {town: [tuple(street) for street in streets] for town, streets in towns.items()}
+    for locality, towns in _PLACES["towns"].items()
 }
 # Council-run Traveller sites: (site, town, postcode)
-TRAVELLER_SITES = {
-    "north": ("Thornby Lane Caravan Site", "Thornby", "BK3 9GD"),
-    "south": ("Fen End Park", "Ludford", "BK9 8WT"),
-    "east": ("Saltings Park", "Eastwick", "BK6 9XA"),
-    "west": ("Ashcombe Common Site", "Ashcombe", "BK12 9LP"),
-}
+TRAVELLER_SITES = {locality: tuple(site) for locality, site in _PLACES["traveller_sites"].items()}
 
 # Schools and settings by locality, with DfE establishment numbers (used in UPNs).
-EARLY_YEARS = {
-    "north": ["Harrowgate Family Hub Nursery", "Thornby Pre-School", "Little Acorns Day Nursery"],
-    "south": ["Fenbridge Children's Centre Nursery", "Ludford Pre-School"],
-    "east": ["Millbrook Nursery School", "Eastwick Playgroup"],
-    "west": ["Kingsmere Day Nursery", "Ashcombe Pre-School"],
-}
+EARLY_YEARS = _PLACES["early_years"]
 PRIMARY_SCHOOLS = {
-    "north": [
-        ("Harrowgate Primary School", "2014"),
-        ("St Aidan's Church of England Primary School", "3302"),
-        ("Thornby Community Primary School", "2031"),
-    ],
-    "south": [
-        ("Fenbridge Primary School", "2102"),
-        ("Ludford Infant and Junior School", "2117"),
-        ("Our Lady of Fenbridge Catholic Primary School", "3411"),
-    ],
-    "east": [
-        ("Millbrook Primary School", "2205"),
-        ("Eastwick St Mary's Church of England Primary School", "3318"),
-        ("Canal Side Primary Academy", "2230"),
-    ],
-    "west": [("Kingsmere Primary School", "2301"), ("Ashcombe Primary School", "2316")],
+    locality: [tuple(school) for school in schools]
+    for locality, schools in _PLACES["primary_schools"].items()
 }
 SECONDARY_SCHOOLS = {
-    "north": ("Harrowgate High School", "4005"),
-    "south": ("Fenbridge Academy", "4010"),
-    "east": ("Millbrook Academy", "4021"),
-    "west": ("Kingsmere College", "4032"),
+    locality: tuple(school) for locality, school in _PLACES["secondary_schools"].items()
 }
-SPECIAL_SCHOOL = ("Oakfield School", "7001")
-FURTHER_EDUCATION = "Brackenshire College"
+SPECIAL_SCHOOL = tuple(_PLACES["special_school"])
+FURTHER_EDUCATION = _PLACES["further_education"]
 HOME_EDUCATED = "Electively home educated"
 
 # Communities ------------------------------------------------------------------------------
@@ -225,362 +148,35 @@ class Community:
     multigenerational: float = 0.04
 
 
-def _names(text):
-    """A pool of names written as "Olivia, Amelia, ..." (some names have spaces)."""
-    return tuple(name.strip() for name in text.split(","))
+def _community(entry):
+    """A Community from its entry in data/communities.json (fields left out take the
+    defaults above)."""
+    fields = {
+        key: tuple(value) if isinstance(value, list) else value for key, value in entry.items()
+    }
+    fields["ethnicity"] = Ethnicity(entry["ethnicity"])
+    fields["languages"] = tuple(entry["languages"].items())
+    return Community(**fields)
 
 
-COMMUNITIES = {
-    "white_british": Community(
-        "White British",
-        Ethnicity.WBRI,
-        (("English", 1),),
-        0.0,
-        girls=_names(
-            "Olivia, Amelia, Isla, Ava, Mia, Ivy, Lily, Grace, Freya, Poppy, Ella, Evie, Willow, "
-            "Daisy, Emily, Ruby, Harper, Phoebe, Chloe, Lacey, Ellie-May, Millie, Holly, Megan, "
-            "Bethany, Skye, Maisie, Jessica, Summer, Scarlett"
-        ),
-        boys=_names(
-            "Oliver, George, Noah, Arthur, Harry, Leo, Jack, Charlie, Oscar, Freddie, Alfie, "
-            "Theo, Archie, Tommy, Riley, Mason, Harvey, Tyler, Jayden, Callum, Ethan, Logan, "
-            "Lewis, Reece, Jake, Kian, Brandon, Ryan, Finley, Bobby"
-        ),
-        women=_names(
-            "Sarah, Emma, Laura, Gemma, Kerry, Lisa, Natalie, Stacey, Claire, Rebecca, Hayley, "
-            "Jodie, Leanne, Danielle, Kirsty, Amy, Charlotte, Samantha, Michelle, Kelly, Jade, "
-            "Chelsea, Shannon, Zoe"
-        ),
-        men=_names(
-            "David, Paul, Mark, Lee, Craig, Daniel, James, Matthew, Christopher, Jamie, Ashley, "
-            "Dean, Carl, Wayne, Stuart, Darren, Gary, Richard, Steven, Scott, Kieran, Adam, "
-            "Shaun, Ben"
-        ),
-        surnames=_names(
-            "Smith, Jones, Taylor, Brown, Wilson, Johnson, Walker, Wright, Robinson, Thompson, "
-            "White, Hughes, Edwards, Green, Hall, Wood, Harris, Lewis, Martin, Jackson, Clarke, "
-            "Turner, Hill, Scott, Cooper, Morris, Ward, Moore, King, Watson, Baker, Harrison, "
-            "Morgan, Young, Allen, Mitchell, Phillips, Bell, Parker, Davis, Bennett, Price, "
-            "Griffiths, Cox, Marshall, Shaw, Carter, Dixon, Holmes, Barker, Fletcher, Booth, "
-            "Pearson, Hudson, Lawson, Fox, Mason, Webb, Rowe, Knight, Hunt, Chapman, Ellis, "
-            "Atkinson"
-        ),
-        elder_women=_names(
-            "Susan, Julie, Karen, Tracey, Linda, Janet, Carol, Denise, Jackie, Sharon, Wendy, "
-            "Beverley"
-        ),
-        elder_men=_names("Keith, Kevin, Brian, Alan, Colin, Terry, Graham, Stephen"),
-    ),
-    "irish": Community(
-        "Irish",
-        Ethnicity.WIRI,
-        (("English", 1),),
-        0.0,
-        girls=_names("Aoife, Saoirse, Niamh, Ciara, Orla, Roisin, Caoimhe, Erin, Clodagh"),
-        boys=_names("Cian, Oisin, Sean, Conor, Darragh, Eoin, Finn, Ronan, Cillian"),
-        women=_names("Siobhan, Mairead, Bridget, Deirdre, Fiona, Grainne, Sinead, Aisling"),
-        men=_names("Ciaran, Brendan, Eamon, Niall, Fergal, Colm, Donal, Padraig"),
-        surnames=_names(
-            "Murphy, Kelly, O'Sullivan, Walsh, O'Brien, Byrne, Ryan, O'Connor, O'Neill, Doyle, "
-            "McCarthy, Gallagher, Kennedy, Quinn, Brennan"
-        ),
-    ),
-    "irish_traveller": Community(
-        "Irish Traveller",
-        Ethnicity.WIRT,
-        (("English", 1),),
-        0.0,
-        girls=_names("Bridget, Margaret, Mary, Kathleen, Ellen, Winnie, Nora, Josie"),
-        boys=_names("Patrick, John, Michael, Martin, Thomas, Christy, Johnny, Francie"),
-        women=_names("Bridget, Margaret, Mary, Kathleen, Ann, Teresa, Nellie, Helen"),
-        men=_names("Patrick, John, Michael, Martin, Thomas, Christy, James, Joe"),
-        surnames=_names(
-            "McDonagh, Ward, Joyce, Connors, Maughan, Stokes, Doherty, Delaney, Cash, Sweeney"
-        ),
-        lives_on_site=0.6,
-        larger_families=True,
-    ),
-    "romany_gypsy": Community(
-        "English Romany Gypsy",
-        Ethnicity.WROM,
-        (("English", 1),),
-        0.0,
-        girls=_names("Lacey-May, Kizzy, Dolly, Georgia, Tiffany, Bethany, Rosie, Liberty"),
-        boys=_names("Levi, Elijah, Silas, Henry, Sonny, Lenny, Albie, Joseph"),
-        women=_names("Mary, Lavinia, Shannon, Jolene, Sarah, Roseanne, Louisa"),
-        men=_names("Tom, Joe, Henry, Levi, Fred, Abraham, Noah, Sam"),
-        surnames=_names("Smith, Lee, Boswell, Price, Loveridge, Buckley, Lovell, Hearne"),
-        lives_on_site=0.6,
-        larger_families=True,
-    ),
-    "roma": Community(
-        "Slovak Roma",
-        Ethnicity.WROM,
-        (("Romani", 3), ("Slovak", 2)),
-        0.6,
-        girls=_names("Denisa, Nikola, Vanesa, Klaudia, Natália, Simona, Dominika, Sabina"),
-        boys=_names("Dávid, Patrik, Marek, Lukáš, Dominik, Tomáš, Filip, Mário"),
-        women=_names("Jana, Monika, Zuzana, Renáta, Eva, Silvia, Erika, Marcela"),
-        men=_names("Milan, Ján, Peter, Ladislav, František, Rastislav, Miroslav"),
-        surnames=_names("Lakatoš, Horváth, Balog, Kaleja, Oláh, Gažo, Kotlár, Mirga"),
-        larger_families=True,
-    ),
-    "polish": Community(
-        "Polish",
-        Ethnicity.WOTH,
-        (("Polish", 1),),
-        0.75,
-        girls=_names("Zuzanna, Julia, Maja, Zofia, Hanna, Lena, Alicja, Oliwia, Wiktoria"),
-        boys=_names("Jakub, Antoni, Szymon, Jan, Filip, Kacper, Franciszek, Mikołaj"),
-        women=_names(
-            "Agnieszka, Katarzyna, Magdalena, Joanna, Anna, Monika, Ewelina, Karolina, Justyna, "
-            "Marta"
-        ),
-        men=_names("Tomasz, Piotr, Paweł, Marcin, Krzysztof, Michał, Łukasz, Mariusz"),
-        surnames=_names(
-            "Nowak, Kowalski, Wiśniewski, Wójcik, Kamiński, Lewandowski, Zieliński, Szymański, "
-            "Woźniak, Dąbrowski, Kozłowski, Mazur, Krawczyk, Pawlak"
-        ),
-        elder_women=_names("Halina, Krystyna, Danuta, Barbara, Elżbieta"),
-    ),
-    "romanian": Community(
-        "Romanian",
-        Ethnicity.WOTH,
-        (("Romanian", 1),),
-        0.75,
-        girls=_names("Maria, Ioana, Andreea, Elena, Alexandra, Daria, Bianca, Ana"),
-        boys=_names("Andrei, Alexandru, David, Luca, Ștefan, Matei, Gabriel, Mihai"),
-        women=_names("Mihaela, Florentina, Gabriela, Cristina, Ramona, Alina, Daniela"),
-        men=_names("Ionuț, Florin, Marius, Cătălin, Gheorghe, Adrian, Bogdan, Vasile"),
-        surnames=_names(
-            "Popescu, Popa, Ionescu, Dumitru, Stan, Stoica, Rusu, Munteanu, Lungu, Ciobanu, "
-            "Moldovan"
-        ),
-    ),
-    "lithuanian": Community(
-        "Lithuanian",
-        Ethnicity.WOTH,
-        (("Lithuanian", 3), ("Russian", 1)),
-        0.75,
-        girls=_names("Emilija, Gabija, Austėja, Ugnė, Liepa, Kamilė, Lėja"),
-        boys=_names("Matas, Jokūbas, Lukas, Nojus, Dominykas, Kajus, Benas"),
-        women=_names("Rasa, Jurgita, Inga, Vaida, Aušra, Lina, Giedrė"),
-        men=_names("Tomas, Mindaugas, Darius, Andrius, Vytautas, Saulius, Aurimas"),
-        surnames=_names("Kazlauskas, Jankauskas, Petrauskas, Stankevičius, Butkus, Urbonas"),
-    ),
-    "portuguese": Community(
-        "Portuguese",
-        Ethnicity.WOTH,
-        (("Portuguese", 1),),
-        0.7,
-        girls=_names("Beatriz, Leonor, Matilde, Carolina, Mariana, Inês, Lara"),
-        boys=_names("Santiago, Francisco, Tomás, Rodrigo, Duarte, Gonçalo, Afonso"),
-        women=_names("Ana, Sandra, Sónia, Patrícia, Cátia, Vanessa, Filipa"),
-        men=_names("João, Nuno, Rui, Paulo, Hugo, Ricardo, Tiago, Sérgio"),
-        surnames=_names(
-            "Silva, Santos, Ferreira, Pereira, Oliveira, Costa, Rodrigues, Martins, Sousa, "
-            "Fernandes, Gonçalves"
-        ),
-        keeps_own_name=0.5,
-    ),
-    "pakistani": Community(
-        "Pakistani",
-        Ethnicity.APKN,
-        (("English", 4), ("Urdu", 3), ("Punjabi", 2), ("Pahari-Pothwari", 1)),
-        0.45,
-        girls=_names(
-            "Aisha, Maryam, Fatima, Zainab, Khadija, Hafsa, Inaya, Aleena, Hania, Eshal, Amna, Zara"
-        ),
-        boys=_names(
-            "Muhammad, Mohammed, Ibrahim, Yusuf, Hamza, Ayaan, Zayn, Rayyan, Abdullah, Musa, "
-            "Haris, Umar"
-        ),
-        women=_names("Nazia, Shazia, Saima, Rubina, Samina, Farzana, Sadia, Nabila, Sana"),
-        men=_names("Imran, Tariq, Asif, Shahid, Kamran, Adnan, Zahid, Naveed, Faisal"),
-        surnames=_names(
-            "Khan, Hussain, Ahmed, Ali, Akhtar, Iqbal, Mahmood, Butt, Shah, Rashid, Raza, Malik, "
-            "Aslam, Riaz, Javed, Qureshi"
-        ),
-        elder_women=_names("Zubaida, Parveen, Nasreen, Shamim"),
-        elder_men=_names("Mohammed, Ghulam, Bashir, Rafiq"),
-        women_surnames=_names("Bibi, Akhtar, Kausar"),
-        multigenerational=0.3,
-    ),
-    "bangladeshi": Community(
-        "Bangladeshi",
-        Ethnicity.ABAN,
-        (("Bengali (Sylheti)", 3), ("Bengali", 1), ("English", 2)),
-        0.55,
-        girls=_names("Ayesha, Sumaiya, Tasnim, Nusrat, Jannat, Raisa, Anisa, Safa, Maliha"),
-        boys=_names("Mohammed, Rayhan, Ishaq, Zakariya, Ibrahim, Tahmid, Sami, Arif"),
-        women=_names("Rokeya, Shahana, Salma, Rumana, Nasima, Jahanara, Shirin, Taslima"),
-        men=_names("Abdul, Shahid, Jamal, Mizanur, Shofiqul, Anwar, Kamal, Faruk"),
-        surnames=_names("Rahman, Miah, Uddin, Ahmed, Islam, Hossain, Choudhury, Ali, Hoque"),
-        elder_women=_names("Rahima, Sufia, Momtaz"),
-        women_surnames=_names("Begum, Khatun, Bibi"),
-        multigenerational=0.3,
-    ),
-    "gujarati": Community(
-        "Indian (Gujarati)",
-        Ethnicity.AIND,
-        (("Gujarati", 3), ("English", 2)),
-        0.45,
-        girls=_names("Anaya, Diya, Aanya, Riya, Isha, Priya, Kavya, Myra, Saanvi"),
-        boys=_names("Aarav, Arjun, Krish, Dev, Rohan, Vivaan, Yash, Neel"),
-        women=_names("Hetal, Nisha, Bhavna, Jigna, Pooja, Minal, Reena, Komal, Sejal"),
-        men=_names("Nilesh, Rakesh, Hitesh, Jayesh, Mehul, Ketan, Sanjay, Vipul"),
-        surnames=_names("Patel, Shah, Mistry, Parmar, Chauhan, Solanki, Desai, Joshi"),
-        elder_women=_names("Kantaben, Hansaben, Manjula"),
-        elder_men=_names("Ramesh, Dilip, Mahendra"),
-        multigenerational=0.3,
-    ),
-    "punjabi_sikh": Community(
-        "Indian (Punjabi Sikh)",
-        Ethnicity.AIND,
-        (("Punjabi", 3), ("English", 2)),
-        0.4,
-        girls=_names("Simran, Harleen, Jasleen, Gurleen, Amrit, Navneet, Sukhmani"),
-        boys=_names("Harjot, Gurveer, Jaskaran, Manveer, Harvir, Ekam, Fateh, Arjan"),
-        women=_names("Rajinder, Parminder, Harjit, Sukhvinder, Jaswinder, Balvinder"),
-        men=_names("Gurpreet, Harjinder, Jaspal, Amarjit, Satnam, Sukhdev, Manjit"),
-        surnames=_names("Singh, Sandhu, Gill, Dhillon, Sidhu, Johal, Bains, Sahota"),
-        elder_women=_names("Surjit, Gurmeet, Kulwant"),
-        elder_men=_names("Gurdev, Mohinder, Charan"),
-        women_surnames=_names("Kaur"),
-        multigenerational=0.3,
-    ),
-    "somali": Community(
-        "Somali",
-        Ethnicity.BAFR,
-        (("Somali", 1),),
-        0.65,
-        girls=_names("Hodan, Ayaan, Sagal, Nimco, Hamdi, Ikran, Sumaya, Ifrah, Hibo"),
-        boys=_names("Abdirahman, Abdullahi, Mohamed, Ahmed, Yusuf, Liban, Mustafe, Bilal"),
-        women=_names("Faduma, Hawa, Amina, Halima, Sahra, Asha, Khadra, Muna, Ubah"),
-        men=_names("Abdi, Mohamed, Hassan, Ali, Osman, Farah, Ismail, Mahad, Warsame"),
-        surnames=(),
-        patronymic=True,
-        larger_families=True,
-    ),
-    "yoruba": Community(
-        "Nigerian (Yoruba)",
-        Ethnicity.BAFR,
-        (("English", 3), ("Yoruba", 2)),
-        0.3,
-        girls=_names("Adeola, Temitope, Ayomide, Precious, Blessing, Favour, Esther, Tolu"),
-        boys=_names("Ayodeji, Tobi, Femi, Daniel, David, Joshua, Samuel, Damilare"),
-        women=_names("Folake, Bukola, Funmilayo, Yetunde, Omolara, Grace, Abimbola"),
-        men=_names("Tunde, Segun, Olumide, Babatunde, Kunle, Gbenga, Akin"),
-        surnames=_names("Adeyemi, Adebayo, Ogunleye, Balogun, Oladipo, Akinola, Olawale"),
-    ),
-    "igbo": Community(
-        "Nigerian (Igbo)",
-        Ethnicity.BAFR,
-        (("English", 3), ("Igbo", 2)),
-        0.3,
-        girls=_names("Chidinma, Chiamaka, Adaeze, Amara, Precious, Favour, Chioma"),
-        boys=_names("Chinedu, Chukwuemeka, Obinna, Ikenna, Emeka, Daniel, Somtochukwu"),
-        women=_names("Ngozi, Nkechi, Uchenna, Ifeoma, Chinwe, Adaobi, Blessing"),
-        men=_names("Chinedu, Obinna, Nnamdi, Ikechukwu, Uche, Emmanuel, Chidi"),
-        surnames=_names("Okafor, Okonkwo, Eze, Nwosu, Obi, Chukwu, Okeke, Nwachukwu"),
-    ),
-    "ghanaian": Community(
-        "Ghanaian",
-        Ethnicity.BAFR,
-        (("English", 3), ("Twi", 2)),
-        0.3,
-        girls=_names("Akosua, Abena, Ama, Efua, Adwoa, Nana, Esi, Yaa, Priscilla"),
-        boys=_names("Kwame, Kofi, Kwabena, Yaw, Kwasi, Kojo, Emmanuel, Samuel"),
-        women=_names("Comfort, Gifty, Abena, Akua, Joyce, Mercy, Afia"),
-        men=_names("Kwame, Kofi, Eric, Emmanuel, Kwaku, Isaac, Kwadwo"),
-        surnames=_names("Mensah, Owusu, Asante, Boateng, Osei, Appiah, Agyeman, Ofori, Addo"),
-    ),
-    "caribbean": Community(
-        "Black Caribbean",
-        Ethnicity.BCRB,
-        (("English", 1),),
-        0.0,
-        girls=_names("Tia, Shania, Kiara, Jada, Aaliyah, Nia, Imani, Renae, Zion"),
-        boys=_names("Tyrese, Kyrie, Jaden, Marley, Isaiah, Malachi, Andre, Kairo"),
-        women=_names("Marcia, Sonia, Paulette, Janelle, Keisha, Natasha, Simone, Tanya, Shereen"),
-        men=_names("Delroy, Winston, Leon, Marlon, Clive, Jermaine, Dwayne, Errol"),
-        surnames=_names(
-            "Campbell, Williams, Brown, Thomas, Francis, Bailey, Grant, Reid, Clarke, Henry, "
-            "Powell, Stewart, Gayle, Samuels"
-        ),
-        elder_women=_names("Yvonne, Hyacinth, Gloria, Beverley"),
-        elder_men=_names("Carlton, Winston, Lloyd"),
-    ),
-    "chinese": Community(
-        "Chinese",
-        Ethnicity.CHNE,
-        (("Cantonese", 2), ("Mandarin", 2), ("English", 1)),
-        0.5,
-        girls=_names("Chloe, Emily, Mei, Xin Yi, Jia Hui, Ruby, Yu Xuan"),
-        boys=_names("Ethan, Jason, Hao, Ka Ho, Jun, Yi Chen, Ryan"),
-        women=_names("Mei Ling, Xiaoling, Wai Man, Lai Kuen, Yan, Li Na, Jing"),
-        men=_names("Wai Keung, Kwok Wing, Jian, Wei, Hong, Jun Jie, Chi Wai"),
-        surnames=_names("Wong, Chan, Li, Cheung, Lau, Chen, Zhang, Wang, Liu, Yeung"),
-        keeps_own_name=0.8,
-    ),
-    "turkish_kurdish": Community(
-        "Turkish and Kurdish",
-        Ethnicity.WOTH,
-        (("Turkish", 3), ("Kurdish", 2)),
-        0.6,
-        girls=_names("Elif, Zeynep, Defne, Azra, Eylül, Berfin, Rojda, Hêvî"),
-        boys=_names("Yusuf, Emir, Mustafa, Kerem, Mert, Baran, Rojhat, Aras"),
-        women=_names("Ayşe, Fatma, Emine, Hatice, Gülsüm, Sevgi, Zozan, Berivan"),
-        men=_names("Mehmet, Ahmet, Hüseyin, İbrahim, Murat, Hasan, Serkan, Şiyar"),
-        surnames=_names("Yılmaz, Kaya, Demir, Şahin, Çelik, Aydın, Öztürk, Arslan, Doğan"),
-    ),
-}
+# Names, languages and ethnicity by community, how often each leads a household, and
+# mixed-heritage couples: data/communities.json.
+_COMMUNITIES = load("communities")
+COMMUNITIES = {key: _community(entry) for key, entry in _COMMUNITIES["communities"].items()}
 
 # How often each community leads a household (the mother's, or the lone parent's).
-COMMUNITY_WEIGHTS = {
-    "white_british": 52,
-    "irish": 3,
-    "irish_traveller": 3,
-    "romany_gypsy": 2,
-    "roma": 3,
-    "polish": 6,
-    "romanian": 4,
-    "lithuanian": 2,
-    "portuguese": 2,
-    "pakistani": 6,
-    "bangladeshi": 3,
-    "gujarati": 2,
-    "punjabi_sikh": 2,
-    "somali": 2,
-    "yoruba": 2,
-    "igbo": 2,
-    "ghanaian": 2,
-    "caribbean": 3,
-    "chinese": 1,
-    "turkish_kurdish": 2,
-}
+COMMUNITY_WEIGHTS = _COMMUNITIES["household_weights"]
 # Mixed-heritage parents: (mother's community, father's community, the children's ethnicity).
 MIXED_HERITAGE = [
-    ("white_british", "caribbean", Ethnicity.MWBC),
-    ("white_british", "caribbean", Ethnicity.MWBC),
-    ("white_british", "yoruba", Ethnicity.MWBA),
-    ("white_british", "ghanaian", Ethnicity.MWBA),
-    ("white_british", "pakistani", Ethnicity.MWAS),
-    ("white_british", "punjabi_sikh", Ethnicity.MWAS),
-    ("white_british", "chinese", Ethnicity.MOTH),
-    ("polish", "white_british", Ethnicity.WOTH),
-    ("caribbean", "white_british", Ethnicity.MWBC),
+    (mother, father, Ethnicity(children))
+    for mother, father, children in _COMMUNITIES["mixed_heritage"]
 ]
 MIXED_HERITAGE_SHARE = 0.12
 
 # Lithuanian family names: masculine form -> (married woman's, unmarried woman's).
 LITHUANIAN_FEMININE = {
-    "Kazlauskas": ("Kazlauskienė", "Kazlauskaitė"),
-    "Jankauskas": ("Jankauskienė", "Jankauskaitė"),
-    "Petrauskas": ("Petrauskienė", "Petrauskaitė"),
-    "Stankevičius": ("Stankevičienė", "Stankevičiūtė"),
-    "Butkus": ("Butkienė", "Butkutė"),
-    "Urbonas": ("Urbonienė", "Urbonaitė"),
+    masculine: tuple(feminine)
+    for masculine, feminine in _COMMUNITIES["lithuanian_feminine"].items()
 }
 
 # Household shapes and how often each occurs (a shared-care household is two families).
