@@ -14,7 +14,11 @@ from earlyhelp import access
 def locked(instance, *related):
     """The row again, locked until the transaction ends, with its current state (and the
     related rows named, read in the same query)."""
-    return type(instance).objects.select_for_update().select_related(*related).get(pk=instance.pk)
+    rows = type(instance).objects.select_for_update()
+    # select_related() with no names would follow, and lock, every non-null foreign key.
+    if related:
+        rows = rows.select_related(*related)
+    return rows.get(pk=instance.pk)
 
 
 def require(by, permission, obj=None, message="You do not have permission to do this"):
