@@ -21,7 +21,8 @@ from accounts.notifications.services import unread_count
 from audit.models import AuditAction
 from audit.services import record
 from audit.views import AuditedDetailMixin, AuditedListMixin
-from cases.families.selectors import families_for, people_for
+from cases.families.selectors import families_for
+from cases.people.selectors import people_for
 from earlyhelp import access
 
 

@@ -48,6 +48,7 @@ from cases.models import (
     RelationshipType,
     Sex,
 )
+from cases.people import services as people_services
 from cases.people.identifiers import nhs_number_with_check_digit, upn_check_letter
 
 DEMO_SEED = 20250901
@@ -2340,9 +2341,11 @@ def _create_person(plan, by, team, today, people):
         born = fields["date_of_birth"] = _date_of_birth(plan, today, people)
         if plan.upn_serial:
             fields["upn"] = _upn(plan, born)
-    person = services.person_create(by=by, owning_team=team, confirmed_not_duplicate=True, **fields)
+    person = people_services.person_create(
+        by=by, owning_team=team, confirmed_not_duplicate=True, **fields
+    )
     for given, family_name, used_until in plan.previous_names:
-        services.person_name_add(
+        people_services.person_name_add(
             by=by,
             person=person,
             name_type=NameType.PREVIOUS,
@@ -2352,7 +2355,7 @@ def _create_person(plan, by, team, today, people):
         )
     for address in plan.addresses:
         moved_in = _before(today, address.moved_in_days_ago, not_before=born)
-        services.person_address_add(
+        people_services.person_address_add(
             by=by,
             person=person,
             line_1=address.line_1,

@@ -35,15 +35,12 @@ from assessments.assessments.loader import TemplateFileError
 from assessments.models import Assessment, AssessmentSection, AssessmentStatus, AssessmentTemplate
 from audit.views import AuditedViewSetMixin
 from cases.episodes.api import FamilyRefSerializer, choice_text, fields_renamed
-from cases.families.api import (
-    PersonRefSerializer,
-    VisibleRecordField,
-    VisibleRecordFilter,
-    WorksOnCases,
-)
 from cases.models import Episode, Person
+from cases.people.serializers import PersonRefSerializer
 from earlyhelp import access
+from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.viewsets import WorksOnCases
 from referrals.requests.api import LevelRefSerializer
 
 # Templates

@@ -21,8 +21,9 @@ from assessments.documents import services as documents
 from assessments.models import FamilyPlanDocument, FamilyPlanDocumentStatus, Plan
 from audit.views import AuditedViewSetMixin
 from cases.episodes.api import choice_text
-from cases.families.api import VisibleRecordField, VisibleRecordFilter, WorksOnCases
+from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
 from earlyhelp.downloads import download_response
+from earlyhelp.viewsets import WorksOnCases
 
 
 class FamilyPlanDocumentSerializer(serializers.ModelSerializer):

@@ -43,16 +43,12 @@ from cases.episodes.api import (
     level_field,
     team_field,
 )
-from cases.families.api import (
-    PersonRefSerializer,
-    VisibleRecordField,
-    VisibleRecordFilter,
-    WorksOnCases,
-)
 from cases.models import ClosureReason, Episode, OutcomesAchieved, Person, TafMember
+from cases.people.serializers import PersonRefSerializer
 from earlyhelp import access
-from earlyhelp.api import UUIDRecordField
+from earlyhelp.api import UUIDRecordField, VisibleRecordField, VisibleRecordFilter
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.viewsets import WorksOnCases
 
 
 def _values(choices):

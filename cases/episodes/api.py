@@ -23,7 +23,6 @@ from accounts.filters import UUIDChoiceFilter
 from accounts.models import Locality, Team, User
 from audit.views import AuditedViewSetMixin
 from cases.episodes import services as episodes
-from cases.families.api import VisibleRecordFilter, _CaseViewSet
 from cases.models import (
     ClosureReason,
     Episode,
@@ -37,8 +36,9 @@ from cases.models import (
 from cases.transitions import services as transitions
 from earlyhelp import access
 from earlyhelp.access import Permission
-from earlyhelp.api import UUIDRecordField
+from earlyhelp.api import UUIDRecordField, VisibleRecordFilter
 from earlyhelp.api_actions import ServiceActionMixin, service_action
+from earlyhelp.viewsets import CaseViewSet
 from referrals.requests.api import LevelRefSerializer
 from thresholds.models import Level, Transition, TransitionStatus
 
@@ -406,7 +406,7 @@ class EpisodeViewSet(
     ServiceActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    _CaseViewSet,
+    CaseViewSet,
 ):
     """Each action answers with the episode as it now is."""
 

@@ -23,13 +23,13 @@ from assessments.assessments import selectors as assessment_selectors
 from assessments.plans import selectors as plan_selectors
 from audit.services import record_list, record_view
 from cases.episodes import forms, selectors, services
-from cases.families.views import CaseWorkerMixin
 from cases.models import WORKING_STATUSES, Episode, EpisodeStatus
 from cases.transitions.services import is_waiting_too_long
 from earlyhelp import access
 from earlyhelp.confirm import confirmation_page
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
+from earlyhelp.pages import CaseWorkerMixin
 from referrals import timescales
 from thresholds.models import Direction, TransitionStatus
 

@@ -41,11 +41,11 @@ from cases.episodes.api import (
     team_field,
     user_field,
 )
-from cases.families.api import VisibleRecordFilter, _CaseViewSet
 from cases.meetings import services as meetings
 from cases.models import AgendaItem, AllocationMeeting, Attendance, ItemDecision, MeetingAttendee
 from earlyhelp import access
-from earlyhelp.api import UUIDRecordField
+from earlyhelp.api import UUIDRecordField, VisibleRecordFilter
+from earlyhelp.viewsets import CaseViewSet
 
 
 class AttendeeSerializer(serializers.ModelSerializer):
@@ -242,7 +242,7 @@ class MeetingViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    _CaseViewSet,
+    CaseViewSet,
 ):
     """Each change answers with the meeting as it now is (adding an attendee, with the
     attendee)."""
@@ -368,7 +368,7 @@ class AgendaItemFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="An agenda item"),
 )
 class AgendaItemViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _CaseViewSet
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
 ):
     lookup_field = "uuid"
     serializer_class = AgendaItemSerializer

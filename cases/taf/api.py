@@ -12,11 +12,11 @@ from accounts.models import Agency
 from audit.views import AuditedViewSetMixin
 from cases.episodes import services as episodes
 from cases.episodes.api import TafMemberSerializer, user_field
-from cases.families.api import VisibleRecordField, VisibleRecordFilter, _CaseViewSet
 from cases.models import Episode, TafMember
 from cases.models.episode import current_membership
 from earlyhelp import access
-from earlyhelp.api import UUIDRecordField
+from earlyhelp.api import UUIDRecordField, VisibleRecordField, VisibleRecordFilter
+from earlyhelp.viewsets import CaseViewSet
 
 # The Team Around the Family
 
@@ -75,7 +75,7 @@ class TafMemberViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    _CaseViewSet,
+    CaseViewSet,
 ):
     lookup_field = "uuid"
     serializer_class = TafMemberSerializer

@@ -30,10 +30,11 @@ from cases.episodes.api import (
     team_field,
     transitions_for,
 )
-from cases.families.api import VisibleRecordField, VisibleRecordFilter, _CaseViewSet
 from cases.models import Episode, Family
 from cases.transitions import services as transitions
 from earlyhelp import access
+from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
+from earlyhelp.viewsets import CaseViewSet
 from thresholds.models import Direction, LevelChange, Transition, TransitionStatus
 
 
@@ -90,7 +91,7 @@ class AcceptSerializer(serializers.Serializer):
     retrieve=extend_schema(summary="A step up or step down"),
 )
 class TransitionViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _CaseViewSet
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
 ):
     """Each action answers with the transition as it now is."""
 
@@ -226,7 +227,7 @@ class LevelChangeFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="One change of level of a family the user may see"),
 )
 class LevelHistoryViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _CaseViewSet
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
 ):
     serializer_class = LevelChangeSerializer
     filterset_class = LevelChangeFilter
