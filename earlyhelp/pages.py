@@ -66,3 +66,6 @@ class CaseWorkerMixin(ServiceUserMixin):
 
 class FormPage(CaseWorkerMixin, ServiceFormView):
     """A service action's page on case records, for the practice roles."""
+
+    # A form is posted: PUT is refused (405), not taken for a POST as FormView would.
+    http_method_names = [name for name in ServiceFormView.http_method_names if name != "put"]
