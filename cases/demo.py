@@ -19,8 +19,9 @@ near-duplicate pair) is created whole, or skipped whole when any of its keys exi
 (or when one of its people's NHS numbers is already on a record: someone renamed or moved
 the family), so running it again creates nothing and leaves alone what people changed.
 
-Records are made through ``cases.families.services``, as the demo practitioners (and now and then
-their managers), so permissions are checked and audit events written as for typed records.
+Records are made through the services (``cases.people``, ``cases.families``), as the demo
+practitioners (and now and then their managers), so permissions are checked and audit events
+written as for typed records.
 
 NEAR_DUPLICATES lists the children deliberately recorded twice, with the slips that make
 duplicates in real records (DESIGN section 6): most in different teams' families, to show
