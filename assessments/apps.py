@@ -7,7 +7,7 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from assessments.models import Assessment, AssessmentSection
-        from cases.families.services import register_merge_link
+        from cases.people.services import register_merge_link
 
         # A merge moves assessments to the surviving record (and undo moves them back).
         register_merge_link(AssessmentSection, "person")

@@ -22,8 +22,9 @@ near-duplicate pair) is created whole, or skipped whole when any of its keys exi
 (or when one of its people's NHS numbers is already on a record: someone renamed or moved
 the family), so running it again creates nothing and leaves alone what people changed.
 
-Records are made through ``cases.families.services``, as the demo practitioners (and now and then
-their managers), so permissions are checked and audit events written as for typed records.
+Records are made through the services (``cases.people``, ``cases.families``), as the demo
+practitioners (and now and then their managers), so permissions are checked and audit events
+written as for typed records.
 
 NEAR_DUPLICATES lists the children deliberately recorded twice, with the slips that make
 duplicates in real records (DESIGN section 6): most in different teams' families, to show
@@ -51,6 +52,7 @@ from cases.models import (
     RelationshipType,
     Sex,
 )
+from cases.people import services as people_services
 from cases.people.identifiers import nhs_number_with_check_digit, upn_check_letter
 from demo.tables import load
 
@@ -1936,9 +1938,11 @@ def _create_person(plan, by, team, today, people):
         born = fields["date_of_birth"] = _date_of_birth(plan, today, people)
         if plan.upn_serial:
             fields["upn"] = _upn(plan, born)
-    person = services.person_create(by=by, owning_team=team, confirmed_not_duplicate=True, **fields)
+    person = people_services.person_create(
+        by=by, owning_team=team, confirmed_not_duplicate=True, **fields
+    )
     for given, family_name, used_until in plan.previous_names:
-        services.person_name_add(
+        people_services.person_name_add(
             by=by,
             person=person,
             name_type=NameType.PREVIOUS,
@@ -1948,7 +1952,7 @@ def _create_person(plan, by, team, today, people):
         )
     for address in plan.addresses:
         moved_in = _before(today, address.moved_in_days_ago, not_before=born)
-        services.person_address_add(
+        people_services.person_address_add(
             by=by,
             person=person,
             line_1=address.line_1,

@@ -17,7 +17,20 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.filters import UUIDChoiceFilter
+from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
+
+
+def request_user(serializer):
+    """The user a serializer (or one of its fields) is answering, if there is a request."""
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+def may_see_sensitive(user, obj):
+    """Whether a representation may include what the policy keeps to fewer people."""
+    return user is not None and access.can(user, access.Permission.VIEW_SENSITIVE, obj)
 
 
 @extend_schema_field(OpenApiTypes.UUID)
@@ -39,6 +52,39 @@ class UUIDRecordField(serializers.SlugRelatedField):
         except ValueError:
             self.fail("does_not_exist", slug_name=self.slug_field, value=data)
         return super().to_internal_value(data)
+
+
+class VisibleRecordField(UUIDRecordField):
+    """A record named by its UUID, found only among those the user may see.
+
+    A UUID the user may not see gets the same message as one that does not exist.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if self.queryset is not None and "does_not_exist" not in kwargs.get("error_messages", {}):
+            name = self.queryset.model._meta.verbose_name
+            self.error_messages["does_not_exist"] = f"Choose a {name} you can see"
+
+    def get_queryset(self):
+        return access.visible(request_user(self), super().get_queryset())
+
+
+@extend_schema_field(OpenApiTypes.UUID)
+class VisibleRecordFilter(UUIDChoiceFilter):
+    """A filter by the UUID of a record the user may see; any other UUID is a 400 that does
+    not say whether the record exists."""
+
+    def __init__(self, *args, model, **kwargs):
+        def visible_records(request):
+            return access.visible(getattr(request, "user", None), model.objects.all())
+
+        kwargs.setdefault("queryset", visible_records)
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": f"Choose a {model._meta.verbose_name} you can see"},
+        )
+        super().__init__(*args, **kwargs)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -1,9 +1,11 @@
-"""The page base for service actions, shared by every domain's views."""
+"""The page bases shared by every domain's views: case work, and service actions."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.views.generic import FormView
 
+from accounts.views import ServiceUserMixin
 from audit.services import record_view
+from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
 
@@ -61,3 +63,20 @@ class ServiceFormView(FormView):
     def perform(self, form):
         """Call the service with what the form parsed; answer with where to go next."""
         raise NotImplementedError
+
+
+class CaseWorkerMixin(ServiceUserMixin):
+    """People who work on case records: the practice roles."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not access.has_role(user, *access.PRACTICE_ROLES):
+            raise PermissionDenied("Case records are for practitioners and their managers.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class FormPage(CaseWorkerMixin, ServiceFormView):
+    """A service action's page on case records, for the practice roles."""
+
+    # A form is posted: PUT is refused (405), not taken for a POST as FormView would.
+    http_method_names = [name for name in ServiceFormView.http_method_names if name != "put"]

@@ -4,11 +4,13 @@ A service is one function per state change, in a transaction; these are its firs
 lines, written once.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from audit.models import AuditAction
 from audit.services import record
 from earlyhelp import access
+from earlyhelp.exceptions import ServiceError
 
 
 def locked(instance, *related):
@@ -30,3 +32,34 @@ def require(by, permission, obj=None, message="You do not have permission to do 
 def audit_step(by, obj, step, *, action=AuditAction.CHANGE, **detail):
     """Record a step of a record's workflow in the audit log, naming the step."""
     record(actor=by, action=action, obj=obj, detail={"step": step, **detail})
+
+
+def save_checked(instance, *, by, validated=False):
+    """Validate (unless the caller just did) and save, stamping who created or changed it,
+    turning a database constraint race into a message rather than a 500."""
+    if instance._state.adding and hasattr(instance, "created_by"):
+        instance.created_by = by
+    if hasattr(instance, "modified_by"):
+        instance.modified_by = by
+    if not validated:
+        instance.full_clean()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            "This record conflicts with one saved a moment ago: check and try again"
+        ) from error
+    return instance
+
+
+def changed_fields(instance, fields):
+    """The names of the fields whose new values differ from the record's (for the audit
+    event, which names what changed, never the values)."""
+    return sorted(name for name, value in fields.items() if getattr(instance, name) != value)
+
+
+def require_own_team(by, team):
+    """A case record belongs to one of the user's own case teams."""
+    if team.pk not in access.case_team_ids(by):
+        raise ServiceError("Choose one of your own teams", field="owning_team")

@@ -10,8 +10,9 @@ from assessments.assessments import api as assessments_api
 from assessments.documents import api as document_api
 from assessments.plans import api as plan_api
 from cases.episodes import api as episode_api
-from cases.families import api as cases_api
+from cases.families import api as family_api
 from cases.meetings import api as meeting_api
+from cases.people import api as people_api
 from cases.transitions import api as transition_api
 from earlyhelp import views
 from home.views import HomeView
@@ -27,12 +28,12 @@ router.register("localities", accounts_api.LocalityViewSet, basename="locality")
 router.register("teams", accounts_api.TeamViewSet, basename="team")
 router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("notifications", notification_api.NotificationViewSet, basename="notification")
-router.register("people", cases_api.PersonViewSet, basename="person")
-router.register("merges", cases_api.MergeViewSet, basename="merge")
-router.register("families", cases_api.FamilyViewSet, basename="family")
-router.register("memberships", cases_api.MembershipViewSet, basename="membership")
-router.register("relationships", cases_api.RelationshipViewSet, basename="relationship")
-router.register("notes", cases_api.NoteViewSet, basename="note")
+router.register("people", people_api.PersonViewSet, basename="person")
+router.register("merges", people_api.MergeViewSet, basename="merge")
+router.register("families", family_api.FamilyViewSet, basename="family")
+router.register("memberships", family_api.MembershipViewSet, basename="membership")
+router.register("relationships", family_api.RelationshipViewSet, basename="relationship")
+router.register("notes", family_api.NoteViewSet, basename="note")
 router.register("episodes", episode_api.EpisodeViewSet, basename="episode")
 router.register("taf-members", episode_api.TafMemberViewSet, basename="taf-member")
 router.register("level-history", transition_api.LevelHistoryViewSet, basename="level-history")
@@ -75,7 +76,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("accounts.urls")),
     path("", include("accounts.notifications.urls")),
-    path("", include("cases.families.urls")),
+    path("", include("cases.urls")),
     path("", include("cases.episodes.urls")),
     path("", include("cases.meetings.urls")),
     path("", include("cases.transitions.urls")),

@@ -5,7 +5,8 @@ so the access policy filters every count. It sits above the domains: the foundat
 from django.db.models import Count, Q
 
 from accounts.models import Agency, Locality, Team, User
-from cases.families.selectors import families_for, people_for
+from cases.families.selectors import families_for
+from cases.people.selectors import people_for
 
 
 def teams_of(me):

@@ -6,7 +6,7 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Requests for support"
 
     def ready(self):
-        from cases.families.services import register_merge_link
+        from cases.people.services import register_merge_link
         from referrals.models import RequestPerson
 
         # A merge moves screening matches to the surviving record (and undo moves them back).

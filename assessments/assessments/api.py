@@ -35,16 +35,13 @@ from assessments.assessments.loader import TemplateFileError
 from assessments.models import Assessment, AssessmentSection, AssessmentStatus, AssessmentTemplate
 from audit.views import AuditedViewSetMixin
 from cases.episodes.serializers import FamilyRefSerializer
-from cases.families.api import (
-    PersonRefSerializer,
-    VisibleRecordField,
-    VisibleRecordFilter,
-    WorksOnCases,
-)
 from cases.models import Episode, Person
+from cases.people.serializers import PersonRefSerializer
 from earlyhelp import access
+from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
 from earlyhelp.api_fields import choice_text, fields_renamed
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.viewsets import WorksOnCases
 from referrals.requests.api import LevelRefSerializer
 
 # Templates

@@ -16,11 +16,11 @@ from assessments.assessments import forms, selectors, services
 from assessments.models import Assessment, AssessmentSection, AssessmentStatus
 from audit.services import record_view
 from cases.episodes.forms import ConfirmForm
-from cases.families.views import CaseWorkerMixin, FormPage
 from cases.models import Episode
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
+from earlyhelp.pages import CaseWorkerMixin, FormPage
 
 Permission = access.Permission
 
@@ -43,11 +43,11 @@ class StartView(FormPage):
     def shown_records(self):
         return [self.episode]
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"family": self.episode.family}
 
-    def get_context(self, **context):
-        return {"episode": self.episode, "family": self.episode.family, **context}
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(episode=self.episode, family=self.episode.family, **kwargs)
 
     def perform(self, form):
         assessment = services.assessment_start(

@@ -20,9 +20,10 @@ from assessments.documents import selectors as document_selectors
 from assessments.documents import services as documents
 from assessments.models import FamilyPlanDocument, FamilyPlanDocumentStatus, Plan
 from audit.views import AuditedViewSetMixin
-from cases.families.api import VisibleRecordField, VisibleRecordFilter, WorksOnCases
+from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
 from earlyhelp.api_fields import choice_text
 from earlyhelp.downloads import download_response
+from earlyhelp.viewsets import WorksOnCases
 
 
 class FamilyPlanDocumentSerializer(serializers.ModelSerializer):

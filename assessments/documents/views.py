@@ -11,10 +11,10 @@ from django.views import View
 from assessments.documents import services as documents
 from assessments.models import FamilyPlanDocument, FamilyPlanDocumentStatus, Plan
 from cases.episodes.forms import ConfirmForm
-from cases.families.views import CaseWorkerMixin
 from earlyhelp import access
 from earlyhelp.downloads import download_response
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.pages import CaseWorkerMixin
 
 
 def plan_url(plan) -> str:

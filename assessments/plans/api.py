@@ -38,17 +38,13 @@ from assessments.plans import services as plans
 from assessments.reviews import services as reviews
 from audit.views import AuditedViewSetMixin
 from cases.episodes.serializers import FamilyRefSerializer, level_field
-from cases.families.api import (
-    PersonRefSerializer,
-    VisibleRecordField,
-    VisibleRecordFilter,
-    WorksOnCases,
-)
 from cases.models import ClosureReason, Episode, OutcomesAchieved, Person, TafMember
+from cases.people.serializers import PersonRefSerializer
 from earlyhelp import access
-from earlyhelp.api import UUIDRecordField
+from earlyhelp.api import UUIDRecordField, VisibleRecordField, VisibleRecordFilter
 from earlyhelp.api_fields import choice_text, team_field
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.viewsets import WorksOnCases
 
 
 def _values(choices):

@@ -21,12 +21,12 @@ from assessments.plans import forms, selectors, services
 from assessments.reviews import services as review_services
 from audit.services import record_view
 from cases.episodes.forms import ConfirmForm
-from cases.families.views import CaseWorkerMixin
 from cases.models import Episode
 from earlyhelp import access
 from earlyhelp.confirm import confirmation_page
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
+from earlyhelp.pages import CaseWorkerMixin
 
 Permission = access.Permission
 RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green"}

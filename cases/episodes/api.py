@@ -34,7 +34,6 @@ from cases.episodes.serializers import (
     TafMemberSerializer,
     TransitionSerializer,
 )
-from cases.families.api import VisibleRecordFilter, _CaseViewSet
 from cases.models import (
     Episode,
     EpisodeStatus,
@@ -47,8 +46,10 @@ from cases.transitions.models import Transition
 from cases.transitions.selectors import TRANSITION_RELATED
 from earlyhelp import access
 from earlyhelp.access import Permission
+from earlyhelp.api import VisibleRecordFilter
 from earlyhelp.api_actions import ServiceActionMixin, service_action
 from earlyhelp.api_fields import fields_renamed
+from earlyhelp.viewsets import CaseViewSet
 
 # Shared representations
 
@@ -87,7 +88,7 @@ class EpisodeViewSet(
     ServiceActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    _CaseViewSet,
+    CaseViewSet,
 ):
     """Each action answers with the episode as it now is."""
 
@@ -221,7 +222,7 @@ class TafMemberViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    _CaseViewSet,
+    CaseViewSet,
 ):
     lookup_field = "uuid"
     serializer_class = TafMemberSerializer

@@ -6,7 +6,6 @@ from rest_framework import serializers
 
 from accounts.api import AgencyRefSerializer, LocalityRefSerializer, UserRefSerializer
 from accounts.models import Agency
-from cases.families.api import VisibleRecordField
 from cases.models import (
     ClosureReason,
     Episode,
@@ -19,7 +18,7 @@ from cases.models import (
 )
 from cases.transitions import services as transitions
 from cases.transitions.models import Transition, TransitionStatus
-from earlyhelp.api import UUIDRecordField
+from earlyhelp.api import UUIDRecordField, VisibleRecordField
 from earlyhelp.api_fields import TeamNameSerializer, choice_text, team_field, user_field
 from referrals.requests.api import LevelRefSerializer
 from thresholds.models import Level

@@ -23,13 +23,12 @@ from assessments.assessments import selectors as assessment_selectors
 from assessments.plans import selectors as plan_selectors
 from audit.services import record_list, record_view
 from cases.episodes import forms, selectors, services
-from cases.families.views import CaseWorkerMixin
 from cases.models import WORKING_STATUSES, Episode, EpisodeStatus
 from cases.transitions.models import Direction, TransitionStatus
 from cases.transitions.services import is_waiting_too_long
 from earlyhelp import access
 from earlyhelp.confirm import confirmation_page
-from earlyhelp.pages import perform_if_valid
+from earlyhelp.pages import CaseWorkerMixin, perform_if_valid
 from referrals import timescales
 
 Permission = access.Permission

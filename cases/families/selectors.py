@@ -1,18 +1,13 @@
-"""Reads of case records, already filtered by the access policy and prefetched."""
+"""Reads of families, their members, relationships and notes, already filtered by the access
+policy and prefetched."""
 
 from django.db.models import Count, Prefetch, Q
 
-from cases.models import (
-    CaseNote,
-    Episode,
-    Family,
-    FamilyMembership,
-    Person,
-    PersonMerge,
-    Relationship,
-)
+from cases.models import CaseNote, Episode, Family, FamilyMembership, Relationship
 from earlyhelp import access
 from thresholds.models import LevelChange
+
+Permission = access.Permission
 
 
 def families_for(user):
@@ -51,6 +46,40 @@ def family_detail_for(user):
     )
 
 
+def get_family(user, uuid, *, for_change=False, permission=Permission.CHANGE_CASE_RECORD):
+    """The family, if the user may see it (else 404); with `for_change`, 403 unless they
+    may also do `permission` to it (change its record, or add a note)."""
+    queryset = family_detail_for(user)
+    if for_change:
+        return access.get_for_change(user, queryset, permission, uuid=uuid)
+    return access.get_for_user(user, queryset, uuid=uuid)
+
+
+def memberships_for(user):
+    return (
+        access.visible(user, FamilyMembership.objects.all())
+        .select_related("family", "person")
+        .order_by("family__name", "family_id", "left_on", "id")
+    )
+
+
+def relationships_for(user):
+    return (
+        access.visible(user, Relationship.objects.all())
+        .select_related("family", "from_person", "to_person")
+        .order_by("family__name", "family_id", "id")
+    )
+
+
+def all_notes_for(user):
+    """Every case note the user may see, whatever the family."""
+    return (
+        access.visible(user, CaseNote.objects.all())
+        .select_related("author", "family")
+        .prefetch_related("subjects")
+    )
+
+
 def notes_for(user, family, *, person=None, note_type=None, chronology=False):
     notes = (
         access.visible(user, CaseNote.objects.filter(family=family))
@@ -70,48 +99,3 @@ def notes_for(user, family, *, person=None, note_type=None, chronology=False):
     if note_type:
         notes = notes.filter(note_type=note_type)
     return notes
-
-
-def people_for(user):
-    return (
-        access.visible(user, Person.objects.live())
-        .select_related("owning_team")
-        .order_by("family_name", "given_name", "id")
-    )
-
-
-def person_detail_for(user):
-    """Tombstones are included: their page points to the record they were merged into.
-    Households are those the user may see: others are not named."""
-    memberships = (
-        FamilyMembership.objects.filter(family__in=access.visible(user, Family.objects.all()))
-        .select_related("family")
-        .order_by("left_on", "-id")
-    )
-    return (
-        access.visible(user, Person.objects.all())
-        .select_related("owning_team", "owning_team__agency", "merged_into")
-        .prefetch_related(
-            "other_names",
-            "addresses",
-            Prefetch("memberships", queryset=memberships),
-            Prefetch(
-                "relationships_from",
-                queryset=Relationship.objects.select_related("to_person", "family"),
-            ),
-            Prefetch(
-                "relationships_to",
-                queryset=Relationship.objects.select_related("from_person", "family"),
-            ),
-        )
-    )
-
-
-def merges_for(user, person):
-    """Merges this person took part in, newest first (for the person page and undo)."""
-    visible = access.visible(user, Person.objects.all())
-    return (
-        PersonMerge.objects.filter(Q(survivor=person) | Q(duplicate=person))
-        .filter(survivor__in=visible)
-        .select_related("survivor", "duplicate", "merged_by", "undone_by")
-    )

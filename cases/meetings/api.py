@@ -34,13 +34,13 @@ from accounts.filters import UUIDChoiceFilter
 from accounts.models import Agency, Locality
 from audit.views import AuditedViewSetMixin
 from cases.episodes.serializers import EpisodeSerializer, level_field
-from cases.families.api import VisibleRecordFilter, _CaseViewSet
 from cases.meetings import services as meetings
 from cases.models import AgendaItem, AllocationMeeting, Attendance, ItemDecision, MeetingAttendee
 from earlyhelp import access
-from earlyhelp.api import UUIDRecordField
+from earlyhelp.api import UUIDRecordField, VisibleRecordFilter
 from earlyhelp.api_actions import ServiceActionMixin, service_action
 from earlyhelp.api_fields import TeamNameSerializer, fields_renamed, team_field, user_field
+from earlyhelp.viewsets import CaseViewSet
 
 
 class AttendeeSerializer(serializers.ModelSerializer):
@@ -238,7 +238,7 @@ class MeetingViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    _CaseViewSet,
+    CaseViewSet,
 ):
     """Each change answers with the meeting as it now is (adding an attendee, with the
     attendee)."""
@@ -345,7 +345,7 @@ class AgendaItemFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="An agenda item"),
 )
 class AgendaItemViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _CaseViewSet
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
 ):
     lookup_field = "uuid"
     serializer_class = AgendaItemSerializer

@@ -17,13 +17,12 @@ from django.views.generic import TemplateView
 
 from audit.models import AuditAction
 from audit.services import record, record_list, record_view
-from cases.families.views import CaseWorkerMixin, FormPage
 from cases.meetings import forms, selectors, services
 from cases.meetings import pdf as meeting_pdf
 from cases.models import AgendaItem, AgendaReason, AllocationMeeting, Episode
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.pages import perform_if_valid
+from earlyhelp.pages import CaseWorkerMixin, FormPage, perform_if_valid
 
 Permission = access.Permission
 LIST_PAGE_SIZE = 25
@@ -99,7 +98,7 @@ class MeetingScheduleView(FormPage):
             raise PermissionDenied("Allocation meetings are scheduled by locality managers.")
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
     def perform(self, form):

@@ -37,7 +37,7 @@ from cases.models import (
     PersonSearchKey,
     PersonSearchName,
 )
-from cases.people import search
+from cases.people import indexing, search
 from cases.people.identifiers import normalise_postcode
 
 BENCHMARK_NAME = "Person-matching benchmark"
@@ -111,13 +111,13 @@ def _load_batch(rows, team, today):
     )
     keys, names, variants = [], [], set()
     for person in people:
-        rows = search.search_rows(person, other_names.get(person.pk, []))
+        rows = indexing.search_rows(person, other_names.get(person.pk, []))
         keys += rows.keys
         names += rows.names
         variants |= rows.variants
     PersonSearchKey.objects.bulk_create(keys, batch_size=BATCH)
     PersonSearchName.objects.bulk_create(names, batch_size=BATCH)
-    search.store_variants(variants)
+    indexing.store_variants(variants)
     return [person.pk for person in people]
 
 
@@ -151,7 +151,7 @@ def load_population(people_csv: Path, *, reload=False, progress=None) -> dict[in
         if progress:
             progress(len(pks), len(rows))
     _analyse()
-    cache.delete(search.POPULATION_CACHE_KEY)
+    cache.delete(indexing.POPULATION_CACHE_KEY)
     return dict(zip(pks, (row["person_id"] for row in rows), strict=True))
 
 

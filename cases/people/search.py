@@ -10,8 +10,9 @@ Two steps, so search stays fast and right at a county's size (150,000 people):
    NHS number and UPN. Each person's evidence is pre-scored in SQL with the points below,
    and the CANDIDATE_LIMIT best are kept: the cut keeps the strongest evidence,
    never the oldest records, and a family name that finds nothing still leaves the given
-   name, date of birth and postcode to find the child.
-2. Scoring. Each candidate is scored and explained in Python from the forms stored with
+   name, date of birth and postcode to find the child. (``cases.people.candidates``; the
+   index it reads is kept by ``cases.people.indexing``.)
+2. Scoring, here. Each candidate is scored and explained in Python from the forms stored with
    their names (PersonSearchName: no name is re-normalised or re-coded per search), so a
    worker sees why a record was suggested and what counts against it.
 
@@ -51,18 +52,33 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import connection
 
-from cases.models import (
-    Family,
-    FamilyMembership,
-    NameSource,
-    NameVariantKey,
-    Person,
-    PersonAddress,
-    PersonSearchKey,
-    PersonSearchName,
-)
+from cases.models import NameSource, Person, PersonSearchName
 from cases.people import names
+from cases.people.candidates import (
+    DOB_DIFFERENT,
+    DOB_EXACT,
+    DOB_FAR_APART,
+    DOB_ONE_DIGIT,
+    DOB_PLACEHOLDER_YEAR,
+    DOB_TRANSPOSED,
+    DOB_YEAR,
+    NHS_DIFFERENT,
+    NHS_EXACT,
+    POSTCODE_CURRENT,
+    POSTCODE_PREVIOUS,
+    UPN_DIFFERENT,
+    UPN_EXACT,
+    is_placeholder,
+    name_keys_and_counts,
+    strongest_candidates,
+    transposed,
+)
 from cases.people.identifiers import normalise_nhs_number, normalise_postcode, normalise_upn
+from cases.people.indexing import POPULATION_CACHE_KEY, names_of
+
+# Keeping the index is part of search's own interface (the services and tests call it here).
+from cases.people.indexing import index_person as index_person
+from cases.people.indexing import remove_person as remove_person
 from earlyhelp.exceptions import ServiceError
 
 CANDIDATE_LIMIT = 100
@@ -71,32 +87,11 @@ LIKELY_SCORE = 50
 VERY_LIKELY_SCORE = 80
 DUPLICATE_SCORE = LIKELY_SCORE
 
-NHS_EXACT, NHS_DIFFERENT = 100, -50
-UPN_EXACT, UPN_DIFFERENT = 80, -40
-DOB_EXACT, DOB_TRANSPOSED, DOB_YEAR, DOB_PLACEHOLDER_YEAR = 30, 20, 10, 5
-# A date one digit out may be a slip, but as often another child's birthday: it does not
-# count against, nor for.
-DOB_ONE_DIGIT = 0
-DOB_DIFFERENT, DOB_FAR_APART = -15, -30
-POSTCODE_CURRENT, POSTCODE_PREVIOUS = 15, 8
-
 COMMON_NAME_SHARE = 250
 COMMON_NAME_MINIMUM = 20
 RARE_NAME_SHARE = 20_000
 NAME_FREQUENCY_ADJUSTMENT = 5
 POPULATION_CACHE_SECONDS = 600
-
-# Pre-scoring points of a name key, by its prefix (cases.people.names): the points the same kind
-# of agreement earns when scored.
-KEY_POINTS = {
-    "f": names.FAMILY_EXACT,
-    "fp": names.FAMILY_SOUNDS_ALIKE,
-    "fd": names.FAMILY_SPELT_DIFFERENTLY,
-    "g": names.GIVEN_EXACT,
-    "gn": names.GIVEN_NICKNAME,
-    "gp": names.GIVEN_SOUNDS_ALIKE,
-    "gd": names.GIVEN_SPELT_DIFFERENTLY,
-}
 
 NAME_LABELS = {
     NameSource.NAME: "",
@@ -177,251 +172,6 @@ class PossibleDuplicates(ServiceError):
             field="confirmed_not_duplicate",
         )
         self.matches = matches
-
-
-# Indexing
-
-
-def _names_of(person, other_names):
-    yield NameSource.NAME, person.given_name, person.family_name
-    if person.middle_names:
-        yield NameSource.MIDDLE, f"{person.given_name} {person.middle_names}", person.family_name
-    if person.known_as:
-        yield NameSource.KNOWN_AS, person.known_as, person.family_name
-    for other in other_names:
-        yield (
-            NameSource.PREVIOUS if other.name_type == "previous" else NameSource.ALIAS,
-            other.given_name or person.given_name,
-            other.family_name or person.family_name,
-        )
-
-
-@dataclass
-class SearchRows:
-    """What to store for a person: their exact keys and names, and the county-wide
-    variant keys that lead to those exact keys."""
-
-    keys: list[PersonSearchKey]
-    variants: set[tuple[str, str]]
-    names: list[PersonSearchName]
-
-
-def search_rows(person, other_names) -> SearchRows:
-    """The search keys, variant keys and search names of a person known by these names."""
-    keys, rows, seen = set(), [], set()
-    for source, given, family in _names_of(person, other_names):
-        keys |= names.exact_keys(given, family)
-        given_forms, family_forms = names.analyse(given), names.analyse(family)
-        if (given_forms, family_forms) in seen or not (given_forms or family_forms):
-            continue
-        seen.add((given_forms, family_forms))
-        rows.append(
-            PersonSearchName(
-                person=person,
-                source=source,
-                given_forms=given_forms.as_json() if given_forms else None,
-                family_forms=family_forms.as_json() if family_forms else None,
-            )
-        )
-    variants = {(variant, key) for key in keys for variant in _variant_keys(key)}
-    return SearchRows(
-        keys=[PersonSearchKey(person=person, key=key) for key in sorted(keys)],
-        variants=variants,
-        names=rows,
-    )
-
-
-@functools.lru_cache(maxsize=50_000)
-def _variant_keys(exact_key):
-    return frozenset(names.variant_keys(exact_key))
-
-
-def store_variants(variants: set[tuple[str, str]]):
-    NameVariantKey.objects.bulk_create(
-        [NameVariantKey(key=key, exact_key=exact_key) for key, exact_key in sorted(variants)],
-        ignore_conflicts=True,
-        batch_size=5000,
-    )
-
-
-def index_person(person):
-    """Rebuild the person's search keys and names from all the names they are known by."""
-    remove_person(person)
-    if person.is_merged:
-        return
-    rows = search_rows(person, person.other_names.all())
-    PersonSearchKey.objects.bulk_create(rows.keys)
-    PersonSearchName.objects.bulk_create(rows.names)
-    store_variants(rows.variants)
-    cache.delete(POPULATION_CACHE_KEY)
-
-
-def remove_person(person):
-    PersonSearchKey.objects.filter(person=person).delete()
-    PersonSearchName.objects.filter(person=person).delete()
-
-
-# Retrieval
-
-POPULATION_CACHE_KEY = "cases:search:population"
-
-
-def _transposed(day):
-    if day.day > 12 or day.day == day.month:
-        return None
-    return day.replace(day=day.month, month=day.day)
-
-
-def _is_placeholder(day: datetime.date) -> bool:
-    return day.month == 1 and day.day == 1
-
-
-def _name_keys_and_counts(criteria) -> tuple[list[tuple[str, str, int]], dict[str, int]]:
-    """The exact keys to look up, each (key, kind, points), and how many people hold the
-    query's own whole given and family names: one statement.
-
-    The query's own keys and, to find records with given and family names swapped, the
-    swapped name's keys; variant keys (sounds alike, one slip, nickname) are turned into
-    the exact parts they lead to, each with the best points of the ways it was reached."""
-    exact, variants = {}, {}
-    for key in names.query_keys(criteria.given_name, criteria.family_name):
-        points = KEY_POINTS[key.split(":", 1)[0]]
-        found = exact if names.is_exact_key(key) else variants
-        found[key] = max(found.get(key, points), points)
-    wholes = _whole_name_keys(criteria)
-    if not (variants or wholes):
-        return _weighted(exact), {}
-    statements, params = [], []
-    if variants:
-        statements.append(
-            f"SELECT key, exact_key, 0 FROM {NameVariantKey._meta.db_table} "
-            f"WHERE key IN ({', '.join(['%s'] * len(variants))})"
-        )
-        params += sorted(variants)
-    if wholes:
-        statements.append(
-            f"SELECT key, '', COUNT(*) FROM {PersonSearchKey._meta.db_table} "
-            f"WHERE key IN ({', '.join(['%s'] * len(wholes))}) GROUP BY key"
-        )
-        params += sorted(wholes)
-    counts = {}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(statements), params)
-        for key, exact_key, holders in cursor:
-            if exact_key:
-                exact[exact_key] = max(exact.get(exact_key, 0), variants[key])
-            else:
-                counts[key] = holders
-    return _weighted(exact), counts
-
-
-def _weighted(exact):
-    return [
-        (key, "family" if key.startswith("f:") else "given", points)
-        for key, points in sorted(exact.items())
-    ]
-
-
-def _whole_name_keys(criteria):
-    """The exact keys of the query's whole names, whose holders tell a name's frequency."""
-    keys = set()
-    for prefix, value in (("f:", criteria.family_name), ("g:", criteria.given_name)):
-        if (forms := names.analyse(value)) and len(prefix + forms.whole) <= names.MAX_KEY_LENGTH:
-            keys.add(prefix + forms.whole)
-    return keys
-
-
-def _date_evidence_sql(criteria, table):
-    """SELECTs of (person, 'dob', points) for the dates worth fetching, and their
-    parameters."""
-    points_by_day = {}
-    if criteria.date_of_birth:
-        day = criteria.date_of_birth
-        if transposed := _transposed(day):
-            points_by_day[transposed] = DOB_TRANSPOSED
-        points_by_day[day] = DOB_EXACT
-    year = criteria.year_of_birth
-    if not criteria.has_names and criteria.date_of_birth:
-        # 1 January may stand for "born that year". With names given, the names fetch the
-        # candidates; a date alone has only the year to go on.
-        if _is_placeholder(criteria.date_of_birth):
-            year = criteria.date_of_birth.year
-    parts, params = [], []
-    if points_by_day:
-        days = sorted(points_by_day)
-        cases = " ".join("WHEN %s THEN %s" for _ in days)
-        parts.append(
-            f"SELECT id AS person_id, 'dob' AS kind, CASE date_of_birth {cases} END AS points "
-            f"FROM {table} "
-            f"WHERE merged_into_id IS NULL AND date_of_birth IN ({', '.join(['%s'] * len(days))})"
-        )
-        params += [value for day in days for value in (day, points_by_day[day])] + days
-    if year:
-        parts.append(
-            f"SELECT id AS person_id, 'dob' AS kind, %s AS points FROM {table} "
-            "WHERE merged_into_id IS NULL "
-            "AND date_of_birth BETWEEN %s AND %s"
-        )
-        points = DOB_YEAR if criteria.year_of_birth else DOB_PLACEHOLDER_YEAR
-        params += [points, datetime.date(year, 1, 1), datetime.date(year, 12, 31)]
-    return parts, params
-
-
-def _candidates(criteria: Criteria, name_keys) -> list[tuple[int, int]]:
-    """(person id, postcode points) of the CANDIDATE_LIMIT people with the strongest
-    evidence, best first: one statement, every source through an index."""
-    person = Person._meta.db_table
-    sources, params, query_keys = [], [], ""
-    if name_keys:
-        rows = ", ".join("(%s, %s, %s)" for _ in name_keys)
-        query_keys = f"WITH query_key (key, kind, points) AS (VALUES {rows}) "
-        params += [value for key in name_keys for value in key]
-        sources.append(
-            "SELECT k.person_id AS person_id, q.kind AS kind, q.points AS points "
-            f"FROM {PersonSearchKey._meta.db_table} k JOIN query_key q ON q.key = k.key"
-        )
-    date_sources, date_params = _date_evidence_sql(criteria, person)
-    sources += date_sources
-    params += date_params
-    if criteria.postcode:
-        # Confidential addresses (a refuge) are never evidence: a match on one would tell
-        # anyone who searched the postcode that the person lives there.
-        sources.append(
-            "SELECT person_id, 'postcode' AS kind, "
-            "CASE WHEN moved_out IS NULL THEN %s ELSE %s END AS points "
-            f"FROM {PersonAddress._meta.db_table} WHERE postcode = %s AND NOT is_confidential"
-        )
-        params += [POSTCODE_CURRENT, POSTCODE_PREVIOUS, criteria.postcode]
-        sources.append(
-            "SELECT m.person_id AS person_id, 'postcode' AS kind, %s AS points "
-            f"FROM {FamilyMembership._meta.db_table} m "
-            f"JOIN {Family._meta.db_table} f ON f.id = m.family_id "
-            "WHERE f.postcode = %s AND NOT f.address_is_confidential AND m.left_on IS NULL"
-        )
-        params += [POSTCODE_CURRENT, criteria.postcode]
-    for column, value, points in (
-        ("nhs_number", criteria.nhs_number, NHS_EXACT),
-        ("upn", criteria.upn, UPN_EXACT),
-    ):
-        if value:
-            sources.append(
-                f"SELECT id AS person_id, 'identifier' AS kind, %s AS points FROM {person} "
-                f"WHERE merged_into_id IS NULL AND {column} = %s"
-            )
-            params += [points, value]
-    if not sources:
-        return []
-    evidence = " UNION ALL ".join(sources)
-    # Pre-scores are summed over every piece of evidence (a postcode on two addresses counts
-    # twice): they only choose whom to score, and one level of grouping keeps it quick.
-    sql = (
-        f"{query_keys}SELECT e.person_id, SUM(e.points) AS total, "
-        "MAX(CASE WHEN e.kind = 'postcode' THEN e.points ELSE 0 END) "
-        f"FROM ({evidence}) e GROUP BY e.person_id ORDER BY total DESC, e.person_id LIMIT %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, CANDIDATE_LIMIT])
-        return [(person_id, postcode_points) for person_id, _, postcode_points in cursor]
 
 
 # Name frequency
@@ -539,12 +289,12 @@ def _date_of_birth_evidence(criteria, candidate):
     if searched:
         if born == searched:
             return ["date of birth exact"], DOB_EXACT
-        if born == _transposed(searched):
+        if born == transposed(searched):
             return ["date of birth with day and month transposed"], DOB_TRANSPOSED
         if born.year == searched.year:
             if candidate.date_of_birth_is_approximate:
                 return ["year matches an approximate date of birth"], DOB_YEAR
-            if _is_placeholder(searched) or _is_placeholder(born):
+            if is_placeholder(searched) or is_placeholder(born):
                 return [
                     "year of birth matches (1 January often stands for an unknown date)"
                 ], DOB_PLACEHOLDER_YEAR
@@ -654,7 +404,7 @@ def _candidate_from(person, criteria) -> Candidate:
         pk=person.pk,
         names=[
             (NAME_LABELS[source], names.analyse(given), names.analyse(family))
-            for source, given, family in _names_of(person, person.other_names.all())
+            for source, given, family in names_of(person, person.other_names.all())
         ],
         date_of_birth=person.date_of_birth,
         date_of_birth_is_approximate=person.date_of_birth_is_approximate,
@@ -666,7 +416,7 @@ def _candidate_from(person, criteria) -> Candidate:
 
 def score(criteria: Criteria, person: Person) -> Match:
     """One person scored and explained against the criteria."""
-    _, counts = _name_keys_and_counts(criteria)
+    _, counts = name_keys_and_counts(criteria)
     total, reasons = _score(_query(criteria, counts), _candidate_from(person, criteria))
     return Match(person=person, score=total, reasons=reasons)
 
@@ -682,8 +432,8 @@ def find(criteria: Criteria, *, minimum_score=None) -> list[Match]:
     if minimum_score is None:
         strong = criteria.has_names or criteria.nhs_number or criteria.upn
         minimum_score = MINIMUM_SCORE if strong else 1
-    name_keys, counts = _name_keys_and_counts(criteria) if criteria.has_names else ([], {})
-    found = _candidates(criteria, name_keys)
+    name_keys, counts = name_keys_and_counts(criteria) if criteria.has_names else ([], {})
+    found = strongest_candidates(criteria, name_keys, limit=CANDIDATE_LIMIT)
     if not found:
         return []
     query = _query(criteria, counts)

@@ -20,14 +20,15 @@ from rest_framework.decorators import action
 from accounts.api import UserRefSerializer
 from audit.views import AuditedViewSetMixin
 from cases.episodes.serializers import FamilyRefSerializer, TransitionSerializer, level_field
-from cases.families.api import VisibleRecordField, VisibleRecordFilter, _CaseViewSet
 from cases.models import Episode, Family
 from cases.transitions import services as transitions
 from cases.transitions.models import Direction, Transition, TransitionStatus
 from cases.transitions.selectors import TRANSITION_RELATED, transitions_for
 from earlyhelp import access
+from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
 from earlyhelp.api_actions import ServiceActionMixin, service_action
 from earlyhelp.api_fields import fields_renamed, team_field
+from earlyhelp.viewsets import CaseViewSet
 from referrals.requests.api import LevelRefSerializer
 from thresholds.models import LevelChange
 
@@ -89,7 +90,7 @@ class TransitionViewSet(
     ServiceActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    _CaseViewSet,
+    CaseViewSet,
 ):
     """Each action answers with the transition as it now is."""
 
@@ -190,7 +191,7 @@ class LevelChangeFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="One change of level of a family the user may see"),
 )
 class LevelHistoryViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _CaseViewSet
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
 ):
     serializer_class = LevelChangeSerializer
     filterset_class = LevelChangeFilter

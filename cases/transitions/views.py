@@ -15,12 +15,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from audit.services import record_list, record_view
-from cases.families.views import CaseWorkerMixin, FormPage
 from cases.models import Episode, Family
 from cases.transitions import forms, selectors, services
 from cases.transitions.models import TRANSITION_MOVES, Direction, Transition, TransitionStatus
 from earlyhelp import access
-from earlyhelp.pages import perform_if_valid
+from earlyhelp.pages import CaseWorkerMixin, FormPage, perform_if_valid
 
 Permission = access.Permission
 PAGE_SIZE = 50
@@ -64,19 +63,19 @@ class StepUpRequestView(FormPage):
     def shown_records(self):
         return [self.episode]
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         if self.request.method == "POST":
             return {}
         return {"initial": {"to_level": _only(selectors.statutory_levels())}}
 
-    def get_context(self, **context):
-        return {
-            "episode": self.episode,
-            "family": self.episode.family,
-            "back_href": episode_href(self.episode)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            episode=self.episode,
+            family=self.episode.family,
+            back_href=episode_href(self.episode)
             or reverse("cases:family-detail", kwargs={"uuid": self.episode.family.uuid}),
-            **context,
-        }
+            **kwargs,
+        )
 
     def perform(self, form):
         transition = services.step_up_request(
@@ -103,7 +102,7 @@ class StepDownRequestView(FormPage):
     def shown_records(self):
         return [self.family]
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         kwargs = {"user": self.request.user}
         if self.request.method != "POST":
             kwargs["initial"] = {
@@ -112,8 +111,8 @@ class StepDownRequestView(FormPage):
             }
         return kwargs
 
-    def get_context(self, **context):
-        return {"family": self.family, **context}
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(family=self.family, **kwargs)
 
     def perform(self, form):
         transition = services.step_down_request(

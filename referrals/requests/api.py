@@ -38,17 +38,13 @@ from accounts.api import AgencyRefSerializer, LocalityRefSerializer
 from accounts.models import Agency, Locality, Role, Team, User
 from audit.services import record_list, record_refused, record_view
 from audit.views import AuditedViewSetMixin
-from cases.families import services as case_services
-from cases.families.api import (
-    PossibleDuplicatesSerializer,
-    SearchResultSerializer,
-    VisibleRecordField,
-)
 from cases.models import Family, Person
 from cases.people import search
+from cases.people import services as people_services
 from cases.people.identifiers import normalise_postcode, validate_postcode
+from cases.people.serializers import PossibleDuplicatesSerializer, SearchResultSerializer
 from earlyhelp import access
-from earlyhelp.api import UUIDRecordField
+from earlyhelp.api import UUIDRecordField, VisibleRecordField
 from referrals import timescales
 from referrals.models import (
     CHILD_ROLES,
@@ -735,7 +731,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 def _possible_duplicates(user, duplicates, context):
     """409 with the records that may be this person, as the people API answers."""
-    results = case_services.results_for(user, duplicates.matches)
+    results = people_services.results_for(user, duplicates.matches)
     body = {
         "status": status.HTTP_409_CONFLICT,
         "code": "possible_duplicates",

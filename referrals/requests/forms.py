@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Agency
-from cases.families.forms import PostcodeField
+from cases.people.forms import PostcodeField
 from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin
 from referrals.models import (
     ATTACHMENT_TYPES_TEXT,

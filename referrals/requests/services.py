@@ -28,6 +28,7 @@ from cases.models import (
     RecordType,
 )
 from cases.people import search
+from cases.people import services as people_services
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from outbox import services as outbox
@@ -373,7 +374,7 @@ def screening_candidates(*, by: User, request_person: RequestPerson):
     )
     if criteria.is_empty():
         return []
-    results = case_services.search_people(by=by, criteria=criteria)
+    results = people_services.search_people(by=by, criteria=criteria)
     _offer(by, request_person, [result.match.person for result in results])
     return results
 
@@ -429,7 +430,7 @@ def screening_create_person(
     )
     try:
         with transaction.atomic():
-            person = case_services.person_create(
+            person = people_services.person_create(
                 by=by,
                 owning_team=owning_team,
                 confirmed_not_duplicate=confirmed_not_duplicate,
@@ -440,7 +441,7 @@ def screening_create_person(
                 **dates,
             )
             if request_person.address_line_1 and request_person.town and request_person.postcode:
-                case_services.person_address_add(
+                people_services.person_address_add(
                     by=by,
                     person=person,
                     line_1=request_person.address_line_1,

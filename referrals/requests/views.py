@@ -18,10 +18,10 @@ from django.views.generic import TemplateView
 from accounts.views import ServiceUserMixin
 from audit.context import client_ip
 from audit.services import record_list, record_view
-from cases.families.views import FormPage
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
+from earlyhelp.pages import FormPage
 from referrals.models import CHILD_ROLES, RequestAttachment, RequestForSupport, Source
 from referrals.requests import forms, selectors, services
 from referrals.requests.downloads import attachment_response
@@ -242,8 +242,8 @@ class WithdrawView(FormPage):
     def shown_records(self):
         return [self.request_for_support]
 
-    def get_context(self, **context):
-        return {"request_for_support": self.request_for_support, **context}
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(request_for_support=self.request_for_support, **kwargs)
 
     def perform(self, form):
         withdrawn = services.request_withdraw(

@@ -18,9 +18,9 @@ from django.views.generic import TemplateView
 from accounts.models import Role, User
 from accounts.views import ServiceUserMixin
 from audit.services import record_list, record_view
-from cases.families import services as case_services
 from cases.models import Family, FamilyMembership, Person
 from cases.people import search
+from cases.people import services as case_services
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors

@@ -27,6 +27,7 @@ from cases.episodes import services as episodes
 from cases.families import services as case_services
 from cases.meetings import services as meetings
 from cases.models import FamilyMembership, RelationshipType
+from cases.people import services as people_services
 from cases.transitions import services as transitions
 from referrals.requests import services as referral_services
 from tests.assessments.plan_helpers import _answer
@@ -374,7 +375,7 @@ def build() -> Scenario:
 
     # A duplicate of Ottilie, merged by the manager.
     duplicate = _person(family, "Ottilie", born=CHILD_DOB)
-    merge = case_services.person_merge(
+    merge = people_services.person_merge(
         by=manager, survivor=ottilie, duplicate=duplicate, reason="Same child, entered twice"
     )
 

@@ -19,6 +19,7 @@ from cases.models import (
     Relationship,
 )
 from cases.people import search
+from cases.people import services as people_services
 from tests.dates import years_before
 from tests.factories import TeamFactory, UserFactory
 
@@ -65,7 +66,9 @@ def create_person(by, team, **fields):
         "date_of_birth": years_ago(8),
         **fields,
     }
-    return services.person_create(by=by, owning_team=team, confirmed_not_duplicate=True, **fields)
+    return people_services.person_create(
+        by=by, owning_team=team, confirmed_not_duplicate=True, **fields
+    )
 
 
 @pytest.fixture
@@ -392,7 +395,7 @@ def test_patch_a_person(as_user, practitioner, household):
     event = AuditEvent.objects.for_object(child).filter(action="change").order_by("id").last()
     assert event.detail["fields"] == ["known_as", "school_or_setting"]
     # A known-as name is a name to find them by.
-    results = services.search_people(
+    results = people_services.search_people(
         by=practitioner, criteria=search.Criteria(given_name="Mara", family_name="Okafor")
     )
     assert child in [result.person for result in results]
@@ -973,7 +976,7 @@ def test_permission_is_asked_before_the_body_is_read(
     response = as_user(outsider).post(merge_url, {})
     assert response.status_code == 404
     assert "Okafor" not in response.content.decode()
-    merge = services.person_merge(
+    merge = people_services.person_merge(
         by=locality_manager,
         survivor=child,
         duplicate=duplicate_world["duplicate"],
@@ -1004,7 +1007,7 @@ def test_merge_needs_a_visible_duplicate_and_a_reason(as_user, locality_manager,
 
 
 def test_outsider_cannot_see_merges(as_user, locality_manager, outsider, duplicate_world):
-    merge = services.person_merge(
+    merge = people_services.person_merge(
         by=locality_manager,
         survivor=duplicate_world["child"],
         duplicate=duplicate_world["duplicate"],
@@ -1080,7 +1083,7 @@ def build_world(team, manager, rows):
         )
         note.subjects.set([person, first])
     duplicate = make_person(team, by=manager, given_name="Child00", date_of_birth=years_ago(5))
-    merge = services.person_merge(
+    merge = people_services.person_merge(
         by=manager, survivor=people[1], duplicate=duplicate, reason="Same"
     )
     return {

@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from cases.families import services
 from cases.models import (
     CaseNote,
     FamilyMembership,
@@ -15,7 +14,7 @@ from cases.models import (
     PersonName,
     Relationship,
 )
-from cases.people import search
+from cases.people import search, services
 from earlyhelp.exceptions import ServiceError
 from tests.factories import FamilyFactory, PersonFactory
 

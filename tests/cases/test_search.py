@@ -7,9 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
-from cases.families import services
 from cases.models import NameType, PersonName
-from cases.people import search
+from cases.people import search, services
 from tests.database_roles import as_table_owner
 from tests.factories import FamilyFactory, PersonFactory
 

@@ -211,8 +211,8 @@ def test_a_search_costs_the_same_queries_at_any_size(team, people, django_assert
 
 
 def test_the_duplicate_check_lets_a_recorded_childs_twin_be_created(practitioner, team):
-    from cases.families import services
     from cases.models import RecordType
+    from cases.people import services
 
     amelia = recorded(team, "Amelia", "Clarke", GEORGE_BORN)
     twin = {

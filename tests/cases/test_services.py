@@ -10,6 +10,7 @@ from accounts.models import Role
 from audit.models import AuditEvent
 from cases.families import services
 from cases.models import CaseNote, Family, FamilyMembership, Person, RecordType
+from cases.people import services as people_services
 from cases.people.search import PossibleDuplicates
 from earlyhelp.exceptions import ServiceError
 from tests.dates import years_before
@@ -34,7 +35,7 @@ def create_child(by, team, **fields):
         "family_name": "Okafor",
         "date_of_birth": years_ago(7),
     }
-    return services.person_create(by=by, owning_team=team, **{**values, **fields})
+    return people_services.person_create(by=by, owning_team=team, **{**values, **fields})
 
 
 def test_create_person_saves_indexes_and_audits(practitioner, team):
@@ -85,7 +86,7 @@ def test_unborn_child_needs_a_due_date_and_becomes_a_child_on_birth(practitioner
         expected_date_of_delivery=TODAY + datetime.timedelta(days=60),
     )
     assert unborn.full_name == "Unborn child Okafor"
-    born = services.person_record_birth(
+    born = people_services.person_record_birth(
         by=practitioner, person=unborn, date_of_birth=TODAY, given_name="Chidi", sex="male"
     )
     born.refresh_from_db()
@@ -93,7 +94,7 @@ def test_unborn_child_needs_a_due_date_and_becomes_a_child_on_birth(practitioner
     assert born.expected_date_of_delivery is None
     assert born.search_keys.filter(key="g:chidi").exists()
     with pytest.raises(ServiceError):
-        services.person_record_birth(by=practitioner, person=born, date_of_birth=TODAY)
+        people_services.person_record_birth(by=practitioner, person=born, date_of_birth=TODAY)
 
 
 def test_likely_duplicate_is_refused_until_confirmed(practitioner, team):
@@ -139,7 +140,9 @@ def test_roles_that_own_no_cases_cannot_create_them(team, role):
 
 def test_update_audits_field_names_not_values(practitioner, team):
     child = create_child(practitioner, team)
-    services.person_update(by=practitioner, person=child, known_as="Mara", school_or_setting="")
+    people_services.person_update(
+        by=practitioner, person=child, known_as="Mara", school_or_setting=""
+    )
     event = AuditEvent.objects.get(action="change", object_id=str(child.pk))
     assert event.detail == {"fields": ["known_as"]}
     assert "Mara" not in str(event.detail)
@@ -149,7 +152,7 @@ def test_update_audits_field_names_not_values(practitioner, team):
 def test_outsider_cannot_change_a_record(practitioner, outsider, team):
     child = create_child(practitioner, team)
     with pytest.raises(PermissionDenied):
-        services.person_update(by=outsider, person=child, known_as="X")
+        people_services.person_update(by=outsider, person=child, known_as="X")
 
 
 def test_household_membership_over_time_and_shared_care(practitioner, team, family):
@@ -250,7 +253,7 @@ def test_notes_concern_members_and_cannot_be_in_the_future(practitioner, team, f
 
 def test_new_current_address_ends_the_previous_one(practitioner, team):
     child = create_child(practitioner, team)
-    first = services.person_address_add(
+    first = people_services.person_address_add(
         by=practitioner,
         person=child,
         line_1="1 Mill Lane",
@@ -259,7 +262,7 @@ def test_new_current_address_ends_the_previous_one(practitioner, team):
         moved_in=years_ago(3),
     )
     assert first.postcode == "BK1 2AB"
-    services.person_address_add(
+    people_services.person_address_add(
         by=practitioner,
         person=child,
         line_1="9 Oak Road",
@@ -291,17 +294,17 @@ def test_family_create_and_update(practitioner, team):
 def test_merged_records_and_hidden_fields_cannot_be_changed(practitioner, colleague, team):
     child = create_child(practitioner, team)
     with pytest.raises(PermissionDenied):
-        services.person_update(by=colleague, person=child, phone="07700 900000")
-    services.person_update(by=colleague, person=child, known_as="Mara")
+        people_services.person_update(by=colleague, person=child, phone="07700 900000")
+    people_services.person_update(by=colleague, person=child, known_as="Mara")
     other = create_child(practitioner, team, given_name="Zed", family_name="Ali")
     child.merged_into = other
     child.save()
     for change in (
-        lambda: services.person_update(by=practitioner, person=child, known_as="x"),
-        lambda: services.person_name_add(
+        lambda: people_services.person_update(by=practitioner, person=child, known_as="x"),
+        lambda: people_services.person_name_add(
             by=practitioner, person=child, name_type="alias", given_name="y"
         ),
-        lambda: services.person_address_add(
+        lambda: people_services.person_address_add(
             by=practitioner, person=child, line_1="1 A St", town="B", postcode="BK1 2AB"
         ),
     ):
