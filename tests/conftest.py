@@ -74,7 +74,18 @@ def _test_now():
 _suite_clock = None
 
 
+# Production's hasher (PBKDF2, a million rounds) takes most of a second a password on this
+# kind of machine; seed_demo hashes one for each demo user and many tests sign in with one.
+# The suite tests what is done with passwords, not the hash's strength: a fast hasher.
+TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_configure(config):
+    from django.contrib.auth import hashers
+
+    settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
     global _suite_clock
     _suite_clock = time_machine.travel(_test_now(), tick=True)
     _suite_clock.start()
