@@ -1,4 +1,6 @@
-"""The demo data: a fictional county, deterministic and idempotent, on SQLite and PostgreSQL."""
+"""The demo data: a fictional county, deterministic and idempotent, on SQLite and PostgreSQL.
+
+The seeded county is the one seeding tests/demo shares (tests/demo/conftest.py)."""
 
 import datetime
 import io
@@ -15,7 +17,6 @@ from django.utils import timezone
 
 from accounts.management.commands.seed_demo import DEMO_PASSWORD, USERS
 from accounts.models import Agency, AgencyType, Locality, Role, Team, User
-from cases import demo as cases_demo
 from cases.demo_episodes import seed_episodes
 from cases.models import (
     AgendaItem,
@@ -142,33 +143,6 @@ def _front_door_counts(connection):
             )
         ),
     }
-
-
-@pytest.fixture(scope="module")
-def seeded_front_door(django_db_setup, django_db_blocker):
-    """The directory, a smaller county (fewer families: quicker), the front door, and the
-    episodes, meetings and transitions (which need enough families the front door left).
-
-    Seeded once for the module inside a transaction rolled back at the end, as
-    tests/cases/test_demo.py does: each test reads it inside its own savepoint. Returns the
-    time of seeding and the emails seeding sent."""
-    from django.core import mail
-    from django.db import transaction
-    from django.test.utils import override_settings
-
-    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
-        patch.setattr(cases_demo, "DEMO_FAMILY_COUNT", 140)
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            mail.outbox = []
-            with override_settings(DEBUG=True):
-                call_command("seed_demo", stdout=io.StringIO())
-            sent = list(mail.outbox)
-            yield {"at": timezone.now(), "sent": sent}
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def test_front_door_has_a_realistic_triage_queue(seeded_front_door, db):
