@@ -11,6 +11,7 @@ from django.conf import settings
 from accounts.models import Role
 
 # The suite runs as the service's own PostgreSQL role, not as the tables' owner.
+from .cases.episode_helpers import make_locality
 from .database_roles import django_db_modify_db_settings, django_db_setup  # noqa: F401
 from .factories import TeamFactory, UserFactory
 
@@ -197,3 +198,24 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def as_user(api_client):
+    """Sign the API client in as a user: `as_user(user).get(url)`."""
+
+    def sign_in(user):
+        # A fresh copy, so nothing the access policy cached while setting up carries over.
+        from accounts.models import User
+
+        api_client.force_authenticate(User.objects.get(pk=user.pk))
+        return api_client
+
+    return sign_in
+
+
+@pytest.fixture
+def north():
+    """The North locality of tests/cases/episode_helpers.make_locality: its teams, manager,
+    lead professional and partners (a module may define its own `north` instead)."""
+    return make_locality("North")

@@ -15,16 +15,11 @@ from audit.models import AuditAction, AuditEvent
 from cases.models import EpisodeStatus
 from tests.dates import years_before
 
-from ..cases.episode_helpers import allocated_episode, make_locality
+from ..cases.episode_helpers import allocated_episode
 from ..factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
 from .test_services import RATED, complete_everything, person, section
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def north():
-    return make_locality("North")
 
 
 @pytest.fixture

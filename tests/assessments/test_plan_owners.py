@@ -16,7 +16,6 @@ from assessments.services import plans as plan_services
 from cases.services import episodes as episode_services
 from earlyhelp import access
 
-from ..cases.episode_helpers import make_locality
 from ..factories import AgencyFactory, TeamFactory, UserFactory
 from .plan_helpers import agreed_plan, draft_plan
 
@@ -25,11 +24,6 @@ pytestmark = pytest.mark.django_db
 
 def fresh(user):
     return User.objects.get(pk=user.pk)
-
-
-@pytest.fixture
-def north():
-    return make_locality("North")
 
 
 @pytest.fixture

@@ -22,16 +22,11 @@ from cases.models import EpisodeStatus
 from cases.services import episodes as episode_services
 from earlyhelp.exceptions import ServiceError
 
-from ..cases.episode_helpers import allocated_episode, level, make_locality
+from ..cases.episode_helpers import allocated_episode, level
 from ..factories import AgencyFactory, TeamFactory, UserFactory
 from .plan_helpers import agreed_plan, approved_assessment, draft_plan, family_of_three
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def north():
-    return make_locality("North")
 
 
 def _outcome_fields(family, **overrides):

@@ -20,11 +20,6 @@ from .plan_helpers import agreed_plan, draft_plan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def north():
-    return make_locality("North")
-
-
 def progress_on(plan, rag="amber", score=5):
     return [
         reviews.Progress(outcome=str(outcome.uuid), rag=rag, score=score)

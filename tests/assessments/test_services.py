@@ -16,17 +16,12 @@ from earlyhelp.exceptions import ServiceError
 from referrals import timescales
 from tests.dates import years_before
 
-from ..cases.episode_helpers import allocated_episode, level, make_locality
+from ..cases.episode_helpers import allocated_episode, level
 from ..factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 RATED = {"rating": "some_need", "narrative": "Misses breakfast most days."}
-
-
-@pytest.fixture
-def north():
-    return make_locality("North")
 
 
 @pytest.fixture

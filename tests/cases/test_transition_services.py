@@ -13,14 +13,9 @@ from earlyhelp.exceptions import ServiceError
 from thresholds.models import LevelChange, Transition, TransitionStatus
 
 from ..factories import FamilyFactory
-from .episode_helpers import allocated_episode, level, make_locality
+from .episode_helpers import allocated_episode, level
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def north():
-    return make_locality("North")
 
 
 def step_up(place, episode, **extra):
