@@ -1,6 +1,7 @@
 # Two commands do everything (see README):
 #   make run   serve the demo on http://127.0.0.1:8000 (SQLite, tasks run eagerly)
 #   make test  install what is missing, start a throwaway PostgreSQL and Redis, run every test
+#              on every core (pytest-xdist; PYTEST_ARGS="-n 0 tests/..." for one process)
 
 PYTHON ?= python3
 VENV := .venv
@@ -41,7 +42,7 @@ check-migrations: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 test: install system-deps lint check-migrations
-	scripts/with-test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+	scripts/with-test-services.sh $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/static

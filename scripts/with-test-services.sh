@@ -48,7 +48,8 @@ GRANT earlyhelp_app TO earlyhelp;
 CREATE DATABASE earlyhelp OWNER earlyhelp;
 SQL
 
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
+# 64 databases: each pytest-xdist worker uses one of its own (tests/xdist_workers.py).
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --databases 64 \
     --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log"
 for _ in $(seq 50); do
     redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break

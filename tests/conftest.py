@@ -9,6 +9,7 @@ import time_machine
 from django.conf import settings
 
 from accounts.models import Role
+from tests.cases.episode_helpers import make_locality
 
 # The suite runs as the service's own PostgreSQL role, not as the tables' owner.
 from tests.database_roles import django_db_modify_db_settings, django_db_setup  # noqa: F401
@@ -74,7 +75,18 @@ def _test_now():
 _suite_clock = None
 
 
+# Production's hasher (PBKDF2, a million rounds) takes most of a second a password on this
+# kind of machine; seed_demo hashes one for each demo user and many tests sign in with one.
+# The suite tests what is done with passwords, not the hash's strength: a fast hasher.
+TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_configure(config):
+    from django.contrib.auth import hashers
+
+    settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
     global _suite_clock
     _suite_clock = time_machine.travel(_test_now(), tick=True)
     _suite_clock.start()
@@ -186,3 +198,24 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def as_user(api_client):
+    """Sign the API client in as a user: `as_user(user).get(url)`."""
+
+    def sign_in(user):
+        # A fresh copy, so nothing the access policy cached while setting up carries over.
+        from accounts.models import User
+
+        api_client.force_authenticate(User.objects.get(pk=user.pk))
+        return api_client
+
+    return sign_in
+
+
+@pytest.fixture
+def north():
+    """The North locality of tests/cases/episode_helpers.make_locality: its teams, manager,
+    lead professional and partners (a module may define its own `north` instead)."""
+    return make_locality("North")

@@ -29,7 +29,6 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from django.utils import timezone
-from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from knox.models import AuthToken
 from schemathesis.config import SchemathesisConfig
@@ -42,6 +41,7 @@ from referrals.requests import services as referrals
 from tests.assessments.plan_helpers import agreed_plan
 from tests.cases.episode_helpers import make_locality, new_episode
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
+from tests.openapi import generated_schema
 from tests.referrals.screening_helpers import make_triage_officer, submit_request
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +51,7 @@ EXAMPLES_PER_OPERATION = 3
 
 def _openapi_document():
     """The document `/api/schema/` serves, made without a request (it needs no database)."""
-    document = SchemaGenerator().get_schema(request=None, public=True)
-    return json.loads(OpenApiJsonRenderer().render(document))
+    return json.loads(OpenApiJsonRenderer().render(generated_schema()))
 
 
 CONFIG = SchemathesisConfig.from_dict(

@@ -8,6 +8,7 @@ answer, to every role, is searched for the secrets of the records that role may 
 names, address, date of birth and the request's words, raw, escaped or inside a PDF.
 """
 
+import copy
 import datetime
 import json
 import os
@@ -23,13 +24,36 @@ from drf_spectacular.generators import SchemaGenerator
 from tests.access_matrix import routes as r
 from tests.access_matrix.rules import ROUTE_RULES, RULES
 from tests.access_matrix.scenario import FAMILY_NAME, FAMILY_SECRETS, LEAD, ROLES, build
+from tests.openapi import generated_schema
 
-SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
+SCHEMA = generated_schema()
 ROUTES = {route.key: route for route in r.page_routes() + r.api_routes(SCHEMA)}
 
 # A Tuesday morning in term time: reminders, due dates and "today" behave the same at any
 # hour the suite runs.
 FROZEN_AT = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _schema_view_generates_once():
+    """`/api/schema/` generates the whole document for every request, seconds each time,
+    though it is the same for every caller (SERVE_PUBLIC). Here every role asks for it, so
+    the view's document is generated once and kept for the module; the view still decides,
+    for each role, whether it may have it."""
+    original = SchemaGenerator.get_schema
+    made = {}
+
+    def get_schema(self, request=None, public=False):
+        if request is None:
+            return original(self, request=request, public=public)
+        key = (self.urlconf, self.api_version, public)
+        if key not in made:
+            made[key] = original(self, request=request, public=public)
+        return copy.deepcopy(made[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SchemaGenerator, "get_schema", get_schema)
+        yield
 
 
 @pytest.fixture(scope="module")

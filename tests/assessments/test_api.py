@@ -5,13 +5,13 @@ check (409), saving an incomplete section (400, saved), and the approval steps."
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role
 from assessments.assessments import services
 from assessments.assessments.loader import DEFAULT_TEMPLATE
 from assessments.models import Assessment, AssessmentSection, AssessmentTemplate
 from audit.models import AuditAction, AuditEvent
 from tests.assessments.test_services import RATED, complete_everything
-from tests.cases.episode_helpers import allocated_episode, make_locality
+from tests.cases.episode_helpers import allocated_episode
 from tests.dates import years_before
 from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
 
@@ -42,11 +42,6 @@ def start(place, family, episode=None):
 
 
 @pytest.fixture
-def north():
-    return make_locality("North")
-
-
-@pytest.fixture
 def family():
     return make_family()
 
@@ -54,16 +49,6 @@ def family():
 @pytest.fixture
 def assessment(north, family):
     return start(north, family)
-
-
-@pytest.fixture
-def as_user(api_client):
-    def sign_in(user):
-        # A fresh copy, so nothing the access policy cached while setting up carries over.
-        api_client.force_authenticate(User.objects.get(pk=user.pk))
-        return api_client
-
-    return sign_in
 
 
 def url(assessment, step=""):

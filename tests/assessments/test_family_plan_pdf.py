@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts.models import User
 from assessments.documents import selectors as document_selectors
 from assessments.documents import services as documents
 from assessments.models import FamilyPlanDocument, FamilyPlanDocumentStatus
@@ -373,15 +372,6 @@ def test_the_plan_page_selector_lists_newest_first(place, plan, outsider):
 
 
 # The API
-
-
-@pytest.fixture
-def as_user(api_client):
-    def sign_in(user):
-        api_client.force_authenticate(User.objects.get(pk=user.pk))
-        return api_client
-
-    return sign_in
 
 
 def test_the_api_makes_it_and_answers_202(

@@ -14,16 +14,11 @@ from assessments.models import Assessment, AssessmentStatus
 from audit.models import AuditAction, AuditEvent
 from cases.models import EpisodeStatus
 from tests.assessments.test_services import RATED, complete_everything, person, section
-from tests.cases.episode_helpers import allocated_episode, make_locality
+from tests.cases.episode_helpers import allocated_episode
 from tests.dates import years_before
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def north():
-    return make_locality("North")
 
 
 @pytest.fixture

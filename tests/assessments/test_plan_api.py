@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role
 from assessments.models import (
     ActionStatus,
     Plan,
@@ -29,27 +29,12 @@ from tests.assessments.plan_helpers import (
     draft_plan,
     family_of_three,
 )
-from tests.cases.episode_helpers import allocated_episode, level, make_locality, new_episode
+from tests.cases.episode_helpers import allocated_episode, level, new_episode
 from tests.factories import AgencyFactory, FamilyFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def north():
-    return make_locality("North")
-
-
-@pytest.fixture
-def as_user(api_client):
-    def sign_in(user):
-        # A fresh copy, so nothing the access policy cached while setting up carries over.
-        api_client.force_authenticate(User.objects.get(pk=user.pk))
-        return api_client
-
-    return sign_in
 
 
 def plan_url(plan, step=""):

@@ -16,7 +16,6 @@ from assessments.plans import services as plan_services
 from cases.episodes import services as episode_services
 from earlyhelp import access
 from tests.assessments.plan_helpers import agreed_plan, draft_plan
-from tests.cases.episode_helpers import make_locality
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +23,6 @@ pytestmark = pytest.mark.django_db
 
 def fresh(user):
     return User.objects.get(pk=user.pk)
-
-
-@pytest.fixture
-def north():
-    return make_locality("North")
 
 
 @pytest.fixture

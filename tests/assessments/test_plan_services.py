@@ -27,15 +27,10 @@ from tests.assessments.plan_helpers import (
     draft_plan,
     family_of_three,
 )
-from tests.cases.episode_helpers import allocated_episode, level, make_locality
+from tests.cases.episode_helpers import allocated_episode, level
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def north():
-    return make_locality("North")
 
 
 def _outcome_fields(family, **overrides):

@@ -36,11 +36,6 @@ def days(n):
     return TODAY + datetime.timedelta(days=n)
 
 
-@pytest.fixture
-def north():
-    return make_locality("North")
-
-
 def plan_due(place, due_on, name="Okafor"):
     plan = agreed_plan(place, family=family_of_three(name))
     Plan.objects.filter(pk=plan.pk).update(next_review_on=due_on)

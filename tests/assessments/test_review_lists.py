@@ -16,11 +16,6 @@ from tests.cases.episode_helpers import allocated_episode, make_locality
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def north():
-    return make_locality("North")
-
-
 def _review_due(plan, days_from_today):
     day = timezone.localdate() + datetime.timedelta(days=days_from_today)
     Plan.objects.filter(pk=plan.pk).update(next_review_on=day)

@@ -19,11 +19,6 @@ from tests.cases.episode_helpers import level, make_locality
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def north():
-    return make_locality("North")
-
-
 def progress_on(plan, rag="amber", score=5):
     return [
         reviews.Progress(outcome=str(outcome.uuid), rag=rag, score=score)

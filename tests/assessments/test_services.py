@@ -14,18 +14,13 @@ from cases.models import EpisodeStatus
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from referrals import timescales
-from tests.cases.episode_helpers import allocated_episode, level, make_locality
+from tests.cases.episode_helpers import allocated_episode, level
 from tests.dates import years_before
 from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 RATED = {"rating": "some_need", "narrative": "Misses breakfast most days."}
-
-
-@pytest.fixture
-def north():
-    return make_locality("North")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role
 from audit.models import AuditEvent
 from cases.families import services
 from cases.models import (
@@ -69,16 +69,6 @@ def create_person(by, team, **fields):
     return people_services.person_create(
         by=by, owning_team=team, confirmed_not_duplicate=True, **fields
     )
-
-
-@pytest.fixture
-def as_user(api_client):
-    def sign_in(user):
-        # A fresh copy, so nothing the access policy cached while setting up carries over.
-        api_client.force_authenticate(User.objects.get(pk=user.pk))
-        return api_client
-
-    return sign_in
 
 
 @pytest.fixture

@@ -21,11 +21,6 @@ def fresh(user):
     return User.objects.get(pk=user.pk)
 
 
-@pytest.fixture
-def north():
-    return make_locality("North")
-
-
 def assert_confirmation_page(response, question, cancel_url):
     assert response.status_code == 200
     html = response.content.decode()

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import AgencyType, Role, User
+from accounts.models import AgencyType, Role
 from audit.models import AuditAction, AuditEvent
 from cases.episodes import services as episodes
 from cases.meetings import services as meetings
@@ -79,16 +79,6 @@ def allocated_episode(place, **extra):
 @pytest.fixture
 def place(db):
     return make_place()
-
-
-@pytest.fixture
-def as_user(api_client):
-    def sign_in(user):
-        # A fresh copy, so nothing the access policy cached while setting up carries over.
-        api_client.force_authenticate(User.objects.get(pk=user.pk))
-        return api_client
-
-    return sign_in
 
 
 def url(episode, step=""):

@@ -28,11 +28,6 @@ from thresholds.models import LevelChange
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def north():
-    return make_locality("North")
-
-
 def fresh(user):
     """The user without the policy's per-object caches."""
     return type(user).objects.get(pk=user.pk)

@@ -3,7 +3,6 @@
 
 import pytest
 
-from accounts.models import User
 from audit.models import AuditAction, AuditEvent
 from cases.episodes import services as episodes
 from tests.cases.test_episode_api import allocated_episode, level, make_place, new_episode
@@ -15,15 +14,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def place(db):
     return make_place()
-
-
-@pytest.fixture
-def as_user(api_client):
-    def sign_in(user):
-        api_client.force_authenticate(User.objects.get(pk=user.pk))
-        return api_client
-
-    return sign_in
 
 
 def test_one_change_of_level_for_who_may_see_the_family(as_user, place):

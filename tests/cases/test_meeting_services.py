@@ -18,11 +18,6 @@ from tests.cases.episode_helpers import allocated_episode, level, make_locality,
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def north():
-    return make_locality("North")
-
-
 def schedule(place, *, days=0, hours=-1):
     return meetings.meeting_schedule(
         by=place.manager,

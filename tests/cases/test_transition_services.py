@@ -13,16 +13,11 @@ from cases.models import Episode, EpisodeStatus
 from cases.transitions import services as transitions
 from cases.transitions.models import Transition, TransitionStatus
 from earlyhelp.exceptions import ServiceError
-from tests.cases.episode_helpers import allocated_episode, level, make_locality
+from tests.cases.episode_helpers import allocated_episode, level
 from tests.factories import FamilyFactory
 from thresholds.models import LevelChange
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def north():
-    return make_locality("North")
 
 
 def step_up(place, episode, **extra):

@@ -1,13 +1,13 @@
 """The demo families (demo.families, run by seed_demo): about 200 households of case records,
-deterministic, idempotent, with valid identifiers and findable near-duplicates."""
+deterministic, idempotent, with valid identifiers and findable near-duplicates.
+
+Read from the one seeded demo that tests/demo shares (tests/demo/conftest.py)."""
 
 import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Team
@@ -33,30 +33,6 @@ PLAN = demo.build_plan()
 PLANNED_FAMILIES = [family for household in PLAN for family in household.families]
 PLANNED_PEOPLE = demo.plan_people(PLAN)
 PLANNED_NOTES = sum(len(family.notes) for family in PLANNED_FAMILIES)
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """seed_demo run once for the whole module, inside a transaction rolled back at the end.
-
-    Seeding takes most of a minute, and the tests here only read what it made (or run it
-    again, inside their own rolled-back savepoint), so they share one run.
-    """
-    output = StringIO()
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            with override_settings(DEBUG=True):
-                call_command("seed_demo", stdout=output)
-        except BaseException:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            raise
-    yield output.getvalue()
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
 
 
 def _counts():

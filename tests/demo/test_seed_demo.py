@@ -1,4 +1,6 @@
-"""The demo data: a fictional county, deterministic and idempotent, on SQLite and PostgreSQL."""
+"""The demo data: a fictional county, deterministic and idempotent, on SQLite and PostgreSQL.
+
+The seeded county is the one seeding tests/demo shares (tests/demo/conftest.py)."""
 
 import datetime
 import io
@@ -24,7 +26,6 @@ from cases.models import (
     TafMember,
 )
 from cases.transitions.models import Direction, Transition, TransitionStatus
-from demo import families as demo_families
 from demo.directory import DEMO_PASSWORD, USERS
 from demo.episodes import seed_episodes
 from demo.requests import seed_front_door
@@ -143,33 +144,6 @@ def _front_door_counts(connection):
             )
         ),
     }
-
-
-@pytest.fixture(scope="module")
-def seeded_front_door(django_db_setup, django_db_blocker):
-    """The directory, a smaller county (fewer families: quicker), the front door, and the
-    episodes, meetings and transitions (which need enough families the front door left).
-
-    Seeded once for the module inside a transaction rolled back at the end, as
-    tests/demo/test_families.py does: each test reads it inside its own savepoint. Returns the
-    time of seeding and the emails seeding sent."""
-    from django.core import mail
-    from django.db import transaction
-    from django.test.utils import override_settings
-
-    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
-        patch.setattr(demo_families, "DEMO_FAMILY_COUNT", 140)
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            mail.outbox = []
-            with override_settings(DEBUG=True):
-                call_command("seed_demo", stdout=io.StringIO())
-            sent = list(mail.outbox)
-            yield {"at": timezone.now(), "sent": sent}
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def test_front_door_has_a_realistic_triage_queue(seeded_front_door, db):
