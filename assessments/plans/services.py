@@ -11,13 +11,14 @@ it when agreed.
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Agency, User
 from assessments.models import (
+    PLAN_MOVES,
     ActionStatus,
     AssessmentStatus,
     Plan,
@@ -32,6 +33,7 @@ from cases.episodes import services as episode_services
 from cases.models import Episode, EpisodeStatus, Person
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.services import audit_step, locked, require
 
 Permission = access.Permission
 # Plans are written while the episode is being assessed, or reviewed once in place.
@@ -51,21 +53,12 @@ def next_review_date(after: date, level) -> date:
 
 
 def _require_work(by, episode, message="Only the lead professional can change the plan"):
-    if not access.can(by, Permission.WORK_ON_EPISODE, episode):
-        raise PermissionDenied(message)
-
-
-def _locked(plan) -> Plan:
-    return Plan.objects.select_for_update().select_related("episode").get(pk=plan.pk)
-
-
-def _audit(by, plan, step, **detail):
-    record(actor=by, action=AuditAction.CHANGE, obj=plan, detail={"step": step, **detail})
+    require(by, Permission.WORK_ON_EPISODE, episode, message=message)
 
 
 def _editable(by, plan) -> Plan:
     """The plan locked for a change to its content: a draft, by someone who may work on it."""
-    plan = _locked(plan)
+    plan = locked(plan, "episode")
     _require_work(by, plan.episode)
     if not plan.is_editable:
         raise ServiceError(
@@ -117,6 +110,7 @@ def plan_create(*, by: User, episode: Episode) -> Plan:
         created_by=by,
         modified_by=by,
     )
+    PLAN_MOVES.start(plan, by=by)
     record(actor=by, action=AuditAction.CREATE, obj=plan, detail={"version": 1})
     return plan
 
@@ -146,7 +140,7 @@ def plan_update(
     plan.revision += 1
     plan.modified_by = by
     plan.save()
-    _audit(by, plan, "change", revision=plan.revision)
+    audit_step(by, plan, "change", revision=plan.revision)
     return plan
 
 
@@ -198,7 +192,7 @@ def plan_outcome_add(
     )
     outcome.people.set(people)
     _touch(plan, by)
-    _audit(by, plan, "add outcome", outcome=str(outcome.uuid))
+    audit_step(by, plan, "add outcome", outcome=str(outcome.uuid))
     return outcome
 
 
@@ -224,7 +218,7 @@ def plan_outcome_change(
     outcome.save()
     outcome.people.set(people)
     _touch(plan, by)
-    _audit(by, plan, "change outcome", outcome=str(outcome.uuid))
+    audit_step(by, plan, "change outcome", outcome=str(outcome.uuid))
     return outcome
 
 
@@ -234,13 +228,22 @@ def plan_outcome_remove(*, by: User, outcome: PlanOutcome) -> Plan:
     plan = _editable(by, outcome.plan)
     if outcome.progress.exists():
         raise ServiceError("Reviews have recorded progress on this outcome: it stays")
-    _audit(by, plan, "remove outcome", outcome=str(outcome.uuid), description=outcome.description)
+    audit_step(
+        by, plan, "remove outcome", outcome=str(outcome.uuid), description=outcome.description
+    )
     outcome.delete()
     _touch(plan, by)
     return plan
 
 
 # Actions
+
+
+def _audit_action_step(by, plan, action, step, **detail):
+    """A step on one of the plan's actions, recorded on the plan. (Not `audit_step`: the
+    detail's "action" key, the action's UUID, would be taken for the audit action.)"""
+    detail = {"step": step, "action": str(action.uuid), **detail}
+    record(actor=by, action=AuditAction.CHANGE, obj=plan, detail=detail)
 
 
 OWNER_USER_MESSAGE = (
@@ -308,7 +311,7 @@ def plan_action_add(
     position = (plan.actions.aggregate(last=Max("position"))["last"] or 0) + 1
     action = PlanAction.objects.create(plan=plan, position=position, **fields)
     _touch(plan, by)
-    _audit(by, plan, "add action", action=str(action.uuid))
+    _audit_action_step(by, plan, action, "add action")
     return action
 
 
@@ -339,14 +342,14 @@ def plan_action_change(
         setattr(action, name, value)
     action.save()
     _touch(plan, by)
-    _audit(by, plan, "change action", action=str(action.uuid))
+    _audit_action_step(by, plan, action, "change action")
     return action
 
 
 @transaction.atomic
 def plan_action_remove(*, by: User, action: PlanAction) -> Plan:
     plan = _editable(by, action.plan)
-    _audit(by, plan, "remove action", action=str(action.uuid), description=action.description)
+    _audit_action_step(by, plan, action, "remove action", description=action.description)
     action.delete()
     _touch(plan, by)
     return plan
@@ -358,8 +361,12 @@ def plan_action_set_status(*, by: User, action: PlanAction, status: str) -> Plan
     action = (
         PlanAction.objects.select_for_update().select_related("plan__episode").get(pk=action.pk)
     )
-    if not access.can(by, Permission.UPDATE_PLAN_ACTION, action):
-        raise PermissionDenied("Only the action's owner or the lead professional can do this")
+    require(
+        by,
+        Permission.UPDATE_PLAN_ACTION,
+        action,
+        message="Only the action's owner or the lead professional can do this",
+    )
     if action.plan.status != PlanStatus.AGREED:
         raise ServiceError(
             "Actions are worked once the plan is agreed"
@@ -372,7 +379,7 @@ def plan_action_set_status(*, by: User, action: PlanAction, status: str) -> Plan
     action.status = status
     action.status_changed_by, action.status_changed_at = by, timezone.now()
     action.save()
-    _audit(by, action.plan, "action status", action=str(action.uuid), was=previous, now=status)
+    _audit_action_step(by, action.plan, action, "action status", was=previous, now=status)
     return action
 
 
@@ -408,11 +415,12 @@ def plan_agree(*, by: User, plan: Plan, agreed_on: date | None = None) -> Plan:
         )
     replaced = Plan.objects.filter(episode=episode, status=PlanStatus.AGREED).first()
     if replaced is not None:
-        replaced.status = PlanStatus.SUPERSEDED
-        replaced.modified_by = by
+        PLAN_MOVES.move(
+            replaced, PlanStatus.SUPERSEDED, by=by, reason=f"Version {plan.version} agreed"
+        )
         replaced.save(update_fields=["status", "modified_by", "modified_at"])
-        _audit(by, replaced, "superseded", by_version=plan.version)
-    plan.status = PlanStatus.AGREED
+        audit_step(by, replaced, "superseded", by_version=plan.version)
+    PLAN_MOVES.move(plan, PlanStatus.AGREED, by=by)
     plan.agreed_on, plan.agreed_by = agreed_on, by
     plan.next_review_on = (
         replaced.next_review_on
@@ -423,7 +431,7 @@ def plan_agree(*, by: User, plan: Plan, agreed_on: date | None = None) -> Plan:
     plan.save()
     if episode.status == EpisodeStatus.ASSESSING:
         episode_services.episode_plan_agreed(by=by, episode=episode)
-    _audit(by, plan, "agree", next_review_on=plan.next_review_on.isoformat())
+    audit_step(by, plan, "agree", next_review_on=plan.next_review_on.isoformat())
     return plan
 
 
@@ -431,7 +439,7 @@ def plan_agree(*, by: User, plan: Plan, agreed_on: date | None = None) -> Plan:
 def plan_new_version(*, by: User, plan: Plan, from_review=None) -> Plan:
     """A draft copy of the agreed plan, to change it; the agreed one stays in force until
     the new one is agreed. Outcomes keep their lineage, actions their status."""
-    plan = _locked(plan)
+    plan = locked(plan, "episode")
     _require_work(by, plan.episode)
     if plan.status != PlanStatus.AGREED:
         raise ServiceError("Only the agreed plan gets a new version")
@@ -457,6 +465,7 @@ def plan_new_version(*, by: User, plan: Plan, from_review=None) -> Plan:
         created_by=by,
         modified_by=by,
     )
+    PLAN_MOVES.start(new, by=by, reason=f"A new version of version {plan.version}")
     copies = {}
     for outcome in plan.outcomes.prefetch_related("people"):
         copy = PlanOutcome.objects.create(
