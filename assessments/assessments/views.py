@@ -6,6 +6,8 @@ completeness, so every outcome of a save re-shows what was typed, with the revis
 saved so that saving again works.
 """
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -13,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from assessments.assessments import forms, selectors, services
-from assessments.models import Assessment, AssessmentSection, AssessmentStatus
+from assessments.models import ASSESSMENT_MOVES, Assessment, AssessmentSection, AssessmentStatus
 from audit.services import record_view
 from cases.episodes.forms import ConfirmForm
 from cases.families.views import CaseWorkerMixin, FormPage
@@ -87,10 +89,13 @@ class AssessmentPage(CaseWorkerMixin, View):
             else None
         )
         deciding = self.may_manage and submitted and assessment.submitted_by_id != user.pk
+        can_move = functools.partial(ASSESSMENT_MOVES.can_move, assessment)
         actions = {
-            "submit": self.may_work and assessment.is_editable and complete == len(sections),
-            "approve": deciding,
-            "return": deciding,
+            "submit": self.may_work
+            and can_move(AssessmentStatus.SUBMITTED)
+            and complete == len(sections),
+            "approve": deciding and can_move(AssessmentStatus.APPROVED),
+            "return": deciding and can_move(AssessmentStatus.RETURNED),
             "new_version": self.may_work and approved and newer is None,
         }
         page_forms = {
@@ -214,7 +219,9 @@ class SectionView(CaseWorkerMixin, View):
             user, selectors.assessments_for(user), uuid=self.kwargs["uuid"]
         )
         self.section = access.get_for_user(
-            user, selectors.sections_for(user, self.assessment), uuid=self.kwargs["section_uuid"]
+            user,
+            selectors.sections_for(user).filter(assessment=self.assessment),
+            uuid=self.kwargs["section_uuid"],
         )
         try:
             self.section_spec = services.section_spec_for(self.assessment, self.section)
@@ -327,7 +334,7 @@ class CompareView(CaseWorkerMixin, View):
         compared = selectors.compare(
             assessment,
             list(assessment.sections.all()),
-            selectors.sections_for(user, previous).order_by("position", "id"),
+            selectors.sections_for(user).filter(assessment=previous).order_by("position", "id"),
             selectors.current_levels(),
         )
         context = {

@@ -46,7 +46,7 @@ class AssessmentTemplate(TimeStampedModel):
 
     @property
     def spec(self):
-        from assessments.assessments.loader import TemplateSpec
+        from assessments.assessments.template_spec import TemplateSpec
 
         return TemplateSpec.from_dict(self.definition)
 

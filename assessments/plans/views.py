@@ -1,6 +1,6 @@
-"""TAF plan and review pages (DESIGN section 5, steps 5 and 6): start the plan from the
-episode, write its narrative, outcomes and actions, agree it, work its actions, start a new
-version, and record reviews whose decision the episode services carry out.
+"""TAF plan pages (DESIGN section 5, step 5): start the plan from the episode, write its
+narrative, outcomes and actions, agree it, work its actions, start a new version. Reviews of
+the plan are in `assessments.reviews.views`.
 
 Thin: forms parse, services change, plan_selectors read. Pages that change the draft refuse
 an agreed plan with a message; a refusal from a service shows on the form with everything
@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import linebreaksbr
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.views import View
 
 from assessments.documents.selectors import documents_for
-from assessments.models import Plan, PlanAction, PlanOutcome, PlanStatus, ReviewDecision
+from assessments.models import PLAN_MOVES, Plan, PlanAction, PlanOutcome, PlanStatus
 from assessments.plans import forms, selectors, services
+from assessments.reviews import selectors as review_selectors
 from assessments.reviews import services as review_services
 from audit.services import record_view
 from cases.episodes.forms import ConfirmForm
@@ -29,17 +29,10 @@ from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
 
 Permission = access.Permission
-RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green"}
 
 
-def _url_or_none(name, *args):
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _detail(plan, anchor=""):
+def to_plan(plan, anchor=""):
+    """Back to the plan page (at `anchor`)."""
     return redirect(reverse("plans:detail", args=[plan.uuid]) + anchor)
 
 
@@ -85,7 +78,7 @@ class PlanMixin(CaseWorkerMixin):
             if self.plan.status == PlanStatus.AGREED
             else "This version of the plan has been replaced: change the current one",
         )
-        return _detail(self.plan)
+        return to_plan(self.plan)
 
 
 # The plan page
@@ -104,7 +97,7 @@ class PlanPage(PlanMixin, View):
         agreed = plan.status == PlanStatus.AGREED
         allowed = {
             "change": self.may_work and plan.is_editable,
-            "agree": self.may_work and plan.is_editable,
+            "agree": self.may_work and PLAN_MOVES.can_move(plan, PlanStatus.AGREED),
             "new_version": self.may_work and agreed and draft is None,
             "review": self.may_work and agreed and episode.status in review_services.REVIEWABLE,
             "family_plan": self.may_work and agreed,
@@ -127,7 +120,7 @@ class PlanPage(PlanMixin, View):
             "family": episode.family,
             "outcomes": outcomes,
             "actions": [(action, status_forms.get(action.pk)) for action in actions],
-            "reviews": selectors.episode_reviews(episode),
+            "reviews": review_selectors.episode_reviews(episode),
             "versions": versions,
             "draft": draft if draft and draft.pk != plan.pk else None,
             "taf_members": list(selectors.current_taf_members(episode)),
@@ -164,7 +157,7 @@ class PlanActionView(PlanPage):
             except (ValidationError, ServiceError) as error:
                 add_service_errors(form, error)
             else:
-                return _detail(target)
+                return to_plan(target)
         record_view(actor=request.user, obj=self.plan)
         return self.render_page(**{self.key: form})
 
@@ -215,7 +208,7 @@ class ActionStatusView(PlanMixin, View):
         form = forms.ActionStatusForm(request.POST, prefix=f"status-{action.uuid}")
         if not form.is_valid():
             messages.error(request, "Choose how the action is going")
-            return _detail(self.plan, "#actions")
+            return to_plan(self.plan, "#actions")
         try:
             action = services.plan_action_set_status(
                 by=request.user, action=action, status=form.cleaned_data["status"]
@@ -227,7 +220,7 @@ class ActionStatusView(PlanMixin, View):
             messages.success(
                 request, f"{action.description[:60]}: {action.get_status_display().lower()}"
             )
-        return _detail(self.plan, "#actions")
+        return to_plan(self.plan, "#actions")
 
 
 # The draft's pages
@@ -328,7 +321,7 @@ class PlanEditView(DraftFormPage):
                 stale = True
             else:
                 messages.success(request, "Plan saved")
-                return _detail(self.plan)
+                return to_plan(self.plan)
         # The page shows what was typed, at the revision now saved, so saving again works.
         self.plan = Plan.objects.select_related("modified_by", "episode__family").get(
             pk=self.plan.pk
@@ -389,7 +382,7 @@ class OutcomeView(DraftFormPage):
                 by=self.request.user, outcome=self.outcome, **_outcome_values(form)
             )
             messages.success(self.request, "Outcome changed")
-        return _detail(self.plan, "#outcomes")
+        return to_plan(self.plan, "#outcomes")
 
 
 class RemoveView(PlanMixin, View):
@@ -441,7 +434,7 @@ class RemoveView(PlanMixin, View):
             messages.error(request, error.message)
         else:
             messages.success(request, self.removed)
-        return _detail(self.plan, self.anchor)
+        return to_plan(self.plan, self.anchor)
 
 
 class OutcomeRemoveView(RemoveView):
@@ -492,7 +485,7 @@ class ActionView(DraftFormPage):
         else:
             services.plan_action_change(by=self.request.user, action=self.action, **values)
             messages.success(self.request, "Action changed")
-        return _detail(self.plan, "#actions")
+        return to_plan(self.plan, "#actions")
 
 
 class ActionRemoveView(RemoveView):
@@ -502,148 +495,3 @@ class ActionRemoveView(RemoveView):
 
     def remove(self, part):
         services.plan_action_remove(by=self.request.user, action=part)
-
-
-# Reviews
-
-
-class ReviewRecordView(PlanMixin, View):
-    template_name = "plans/review_form.html"
-
-    def start(self):
-        self.load()
-        self.require_work()
-        if self.plan.status != PlanStatus.AGREED:
-            messages.error(
-                self.request,
-                "Reviews are of the plan in force: agree the plan first"
-                if self.plan.status == PlanStatus.DRAFT
-                else "This version of the plan has been replaced: review the current one",
-            )
-            return _detail(self.plan)
-        self.outcomes = list(selectors.outcomes_of(self.plan).order_by("position", "id"))
-        self.default_next_review = services.next_review_date(
-            timezone.localdate(), self.episode.level
-        )
-        return None
-
-    def make_form(self, data=None):
-        return forms.ReviewForm(
-            data,
-            outcomes=self.outcomes,
-            members=selectors.current_taf_members(self.episode),
-            default_next_review=self.default_next_review,
-        )
-
-    def render_form(self, form):
-        context = {
-            "plan": self.plan,
-            "episode": self.episode,
-            "family": self.episode.family,
-            "form": form,
-            "decisions": ReviewDecision,
-        }
-        return render(self.request, self.template_name, context)
-
-    def get(self, request, uuid):
-        refusal = self.start()
-        if refusal is not None:
-            return refusal
-        record_view(actor=request.user, obj=self.plan)
-        return self.render_form(self.make_form())
-
-    def post(self, request, uuid):
-        refusal = self.start()
-        if refusal is not None:
-            return refusal
-        form = self.make_form(request.POST)
-        if form.is_valid():
-            try:
-                review = self.perform(form)
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except ServiceError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, self.what_next(review))
-                return redirect("plans:review-detail", uuid=review.uuid)
-        return self.render_form(form)
-
-    def perform(self, form):
-        data = form.cleaned_data
-        decision = data["decision"]
-        step_up = closure = None
-        if decision == ReviewDecision.STEP_UP:
-            step_up = review_services.StepUp(
-                to_level=data.get("to_level"),
-                receiving_team=data.get("receiving_team"),
-                evidence=data.get("evidence") or "",
-                handover_notes=data.get("handover_notes") or "",
-            )
-        elif decision in (ReviewDecision.STEP_DOWN, ReviewDecision.CLOSE):
-            closure = review_services.Closure(
-                reason=data.get("closure_reason") or "",
-                summary=data.get("closure_summary") or "",
-                outcomes_achieved=data.get("outcomes_achieved") or "",
-            )
-        continuing = decision == ReviewDecision.CONTINUE
-        return review_services.review_record(
-            by=self.request.user,
-            plan=self.plan,
-            held_on=data["held_on"],
-            child_views=data["child_views"],
-            family_views=data["family_views"],
-            progress=form.progress(),
-            decision=decision,
-            attendees=list(data["attendees"]),
-            other_attendees=data["other_attendees"],
-            summary=data["summary"],
-            decision_reason=data["decision_reason"],
-            next_review_on=data["next_review_on"] if continuing else None,
-            new_plan_version=continuing and data["new_plan_version"],
-            step_up=step_up,
-            closure=closure,
-        )
-
-    def what_next(self, review):
-        match review.decision:
-            case ReviewDecision.CONTINUE:
-                text = (
-                    f"Review recorded. The next review is due on {review.next_review_on:%-d %B %Y}."
-                )
-                if self.request.POST.get("new_plan_version"):
-                    text += " A new version of the plan has been started: change it, then agree it."
-                return text
-            case ReviewDecision.STEP_UP:
-                return (
-                    "Review recorded. The step up goes to a manager to approve, then to "
-                    "children's social care to accept."
-                )
-            case ReviewDecision.STEP_DOWN:
-                return "Review recorded. The step down goes to a manager to approve."
-        return "Review recorded. The closure goes to a manager to approve."
-
-
-class ReviewDetailView(CaseWorkerMixin, View):
-    template_name = "plans/review_detail.html"
-
-    def get(self, request, uuid):
-        user = request.user
-        review = access.get_for_user(user, selectors.review_detail_for(user), uuid=uuid)
-        record_view(actor=user, obj=review)
-        rows = [
-            (progress, RAG_COLOURS.get(progress.rag, "grey")) for progress in review.progress.all()
-        ]
-        context = {
-            "review": review,
-            "plan": review.plan,
-            "episode": review.episode,
-            "family": review.episode.family,
-            "attendees": list(review.attendees.all()),
-            "rows": rows,
-            "new_version": review.plans_started.only("uuid", "version", "from_review").first(),
-            "transition_url": _url_or_none("transitions:detail", review.transition.uuid)
-            if review.transition_id
-            else None,
-        }
-        return render(request, self.template_name, context)
