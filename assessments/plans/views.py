@@ -27,6 +27,7 @@ from earlyhelp import access
 from earlyhelp.confirm import confirmation_page
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
+from earlyhelp.pages import ServiceFormView
 
 Permission = access.Permission
 
@@ -226,57 +227,39 @@ class ActionStatusView(PlanMixin, View):
 # The draft's pages
 
 
-class DraftFormPage(PlanMixin, View):
-    """A form that changes the draft: refused with a message once the plan is agreed."""
-
-    template_name = None
-
-    def setup_objects(self):
-        """Load what the page is about beyond the plan."""
-
-    def make_form(self, data=None):
-        raise NotImplementedError
-
-    def get_context(self, **context):
-        return {
-            "plan": self.plan,
-            "episode": self.episode,
-            "family": self.episode.family,
-            **context,
-        }
-
-    def perform(self, form):
-        raise NotImplementedError
-
-    def render_form(self, form, **context):
-        return render(self.request, self.template_name, self.get_context(form=form, **context))
-
-    def start(self):
-        self.load()
-        self.require_work()
-        refusal = self.refuse_unless_draft()
-        if refusal is None:
-            self.setup_objects()
-        return refusal
+class PlanFormPage(PlanMixin, ServiceFormView):
+    """A form about the plan, for someone who may work on it; when the plan is not in the
+    state the form needs, a redirect to the plan with the reason."""
 
     def get(self, request, *args, **kwargs):
-        refusal = self.start()
-        if refusal is not None:
-            return refusal
-        record_view(actor=request.user, obj=self.plan)
-        return self.render_form(self.make_form())
+        return self.refusal() or super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        refusal = self.start()
-        if refusal is not None:
-            return refusal
-        form = self.make_form(request.POST)
-        if form.is_valid():
-            try:
-                return self.perform(form)
-            except (ValidationError, ServiceError) as error:
-                add_service_errors(form, error)
-        return self.render_form(form)
+        return self.refusal() or super().post(request, *args, **kwargs)
+
+    def refusal(self):
+        self.load()
+        self.require_work()
+        return self.refuse_unless_ready()
+
+    def refuse_unless_ready(self):
+        """A redirect with the reason when the plan is not in the state the form needs."""
+        raise NotImplementedError
+
+    def shown_records(self):
+        return [self.plan]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            plan=self.plan, episode=self.episode, family=self.episode.family, **kwargs
+        )
+
+
+class DraftFormPage(PlanFormPage):
+    """A form that changes the draft: refused with a message once the plan is agreed."""
+
+    def refuse_unless_ready(self):
+        return self.refuse_unless_draft()
 
 
 class PlanEditView(DraftFormPage):
@@ -284,49 +267,48 @@ class PlanEditView(DraftFormPage):
     else's shows their words and keeps yours."""
 
     template_name = "plans/plan_form.html"
+    form_class = forms.PlanForm
+    stale = False
 
-    def make_form(self, data=None):
+    def get_initial(self):
         plan = self.plan
-        initial = {
+        return {
             "worries": plan.worries,
             "working_well": plan.working_well,
             "family_words": plan.family_words,
             "contingency": plan.contingency,
             "revision": plan.revision,
         }
-        return forms.PlanForm(data, initial=initial)
 
-    def post(self, request, *args, **kwargs):
-        refusal = self.start()
-        if refusal is not None:
-            return refusal
-        data = request.POST.copy()
-        form = self.make_form(data)
-        stale = False
-        if form.is_valid():
-            try:
-                services.plan_update(
-                    by=request.user,
-                    plan=self.plan,
-                    expected_revision=form.cleaned_data["revision"],
-                    worries=form.cleaned_data["worries"],
-                    working_well=form.cleaned_data["working_well"],
-                    family_words=form.cleaned_data["family_words"],
-                    contingency=form.cleaned_data["contingency"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ServiceError as error:
-                form.add_error(None, error.message)
-                stale = True
-            else:
-                messages.success(request, "Plan saved")
-                return to_plan(self.plan)
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if "data" in kwargs:
+            kwargs["data"] = kwargs["data"].copy()  # its revision is updated if shown again
+        return kwargs
+
+    def perform(self, form):
+        try:
+            services.plan_update(
+                by=self.request.user,
+                plan=self.plan,
+                expected_revision=form.cleaned_data["revision"],
+                worries=form.cleaned_data["worries"],
+                working_well=form.cleaned_data["working_well"],
+                family_words=form.cleaned_data["family_words"],
+                contingency=form.cleaned_data["contingency"],
+            )
+        except ServiceError:
+            self.stale = True  # someone saved it since: their words are shown beside yours
+            raise
+        messages.success(self.request, "Plan saved")
+        return to_plan(self.plan)
+
+    def form_invalid(self, form):
         # The page shows what was typed, at the revision now saved, so saving again works.
         self.plan = Plan.objects.select_related("modified_by", "episode__family").get(
             pk=self.plan.pk
         )
-        data["revision"] = str(self.plan.revision)
+        form.data["revision"] = str(self.plan.revision)
         saved = self.plan
         stale_rows = [
             (label, linebreaksbr(value or "Not written"))
@@ -337,7 +319,8 @@ class PlanEditView(DraftFormPage):
                 ("What happens if things do not improve", saved.contingency),
             )
         ]
-        return self.render_form(form, stale=stale, stale_rows=stale_rows)
+        context = self.get_context_data(form=form, stale=self.stale, stale_rows=stale_rows)
+        return self.render_to_response(context)
 
 
 def _outcome_values(form):
@@ -356,6 +339,7 @@ class OutcomeView(DraftFormPage):
     """Add an outcome, or change one (the address names it)."""
 
     template_name = "plans/outcome_form.html"
+    form_class = forms.OutcomeForm
 
     def setup_objects(self):
         self.outcome = None
@@ -366,12 +350,14 @@ class OutcomeView(DraftFormPage):
                 uuid=self.kwargs["outcome_uuid"],
             )
 
-    def make_form(self, data=None):
-        initial = forms.OutcomeForm.initial_from(self.outcome) if self.outcome else None
-        return forms.OutcomeForm(data, initial=initial, family=self.episode.family)
+    def get_initial(self):
+        return forms.OutcomeForm.initial_from(self.outcome) if self.outcome else {}
 
-    def get_context(self, **context):
-        return super().get_context(outcome=self.outcome, **context)
+    def form_kwargs(self):
+        return {"family": self.episode.family}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(outcome=self.outcome, **kwargs)
 
     def perform(self, form):
         if self.outcome is None:
@@ -455,6 +441,7 @@ class ActionView(DraftFormPage):
     """Add an action, or change one (the address names it)."""
 
     template_name = "plans/action_form.html"
+    form_class = forms.ActionForm
 
     def setup_objects(self):
         self.action = None
@@ -465,12 +452,14 @@ class ActionView(DraftFormPage):
                 uuid=self.kwargs["action_uuid"],
             )
 
-    def make_form(self, data=None):
-        initial = forms.ActionForm.initial_from(self.action) if self.action else None
-        return forms.ActionForm(data, initial=initial, plan=self.plan)
+    def get_initial(self):
+        return forms.ActionForm.initial_from(self.action) if self.action else {}
 
-    def get_context(self, **context):
-        return super().get_context(action=self.action, **context)
+    def form_kwargs(self):
+        return {"plan": self.plan}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(action=self.action, **kwargs)
 
     def perform(self, form):
         values = {

@@ -2,6 +2,7 @@
 checks it against the plan and the episode."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assessments.models import Rag, ReviewDecision
@@ -180,14 +181,17 @@ class ReviewForm(GovUKMessagesMixin, forms.Form):
             for outcome in self.outcomes
         ]
 
-    def add_service_errors(self, error):
-        """The service's messages on their fields: progress on an outcome's RAG field."""
-        for key, messages in error.message_dict.items():
-            target = key if key in self.fields else None
-            if key.startswith("progress-") and f"{key}-rag" in self.fields:
-                target = f"{key}-rag"
-            for message in messages:
-                self.add_error(target, message)
+    def errors_on_fields(self, error):
+        """The service's messages by this form's fields: progress on an outcome goes on its
+        RAG field."""
+        return ValidationError(
+            {
+                f"{key}-rag"
+                if key.startswith("progress-") and f"{key}-rag" in self.fields
+                else key: messages
+                for key, messages in error.message_dict.items()
+            }
+        )
 
 
 def _member_label(member):

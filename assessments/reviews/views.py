@@ -14,14 +14,13 @@ from django.views import View
 from assessments.models import PlanStatus, ReviewDecision
 from assessments.plans import selectors as plan_selectors
 from assessments.plans import services as plans
-from assessments.plans.views import PlanMixin, to_plan
+from assessments.plans.views import PlanFormPage, to_plan
 from assessments.reviews import selectors
 from assessments.reviews import services as reviews
 from assessments.reviews.forms import ReviewForm
 from audit.services import record_view
 from cases.families.views import CaseWorkerMixin
 from earlyhelp import access
-from earlyhelp.exceptions import ServiceError
 
 RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green"}
 
@@ -33,67 +32,44 @@ def _url_or_none(name, *args):
         return None
 
 
-class ReviewRecordView(PlanMixin, View):
+class ReviewRecordView(PlanFormPage):
     template_name = "plans/review_form.html"
+    form_class = ReviewForm
 
-    def start(self):
-        self.load()
-        self.require_work()
-        if self.plan.status != PlanStatus.AGREED:
-            messages.error(
-                self.request,
-                "Reviews are of the plan in force: agree the plan first"
-                if self.plan.status == PlanStatus.DRAFT
-                else "This version of the plan has been replaced: review the current one",
-            )
-            return to_plan(self.plan)
+    def refuse_unless_ready(self):
+        if self.plan.status == PlanStatus.AGREED:
+            return None
+        messages.error(
+            self.request,
+            "Reviews are of the plan in force: agree the plan first"
+            if self.plan.status == PlanStatus.DRAFT
+            else "This version of the plan has been replaced: review the current one",
+        )
+        return to_plan(self.plan)
+
+    def setup_objects(self):
         self.outcomes = list(plan_selectors.outcomes_of(self.plan).order_by("position", "id"))
         self.default_next_review = plans.next_review_date(timezone.localdate(), self.episode.level)
-        return None
 
-    def make_form(self, data=None):
-        return ReviewForm(
-            data,
-            outcomes=self.outcomes,
-            members=plan_selectors.current_taf_members(self.episode),
-            default_next_review=self.default_next_review,
-        )
-
-    def render_form(self, form):
-        context = {
-            "plan": self.plan,
-            "episode": self.episode,
-            "family": self.episode.family,
-            "form": form,
-            "decisions": ReviewDecision,
+    def form_kwargs(self):
+        return {
+            "outcomes": self.outcomes,
+            "members": plan_selectors.current_taf_members(self.episode),
+            "default_next_review": self.default_next_review,
         }
-        return render(self.request, self.template_name, context)
 
-    def get(self, request, uuid):
-        refusal = self.start()
-        if refusal is not None:
-            return refusal
-        record_view(actor=request.user, obj=self.plan)
-        return self.render_form(self.make_form())
-
-    def post(self, request, uuid):
-        refusal = self.start()
-        if refusal is not None:
-            return refusal
-        form = self.make_form(request.POST)
-        if form.is_valid():
-            try:
-                review = self.perform(form)
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except ServiceError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, self.what_next(review))
-                return redirect("plans:review-detail", uuid=review.uuid)
-        return self.render_form(form)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(decisions=ReviewDecision, **kwargs)
 
     def perform(self, form):
+        try:
+            review = self.record(form)
+        except ValidationError as error:
+            raise form.errors_on_fields(error) from error
+        messages.success(self.request, self.what_next(review))
+        return redirect("plans:review-detail", uuid=review.uuid)
+
+    def record(self, form):
         data = form.cleaned_data
         decision = data["decision"]
         step_up = closure = None
