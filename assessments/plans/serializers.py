@@ -17,7 +17,7 @@ from assessments.models import (
     PlanStatus,
     SupportingFamiliesArea,
 )
-from assessments.plans import services as plans
+from assessments.plans.checks import OWNER_USER_MESSAGE
 from cases.episodes.serializers import FamilyRefSerializer
 from cases.families.api import PersonRefSerializer, VisibleRecordField, VisibleRecordFilter
 from cases.models import Episode, Person, TafMember
@@ -276,7 +276,7 @@ class PlanActionWriteSerializer(serializers.Serializer):
         # question, answered from the same list as the plan page's form (one message for
         # both, so the answer does not say whether the UUID exists).
         queryset=User.objects.filter(is_active=True),
-        message=plans.OWNER_USER_MESSAGE,
+        message=OWNER_USER_MESSAGE,
         required=False,
         allow_null=True,
         default=None,

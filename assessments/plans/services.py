@@ -25,8 +25,8 @@ from assessments.models import (
     PlanAction,
     PlanOutcome,
     PlanStatus,
-    SupportingFamiliesArea,
 )
+from assessments.plans.checks import check_action, check_outcome
 from audit.models import AuditAction
 from audit.services import record
 from cases.episodes import services as episode_services
@@ -147,29 +147,6 @@ def plan_update(
 # Outcomes
 
 
-def _check_outcome(plan, *, description, people, need, area, baseline, target):
-    errors = {}
-    if not (description or "").strip():
-        errors["description"] = "Enter what will be different"
-    if not (need or "").strip():
-        errors["need"] = "Enter the need the outcome answers"
-    if area not in SupportingFamiliesArea.values:
-        errors["area"] = "Choose the Supporting Families outcome area"
-    for name, score, label in (
-        ("baseline", baseline, "where things are now"),
-        ("target", target, "where the family wants to get to"),
-    ):
-        if score is None or not 0 <= int(score) <= 10:
-            errors[name] = f"Enter {label} as a whole number from 0 to 10"
-    members = set(plan.episode.family.memberships.values_list("person", flat=True))
-    if not people:
-        errors["people"] = "Choose who the outcome is for"
-    elif any(person.pk not in members for person in people):
-        errors["people"] = "Choose people in the family"
-    if errors:
-        raise ValidationError(errors)
-
-
 @transaction.atomic
 def plan_outcome_add(
     *,
@@ -185,7 +162,7 @@ def plan_outcome_add(
     plan = _editable(by, plan)
     people = list(people)
     fields = {"description": description, "need": need, "area": area}
-    _check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
+    check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
     position = (plan.outcomes.aggregate(last=Max("position"))["last"] or 0) + 1
     outcome = PlanOutcome.objects.create(
         plan=plan, position=position, baseline=baseline, target=target, **fields
@@ -212,7 +189,7 @@ def plan_outcome_change(
     outcome = PlanOutcome.objects.select_for_update().get(pk=outcome.pk)
     people = list(people)
     fields = {"description": description, "need": need, "area": area}
-    _check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
+    check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
     outcome.description, outcome.need, outcome.area = description, need, area
     outcome.baseline, outcome.target = baseline, target
     outcome.save()
@@ -246,46 +223,6 @@ def _audit_action_step(by, plan, action, step, **detail):
     record(actor=by, action=AuditAction.CHANGE, obj=plan, detail=detail)
 
 
-OWNER_USER_MESSAGE = (
-    "Choose the lead professional, someone in the episode's team or a user in the TAF"
-)
-
-
-def _check_action(
-    plan, *, description, outcome, owner_user, owner_agency, owner_name, due_on, new_owner=True
-):
-    """`new_owner`: the owner is being chosen now, so must be one of the episode's possible
-    owners (an action kept with someone who has since left the TAF stays theirs)."""
-    from assessments.plans.selectors import action_owner_users
-
-    errors = {}
-    if not (description or "").strip():
-        errors["description"] = "Enter what will be done"
-    if outcome is not None and outcome.plan_id != plan.pk:
-        errors["outcome"] = "Choose an outcome of this plan"
-    if owner_user is None and owner_agency is None and not (owner_name or "").strip():
-        errors["owner_user"] = "Choose who will do it: a person, an agency, or a named contact"
-    if owner_user is not None and owner_agency is not None:
-        errors["owner_agency"] = "Choose a person or an agency, not both"
-    if owner_user is not None and not owner_user.is_active:
-        errors["owner_user"] = "Choose someone who uses the service now"
-    elif (
-        owner_user is not None
-        and new_owner
-        and not action_owner_users(plan.episode).filter(pk=owner_user.pk).exists()
-    ):
-        # The one list of possible owners, shared with the plan page's form.
-        errors["owner_user"] = OWNER_USER_MESSAGE
-    if owner_agency is not None and owner_agency.is_archived:
-        errors["owner_agency"] = "Choose an agency that is still in use"
-    if due_on is None:
-        errors["due_on"] = "Enter when it will be done by"
-    elif due_on < plan.created_at.date() - timedelta(days=1):
-        errors["due_on"] = "The date must be on or after the day the plan was started"
-    if errors:
-        raise ValidationError(errors)
-
-
 @transaction.atomic
 def plan_action_add(
     *,
@@ -307,7 +244,7 @@ def plan_action_add(
         "owner_name": owner_name,
         "due_on": due_on,
     }
-    _check_action(plan, **fields)
+    check_action(plan, **fields)
     position = (plan.actions.aggregate(last=Max("position"))["last"] or 0) + 1
     action = PlanAction.objects.create(plan=plan, position=position, **fields)
     _touch(plan, by)
@@ -337,7 +274,7 @@ def plan_action_change(
         "owner_name": owner_name,
         "due_on": due_on,
     }
-    _check_action(plan, **fields, new_owner=owner_user != action.owner_user)
+    check_action(plan, **fields, new_owner=owner_user != action.owner_user)
     for name, value in fields.items():
         setattr(action, name, value)
     action.save()
