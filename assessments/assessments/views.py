@@ -22,7 +22,8 @@ from cases.families.views import CaseWorkerMixin, FormPage
 from cases.models import Episode
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.forms import add_service_errors
+from earlyhelp.pages import perform_if_valid
+from earlyhelp.services import require
 
 Permission = access.Permission
 
@@ -146,18 +147,12 @@ class AssessmentActionView(AssessmentPage):
 
     def post(self, request, uuid):
         self.load()
-        if self.required is not None and not access.can(
-            request.user, self.required, self.assessment.episode
-        ):
-            raise PermissionDenied("You do not have permission to do this")
+        if self.required is not None:
+            require(request.user, self.required, self.assessment.episode)
         form = self.form_class(request.POST, prefix=self.prefix)
-        if form.is_valid():
-            try:
-                target = self.perform(form)
-            except (ValidationError, ServiceError) as error:
-                add_service_errors(form, error)
-            else:
-                return redirect("assessments:detail", uuid=target.uuid)
+        succeeded, target = perform_if_valid(form, self.perform)
+        if succeeded:
+            return redirect("assessments:detail", uuid=target.uuid)
         return self.render_page(**{self.action: form})
 
     def perform(self, form):

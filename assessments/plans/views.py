@@ -26,8 +26,7 @@ from cases.models import Episode
 from earlyhelp import access
 from earlyhelp.confirm import confirmation_page
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.forms import add_service_errors
-from earlyhelp.pages import ServiceFormView
+from earlyhelp.pages import ServiceFormView, perform_if_valid
 
 Permission = access.Permission
 
@@ -152,13 +151,9 @@ class PlanActionView(PlanPage):
         self.load()
         self.require_work()
         form = self.form_class(request.POST, prefix=self.prefix)
-        if form.is_valid():
-            try:
-                target = self.perform(form)
-            except (ValidationError, ServiceError) as error:
-                add_service_errors(form, error)
-            else:
-                return to_plan(target)
+        succeeded, target = perform_if_valid(form, self.perform)
+        if succeeded:
+            return to_plan(target)
         record_view(actor=request.user, obj=self.plan)
         return self.render_page(**{self.key: form})
 
