@@ -92,7 +92,7 @@ def assessment_start(
 ) -> Assessment:
     """Start the family's Early Help Assessment on the current template; the episode moves
     to assessing. Due ASSESSMENT_DUE_WORKING_DAYS working days after allocation."""
-    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    episode = locked(episode)
     require(
         by,
         access.Permission.WORK_ON_EPISODE,
@@ -266,7 +266,7 @@ def _save_section(*, by, section, answers, expected_revision, complete):
                 else "wait for the manager's decision"
             )
         )
-    section = AssessmentSection.objects.select_for_update().get(pk=section.pk)
+    section = locked(section)
     if section.revision != expected_revision:
         who = section.updated_by.get_full_name() if section.updated_by else "Someone"
         when = timezone.localtime(section.updated_at) if section.updated_at else None

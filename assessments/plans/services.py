@@ -88,7 +88,7 @@ def _assessment_answer(assessment, section_key, question_key):
 def plan_create(*, by: User, episode: Episode) -> Plan:
     """A draft plan for the episode, starting from its approved assessment's Signs of
     Safety: what we are worried about and what is working well."""
-    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    episode = locked(episode)
     _require_work(by, episode, "Only the lead professional can start the plan")
     if episode.status not in PLANNABLE:
         raise ServiceError("Start the plan once the episode is being assessed")
@@ -186,7 +186,7 @@ def plan_outcome_change(
     target: int,
 ) -> PlanOutcome:
     plan = _editable(by, outcome.plan)
-    outcome = PlanOutcome.objects.select_for_update().get(pk=outcome.pk)
+    outcome = locked(outcome)
     people = list(people)
     fields = {"description": description, "need": need, "area": area}
     check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
@@ -265,7 +265,7 @@ def plan_action_change(
     owner_name: str = "",
 ) -> PlanAction:
     plan = _editable(by, action.plan)
-    action = PlanAction.objects.select_for_update().get(pk=action.pk)
+    action = locked(action)
     fields = {
         "description": description,
         "outcome": outcome,
@@ -295,9 +295,7 @@ def plan_action_remove(*, by: User, action: PlanAction) -> Plan:
 @transaction.atomic
 def plan_action_set_status(*, by: User, action: PlanAction, status: str) -> PlanAction:
     """How an action of the plan in force is going: its owner, or the lead professional."""
-    action = (
-        PlanAction.objects.select_for_update().select_related("plan__episode").get(pk=action.pk)
-    )
+    action = locked(action, "plan__episode")
     require(
         by,
         Permission.UPDATE_PLAN_ACTION,
@@ -345,7 +343,7 @@ def plan_agree(*, by: User, plan: Plan, agreed_on: date | None = None) -> Plan:
         raise ServiceError("Add at least one outcome before agreeing the plan")
     if not plan.actions.exists():
         raise ServiceError("Add at least one action before agreeing the plan")
-    episode = Episode.objects.select_for_update().get(pk=plan.episode_id)
+    episode = locked(plan.episode)
     if episode.status not in PLANNABLE:
         raise ServiceError(
             f"The episode is {episode.get_status_display().lower()}: a plan cannot be agreed now"
