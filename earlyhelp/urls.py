@@ -9,6 +9,7 @@ from accounts.notifications import api as notification_api
 from assessments.assessments import api as assessments_api
 from assessments.documents import api as document_api
 from assessments.plans import api as plan_api
+from assessments.reviews import api as review_api
 from cases.episodes import api as episode_api
 from cases.families import api as family_api
 from cases.meetings import api as meeting_api
@@ -56,7 +57,7 @@ router.register("family-plans", document_api.FamilyPlanDocumentViewSet, basename
 router.register("plans", plan_api.PlanViewSet, basename="plan")
 router.register("plan-outcomes", plan_api.PlanOutcomeViewSet, basename="plan-outcome")
 router.register("plan-actions", plan_api.PlanActionViewSet, basename="plan-action")
-router.register("reviews", plan_api.ReviewViewSet, basename="review")
+router.register("reviews", review_api.ReviewViewSet, basename="review")
 
 api_urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),

@@ -17,19 +17,21 @@ from thresholds.models import Level
 NOT_STARTED, IN_PROGRESS, COMPLETED = "Not yet started", "In progress", "Completed"
 
 
+ASSESSMENT_RELATED = (
+    "episode__family",
+    "episode__lead_professional",
+    "template",
+    "previous",
+    "submitted_by",
+    "decided_by",
+    "recommended_level",
+)
+SECTION_RELATED = ("assessment__template", "person", "updated_by")
+
+
 def assessments_for(user):
-    return access.visible(
-        user,
-        Assessment.objects.select_related(
-            "episode__family",
-            "episode__lead_professional",
-            "template",
-            "previous",
-            "submitted_by",
-            "decided_by",
-            "recommended_level",
-        ),
-    )
+    """The assessments the user may see (pages and API)."""
+    return access.visible(user, Assessment.objects.select_related(*ASSESSMENT_RELATED))
 
 
 def assessment_detail_for(user):
@@ -44,10 +46,23 @@ def assessment_detail_for(user):
     )
 
 
-def sections_for(user, assessment):
-    return access.visible(
-        user, AssessmentSection.objects.select_related("person", "updated_by")
-    ).filter(assessment=assessment)
+def sections_for(user):
+    """The assessment sections the user may see (pages and API)."""
+    return access.visible(user, AssessmentSection.objects.select_related(*SECTION_RELATED))
+
+
+def with_parts(assessments):
+    """Assessments with the people they cover and their sections (the API's detail)."""
+    return assessments.select_related(
+        "submitted_by", "decided_by", "recommended_level"
+    ).prefetch_related(
+        "children",
+        "adults",
+        Prefetch(
+            "sections",
+            queryset=AssessmentSection.objects.select_related("person", "updated_by"),
+        ),
+    )
 
 
 def latest_for_episode(episode):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import (
+    ASSESSMENT_MOVES,
     FAMILY_SUBJECT,
     Assessment,
     AssessmentSection,
@@ -26,24 +27,12 @@ from cases.episodes import services as episode_services
 from cases.models import Episode, EpisodeStatus, Person
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.services import audit_step, locked, require
 from referrals import timescales
 from thresholds.models import Level
 
 RATINGS = {"strength": "Strength", "some_need": "Some need", "significant_need": "Significant need"}
 STARTABLE = (EpisodeStatus.ALLOCATED, EpisodeStatus.ASSESSING, EpisodeStatus.PLAN_IN_PLACE)
-
-
-def _require(by, permission, episode, message):
-    if not access.can(by, permission, episode):
-        raise PermissionDenied(message)
-
-
-def _locked(assessment) -> Assessment:
-    return Assessment.objects.select_for_update().get(pk=assessment.pk)
-
-
-def _audit(by, assessment, step, **detail):
-    record(actor=by, action=AuditAction.CHANGE, obj=assessment, detail={"step": step, **detail})
 
 
 def current_template() -> AssessmentTemplate:
@@ -103,9 +92,12 @@ def assessment_start(
 ) -> Assessment:
     """Start the family's Early Help Assessment on the current template; the episode moves
     to assessing. Due ASSESSMENT_DUE_WORKING_DAYS working days after allocation."""
-    episode = Episode.objects.select_for_update().get(pk=episode.pk)
-    _require(
-        by, access.Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this"
+    episode = locked(episode)
+    require(
+        by,
+        access.Permission.WORK_ON_EPISODE,
+        episode,
+        message="Only the lead professional can do this",
     )
     if episode.status not in STARTABLE:
         raise ServiceError("Allocate the episode before assessing")
@@ -125,6 +117,7 @@ def assessment_start(
         created_by=by,
         modified_by=by,
     )
+    ASSESSMENT_MOVES.start(assessment, by=by)
     assessment.children.set(children)
     assessment.adults.set(adults)
     _create_sections(assessment, template.spec, children, adults)
@@ -257,12 +250,12 @@ def assessment_section_save(
 
 @transaction.atomic
 def _save_section(*, by, section, answers, expected_revision, complete):
-    assessment = _locked(section.assessment)
-    _require(
+    assessment = locked(section.assessment)
+    require(
         by,
         access.Permission.WORK_ON_EPISODE,
         assessment.episode,
-        "Only the lead professional can write the assessment",
+        message="Only the lead professional can write the assessment",
     )
     if not assessment.is_editable:
         raise ServiceError(
@@ -273,7 +266,7 @@ def _save_section(*, by, section, answers, expected_revision, complete):
                 else "wait for the manager's decision"
             )
         )
-    section = AssessmentSection.objects.select_for_update().get(pk=section.pk)
+    section = locked(section)
     if section.revision != expected_revision:
         who = section.updated_by.get_full_name() if section.updated_by else "Someone"
         when = timezone.localtime(section.updated_at) if section.updated_at else None
@@ -293,7 +286,7 @@ def _save_section(*, by, section, answers, expected_revision, complete):
     section.updated_by = by
     section.updated_at = timezone.now()
     section.save()
-    _audit(by, assessment, "save section", section=section.key, subject=section.subject)
+    audit_step(by, assessment, "save section", section=section.key, subject=section.subject)
     return section, missing
 
 
@@ -302,12 +295,12 @@ def _save_section(*, by, section, answers, expected_revision, complete):
 
 @transaction.atomic
 def assessment_submit(*, by: User, assessment: Assessment) -> Assessment:
-    assessment = _locked(assessment)
-    _require(
+    assessment = locked(assessment)
+    require(
         by,
         access.Permission.WORK_ON_EPISODE,
         assessment.episode,
-        "Only the lead professional can submit",
+        message="Only the lead professional can submit",
     )
     if not assessment.is_editable:
         raise ServiceError(f"The assessment is {assessment.get_status_display().lower()}")
@@ -317,20 +310,20 @@ def assessment_submit(*, by: User, assessment: Assessment) -> Assessment:
             f"{unfinished} section{'s are' if unfinished > 1 else ' is'} not complete: "
             "complete every section before submitting"
         )
-    assessment.status = AssessmentStatus.SUBMITTED
+    ASSESSMENT_MOVES.move(assessment, AssessmentStatus.SUBMITTED, by=by)
     assessment.submitted_by, assessment.submitted_at = by, timezone.now()
     assessment.modified_by = by
     assessment.save()
-    _audit(by, assessment, "submit")
+    audit_step(by, assessment, "submit")
     return assessment
 
 
 def _require_manager(by, assessment):
-    _require(
+    require(
         by,
         access.Permission.MANAGE_EPISODE,
         assessment.episode,
-        "Only a manager over the episode can approve or return the assessment",
+        message="Only a manager over the episode can approve or return the assessment",
     )
     if assessment.status != AssessmentStatus.SUBMITTED:
         raise ServiceError("Only a submitted assessment can be approved or returned")
@@ -340,16 +333,16 @@ def _require_manager(by, assessment):
 
 @transaction.atomic
 def assessment_return(*, by: User, assessment: Assessment, comments: str) -> Assessment:
-    assessment = _locked(assessment)
+    assessment = locked(assessment)
     _require_manager(by, assessment)
     if not comments.strip():
         raise ValidationError({"return_comments": "Enter what needs to change"})
-    assessment.status = AssessmentStatus.RETURNED
+    ASSESSMENT_MOVES.move(assessment, AssessmentStatus.RETURNED, by=by, reason=comments)
     assessment.return_comments = comments
     assessment.decided_by, assessment.decided_at = by, timezone.now()
     assessment.modified_by = by
     assessment.save()
-    _audit(by, assessment, "return")
+    audit_step(by, assessment, "return")
     return assessment
 
 
@@ -366,26 +359,26 @@ def _recommended_level(assessment):
 @transaction.atomic
 def assessment_approve(*, by: User, assessment: Assessment) -> Assessment:
     """Approve: the assessment can no longer change (a change is a new version)."""
-    assessment = _locked(assessment)
+    assessment = locked(assessment)
     _require_manager(by, assessment)
-    assessment.status = AssessmentStatus.APPROVED
+    ASSESSMENT_MOVES.move(assessment, AssessmentStatus.APPROVED, by=by)
     assessment.recommended_level = _recommended_level(assessment)
     assessment.decided_by, assessment.decided_at = by, timezone.now()
     assessment.modified_by = by
     assessment.save()
-    _audit(by, assessment, "approve")
+    audit_step(by, assessment, "approve")
     return assessment
 
 
 @transaction.atomic
 def assessment_new_version(*, by: User, assessment: Assessment) -> Assessment:
     """A draft copy of an approved assessment, to change it; the approved one stays."""
-    assessment = _locked(assessment)
-    _require(
+    assessment = locked(assessment)
+    require(
         by,
         access.Permission.WORK_ON_EPISODE,
         assessment.episode,
-        "Only the lead professional can do this",
+        message="Only the lead professional can do this",
     )
     if assessment.status != AssessmentStatus.APPROVED:
         raise ServiceError("Only an approved assessment gets a new version")
@@ -405,6 +398,7 @@ def assessment_new_version(*, by: User, assessment: Assessment) -> Assessment:
         created_by=by,
         modified_by=by,
     )
+    ASSESSMENT_MOVES.start(new, by=by, reason=f"A new version of version {assessment.version}")
     new.children.set(children)
     new.adults.set(adults)
     previous = {(s.key, s.subject): s for s in assessment.sections.all()}

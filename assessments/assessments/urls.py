@@ -1,7 +1,7 @@
 from django.urls import path
 
 from assessments.assessments import views
-from assessments.documents import views as document_views
+from assessments.documents import urls as document_urls
 
 app_name = "assessments"
 
@@ -20,14 +20,6 @@ urlpatterns = [
         views.SectionView.as_view(),
         name="section",
     ),
-    path(
-        "plans/<uuid:uuid>/family-plan/",
-        document_views.FamilyPlanRequestView.as_view(),
-        name="family-plan-request",
-    ),
-    path(
-        "family-plans/<uuid:uuid>/download/",
-        document_views.FamilyPlanDownloadView.as_view(),
-        name="family-plan-download",
-    ),
+    # The family plan PDFs, named under "assessments:" as they have always been.
+    *document_urls.urlpatterns,
 ]

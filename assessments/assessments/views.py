@@ -6,6 +6,8 @@ completeness, so every outcome of a save re-shows what was typed, with the revis
 saved so that saving again works.
 """
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -13,14 +15,14 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from assessments.assessments import forms, selectors, services
-from assessments.models import Assessment, AssessmentSection, AssessmentStatus
+from assessments.models import ASSESSMENT_MOVES, Assessment, AssessmentSection, AssessmentStatus
 from audit.services import record_view
 from cases.episodes.forms import ConfirmForm
 from cases.models import Episode
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.forms import add_service_errors
-from earlyhelp.pages import CaseWorkerMixin, FormPage
+from earlyhelp.pages import CaseWorkerMixin, FormPage, perform_if_valid
+from earlyhelp.services import require
 
 Permission = access.Permission
 
@@ -87,10 +89,13 @@ class AssessmentPage(CaseWorkerMixin, View):
             else None
         )
         deciding = self.may_manage and submitted and assessment.submitted_by_id != user.pk
+        can_move = functools.partial(ASSESSMENT_MOVES.can_move, assessment)
         actions = {
-            "submit": self.may_work and assessment.is_editable and complete == len(sections),
-            "approve": deciding,
-            "return": deciding,
+            "submit": self.may_work
+            and can_move(AssessmentStatus.SUBMITTED)
+            and complete == len(sections),
+            "approve": deciding and can_move(AssessmentStatus.APPROVED),
+            "return": deciding and can_move(AssessmentStatus.RETURNED),
             "new_version": self.may_work and approved and newer is None,
         }
         page_forms = {
@@ -141,18 +146,12 @@ class AssessmentActionView(AssessmentPage):
 
     def post(self, request, uuid):
         self.load()
-        if self.required is not None and not access.can(
-            request.user, self.required, self.assessment.episode
-        ):
-            raise PermissionDenied("You do not have permission to do this")
+        if self.required is not None:
+            require(request.user, self.required, self.assessment.episode)
         form = self.form_class(request.POST, prefix=self.prefix)
-        if form.is_valid():
-            try:
-                target = self.perform(form)
-            except (ValidationError, ServiceError) as error:
-                add_service_errors(form, error)
-            else:
-                return redirect("assessments:detail", uuid=target.uuid)
+        succeeded, target = perform_if_valid(form, self.perform)
+        if succeeded:
+            return redirect("assessments:detail", uuid=target.uuid)
         return self.render_page(**{self.action: form})
 
     def perform(self, form):
@@ -214,7 +213,9 @@ class SectionView(CaseWorkerMixin, View):
             user, selectors.assessments_for(user), uuid=self.kwargs["uuid"]
         )
         self.section = access.get_for_user(
-            user, selectors.sections_for(user, self.assessment), uuid=self.kwargs["section_uuid"]
+            user,
+            selectors.sections_for(user).filter(assessment=self.assessment),
+            uuid=self.kwargs["section_uuid"],
         )
         try:
             self.section_spec = services.section_spec_for(self.assessment, self.section)
@@ -327,7 +328,7 @@ class CompareView(CaseWorkerMixin, View):
         compared = selectors.compare(
             assessment,
             list(assessment.sections.all()),
-            selectors.sections_for(user, previous).order_by("position", "id"),
+            selectors.sections_for(user).filter(assessment=previous).order_by("position", "id"),
             selectors.current_levels(),
         )
         context = {

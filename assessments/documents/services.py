@@ -9,7 +9,6 @@ The template is autoescaped, so anything typed into the plan prints as typed.
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -30,6 +29,7 @@ from audit.services import record
 from cases.models import FamilyMembership, RecordType, TafMember
 from earlyhelp import access, pdf
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.services import locked, require
 from outbox import services as outbox
 
 logger = logging.getLogger(__name__)
@@ -43,11 +43,13 @@ def plan_document_request(*, by: User, plan: Plan) -> FamilyPlanDocument:
     """Ask for the family's copy of the plan in force; the PDF is made after the commit.
     While one is still being made, asking again (a second click) answers with that one;
     after it failed, or once it is stale (FAMILY_PLAN_PDF_STALE_MINUTES), a new one is made."""
-    plan = Plan.objects.select_for_update().select_related("episode").get(pk=plan.pk)
-    if not access.can(by, Permission.WORK_ON_EPISODE, plan.episode):
-        raise PermissionDenied(
-            "Only the lead professional or a manager can print the family's copy of the plan"
-        )
+    plan = locked(plan, "episode")
+    require(
+        by,
+        Permission.WORK_ON_EPISODE,
+        plan.episode,
+        message="Only the lead professional or a manager can print the family's copy of the plan",
+    )
     if plan.status != PlanStatus.AGREED:
         raise ServiceError(
             "Agree the plan before printing the family's copy"

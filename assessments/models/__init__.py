@@ -2,15 +2,18 @@
 assessments)."""
 
 from assessments.models.assessment import (
+    ASSESSMENT_MOVES,
     EDITABLE_STATUSES,
     FAMILY_SUBJECT,
     STATUS_COLOURS,
     Assessment,
     AssessmentSection,
     AssessmentStatus,
+    AssessmentStatusChange,
     AssessmentTemplate,
 )
 from assessments.models.plan import (
+    PLAN_MOVES,
     ActionStatus,
     FamilyPlanDocument,
     FamilyPlanDocumentStatus,
@@ -18,6 +21,7 @@ from assessments.models.plan import (
     PlanAction,
     PlanOutcome,
     PlanStatus,
+    PlanStatusChange,
     Rag,
     Review,
     ReviewDecision,
@@ -26,13 +30,16 @@ from assessments.models.plan import (
 )
 
 __all__ = [
+    "ASSESSMENT_MOVES",
     "EDITABLE_STATUSES",
+    "PLAN_MOVES",
     "FAMILY_SUBJECT",
     "STATUS_COLOURS",
     "ActionStatus",
     "Assessment",
     "AssessmentSection",
     "AssessmentStatus",
+    "AssessmentStatusChange",
     "AssessmentTemplate",
     "FamilyPlanDocument",
     "FamilyPlanDocumentStatus",
@@ -40,6 +47,7 @@ __all__ = [
     "PlanAction",
     "PlanOutcome",
     "PlanStatus",
+    "PlanStatusChange",
     "Rag",
     "Review",
     "ReviewDecision",

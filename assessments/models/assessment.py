@@ -17,7 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from earlyhelp.models import TimeStampedModel
+from earlyhelp.models import StatusChange, TimeStampedModel
+from earlyhelp.status import StatusMachine
 
 
 class AssessmentTemplate(TimeStampedModel):
@@ -45,7 +46,7 @@ class AssessmentTemplate(TimeStampedModel):
 
     @property
     def spec(self):
-        from assessments.assessments.loader import TemplateSpec
+        from assessments.assessments.template_spec import TemplateSpec
 
         return TemplateSpec.from_dict(self.definition)
 
@@ -64,6 +65,15 @@ STATUS_COLOURS = {
     AssessmentStatus.APPROVED: "green",
 }
 EDITABLE_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+# Which statuses each status may move to: the author submits a draft (or a returned one
+# after changing it); a manager returns or approves what was submitted. Approved is final: a
+# change is a new version.
+ALLOWED_MOVES = {
+    AssessmentStatus.DRAFT: {AssessmentStatus.SUBMITTED},
+    AssessmentStatus.SUBMITTED: {AssessmentStatus.RETURNED, AssessmentStatus.APPROVED},
+    AssessmentStatus.RETURNED: {AssessmentStatus.SUBMITTED},
+    AssessmentStatus.APPROVED: set(),
+}
 
 
 class Assessment(TimeStampedModel):
@@ -131,6 +141,28 @@ class Assessment(TimeStampedModel):
     @property
     def status_colour(self):
         return STATUS_COLOURS[AssessmentStatus(self.status)]
+
+
+class AssessmentStatusChange(StatusChange):
+    """Every move of an assessment's status: who, when and why."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=24, choices=AssessmentStatus.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=AssessmentStatus.choices)
+
+    class Meta:
+        ordering = ["assessment", "changed_at", "id"]
+
+
+ASSESSMENT_MOVES = StatusMachine(
+    statuses=AssessmentStatus,
+    allowed_moves=ALLOWED_MOVES,
+    history=AssessmentStatusChange,
+    record_field="assessment",
+    noun="an assessment",
+)
 
 
 FAMILY_SUBJECT = "family"

@@ -21,7 +21,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from earlyhelp.models import TimeStampedModel
+from earlyhelp.models import StatusChange, TimeStampedModel
+from earlyhelp.status import StatusMachine
 
 
 class PlanStatus(models.TextChoices):
@@ -29,6 +30,14 @@ class PlanStatus(models.TextChoices):
     AGREED = "agreed", "Agreed"
     SUPERSEDED = "superseded", "Replaced by a newer version"
 
+
+# Which statuses each status may move to: a draft is agreed; the agreed plan is replaced when
+# a newer version is agreed. Replaced is final.
+ALLOWED_MOVES = {
+    PlanStatus.DRAFT: {PlanStatus.AGREED},
+    PlanStatus.AGREED: {PlanStatus.SUPERSEDED},
+    PlanStatus.SUPERSEDED: set(),
+}
 
 PLAN_STATUS_COLOURS = {
     PlanStatus.DRAFT: "grey",
@@ -129,6 +138,26 @@ class Plan(TimeStampedModel):
             and self.next_review_on is not None
             and self.next_review_on < timezone.localdate()
         )
+
+
+class PlanStatusChange(StatusChange):
+    """Every move of a plan's status: who, when and why."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=24, choices=PlanStatus.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=PlanStatus.choices)
+
+    class Meta:
+        ordering = ["plan", "changed_at", "id"]
+
+
+PLAN_MOVES = StatusMachine(
+    statuses=PlanStatus,
+    allowed_moves=ALLOWED_MOVES,
+    history=PlanStatusChange,
+    record_field="plan",
+    noun="a plan",
+)
 
 
 class PlanOutcome(models.Model):

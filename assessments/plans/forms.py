@@ -1,26 +1,20 @@
-"""GOV.UK forms for the TAF plan and its reviews. They parse what was typed; the services in
-assessments/services/plans.py and reviews.py check it against the plan and the episode."""
+"""GOV.UK forms for the TAF plan. They parse what was typed; `assessments.plans.services`
+checks it against the plan and the episode."""
 
 from django import forms
-from django.utils import timezone
 
 from assessments.assessments.forms import PersonChoiceField
 from assessments.models import (
     ActionStatus,
     PlanOutcome,
-    Rag,
-    ReviewDecision,
     SupportingFamiliesArea,
 )
-from cases.models import ClosureReason, OutcomesAchieved, TafMember
-from cases.transitions.forms import LevelChoiceField
-from cases.transitions.selectors import social_care_teams, statutory_levels
 from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin
 
 SCORES = [(str(n), str(n)) for n in range(11)]
 
 
-def _text(label, *, required=False, rows=5, help_text="", message=None):
+def text_field(label, *, required=False, rows=5, help_text="", message=None):
     field = forms.CharField(
         label=label,
         required=required,
@@ -32,7 +26,7 @@ def _text(label, *, required=False, rows=5, help_text="", message=None):
     return field
 
 
-def _score(label, message, help_text=""):
+def score_field(label, message, help_text=""):
     return forms.TypedChoiceField(
         label=label,
         choices=SCORES,
@@ -52,18 +46,18 @@ class PlanForm(forms.Form):
 
     mark_optional_fields = False
 
-    worries = _text("What we are worried about")
-    working_well = _text("What is working well")
-    family_words = _text(
+    worries = text_field("What we are worried about")
+    working_well = text_field("What is working well")
+    family_words = text_field(
         "The family's own words",
         help_text="What the family say they want to be different, in their words",
     )
-    contingency = _text("What happens if things do not improve")
+    contingency = text_field("What happens if things do not improve")
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class OutcomeForm(GovUKMessagesMixin, forms.Form):
-    description = _text(
+    description = text_field(
         "What will be different?", required=True, rows=3, message="Enter what will be different"
     )
     people = PersonChoiceField(
@@ -72,7 +66,7 @@ class OutcomeForm(GovUKMessagesMixin, forms.Form):
         label="Who is it for?",
         error_messages={"required": "Choose who the outcome is for"},
     )
-    need = _text(
+    need = text_field(
         "What need does it answer?",
         required=True,
         rows=2,
@@ -84,12 +78,12 @@ class OutcomeForm(GovUKMessagesMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the Supporting Families outcome area"},
     )
-    baseline = _score(
+    baseline = score_field(
         "Where are things now, from 0 to 10?",
         "Enter where things are now as a whole number from 0 to 10",
         help_text="0 means things could not be worse; 10 means the outcome is achieved.",
     )
-    target = _score(
+    target = score_field(
         "Where does the family want to get to, from 0 to 10?",
         "Enter where the family wants to get to as a whole number from 0 to 10",
     )
@@ -129,7 +123,7 @@ class ActionForm(GovUKMessagesMixin, forms.Form):
     # Which of the "who" fields is needed depends on the choice above them.
     mark_optional_fields = False
 
-    description = _text(
+    description = text_field(
         "What will be done?", required=True, rows=3, message="Enter what will be done"
     )
     outcome = OutcomeChoiceField(
@@ -240,187 +234,3 @@ class AgreeForm(forms.Form):
         required=False,
         help_text="Leave blank for today. For example, 27 3 2026",
     )
-
-
-class ReviewForm(GovUKMessagesMixin, forms.Form):
-    """A TAF review: the meeting, progress on each outcome (fields named by the outcome's
-    uuid), the views, and the decision with what each decision needs. Which of the
-    decision's fields are needed depends on the decision, so only those always optional
-    say so."""
-
-    mark_optional_fields = False
-
-    held_on = GovUKDateField(
-        label="Date of the review",
-        help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter the date of the review"},
-    )
-    attendees = forms.ModelMultipleChoiceField(
-        queryset=TafMember.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Who from the Team Around the Family came? (optional)",
-    )
-    other_attendees = _text(
-        "Anyone else who came (optional)",
-        rows=3,
-        help_text="The family, and others, one to a line",
-    )
-    summary = _text("What has changed since the last review? (optional)", rows=4)
-    # Progress fields are added per outcome here.
-    child_views = _text(
-        "The child's views",
-        required=True,
-        message="Enter the child's views, or why they could not be gathered",
-    )
-    family_views = _text("The family's views", required=True, message="Enter the family's views")
-    decision = forms.ChoiceField(
-        label="What did the review decide?",
-        choices=ReviewDecision.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the review's decision"},
-    )
-    # Continue
-    new_plan_version = forms.BooleanField(
-        label="Change the plan after this review",
-        required=False,
-        help_text="Starts a new version of the plan to change; this one stays in force until "
-        "the new one is agreed",
-    )
-    next_review_on = GovUKDateField(label="Date of the next review", required=False)
-    # Step up
-    to_level = LevelChoiceField(
-        label="Level of need to step up to",
-        queryset=None,
-        required=False,
-        widget=forms.RadioSelect,
-        empty_label=None,
-    )
-    receiving_team = forms.ModelChoiceField(
-        label="Children's social care team",
-        queryset=None,
-        required=False,
-        empty_label="Choose a team",
-    )
-    decision_reason = _text("Why does the family need a step up?", rows=4)
-    evidence = _text("Evidence (optional)", rows=3)
-    handover_notes = _text("Handover notes (optional)", rows=3)
-    # Step down or close
-    closure_reason = forms.ChoiceField(
-        label="Why is the episode closing?",
-        required=False,
-        widget=forms.RadioSelect,
-        choices=[
-            choice
-            for choice in ClosureReason.choices
-            if choice[0] not in (ClosureReason.STEPPED_UP, ClosureReason.STEPPED_DOWN)
-        ],
-        help_text="Only when closing: a step down is its own reason",
-    )
-    closure_summary = _text("Summary of the help and where it has left things", rows=4)
-    outcomes_achieved = forms.ChoiceField(
-        label="Were the outcomes achieved?",
-        required=False,
-        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
-        choices=OutcomesAchieved.choices,
-    )
-
-    MEETING = ("held_on", "attendees", "other_attendees", "summary")
-    VIEWS = ("child_views", "family_views")
-    CONTINUE = ("new_plan_version", "next_review_on")
-    STEP_UP = ("to_level", "receiving_team", "decision_reason", "evidence", "handover_notes")
-    CLOSE = ("closure_reason", "closure_summary", "outcomes_achieved")
-
-    def __init__(self, *args, outcomes, members, default_next_review, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.outcomes = list(outcomes)
-        self.fields["attendees"].queryset = members
-        self.fields["attendees"].label_from_instance = _member_label
-        self.fields["to_level"].queryset = statutory_levels()
-        self.fields["receiving_team"].queryset = social_care_teams()
-        self.fields[
-            "next_review_on"
-        ].help_text = (
-            f"Leave blank for {default_next_review:%-d %B %Y}: the usual time after the review"
-        )
-        self.initial.setdefault("held_on", timezone.localdate())
-        for outcome in self.outcomes:
-            short = outcome.description[:60]
-            key = f"progress-{outcome.uuid}"
-            self.fields[f"{key}-rag"] = forms.ChoiceField(
-                label="How is it going?",
-                choices=Rag.choices,
-                widget=forms.RadioSelect,
-                error_messages={"required": f"{short}: choose red, amber or green"},
-            )
-            self.fields[f"{key}-score"] = forms.TypedChoiceField(
-                label="Scaling score now, from 0 to 10",
-                choices=SCORES,
-                coerce=int,
-                help_text=f"At the start it was {outcome.baseline}; "
-                f"the target is {outcome.target}.",
-                widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
-                error_messages={"required": f"{short}: enter a scaling score from 0 to 10"},
-            )
-            self.fields[f"{key}-comment"] = _text("Comment (optional)", rows=2)
-
-    def fields_named(self, names):
-        return [self[name] for name in names]
-
-    def meeting_fields(self):
-        return self.fields_named(self.MEETING)
-
-    def view_fields(self):
-        return self.fields_named(self.VIEWS)
-
-    def continue_fields(self):
-        return self.fields_named(self.CONTINUE)
-
-    def step_up_fields(self):
-        return self.fields_named(self.STEP_UP)
-
-    def close_fields(self):
-        return self.fields_named(self.CLOSE)
-
-    def progress_rows(self):
-        """(outcome, rag, score, comment) bound fields, one row per outcome."""
-        return [
-            (
-                outcome,
-                self[f"progress-{outcome.uuid}-rag"],
-                self[f"progress-{outcome.uuid}-score"],
-                self[f"progress-{outcome.uuid}-comment"],
-            )
-            for outcome in self.outcomes
-        ]
-
-    def progress(self):
-        from assessments.reviews.services import Progress
-
-        data = self.cleaned_data
-        return [
-            Progress(
-                outcome=str(outcome.uuid),
-                rag=data.get(f"progress-{outcome.uuid}-rag") or "",
-                score=data.get(f"progress-{outcome.uuid}-score"),
-                comment=data.get(f"progress-{outcome.uuid}-comment") or "",
-            )
-            for outcome in self.outcomes
-        ]
-
-    def add_service_errors(self, error):
-        """The service's messages on their fields: progress on an outcome's RAG field."""
-        for key, messages in error.message_dict.items():
-            target = key if key in self.fields else None
-            if key.startswith("progress-") and f"{key}-rag" in self.fields:
-                target = f"{key}-rag"
-            for message in messages:
-                self.add_error(target, message)
-
-
-def _member_label(member):
-    agency = member.agency or (member.user.agency if member.user_id else None)
-    parts = [member.name, member.role]
-    if agency is not None and agency.name != member.name:
-        parts.append(agency.name)
-    return ", ".join(filter(None, parts))

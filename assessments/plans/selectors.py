@@ -1,6 +1,6 @@
-"""Reads of TAF plans and reviews: querysets already filtered by the access policy and
-prefetched once, so the pages stay at a fixed number of queries however many outcomes,
-actions and reviews a plan has."""
+"""Reads of TAF plans: querysets already filtered by the access policy and
+prefetched once, so the pages stay at a fixed number of queries however many outcomes and
+actions a plan has."""
 
 from django.db.models import Prefetch, Q
 
@@ -11,27 +11,25 @@ from assessments.models import (
     PlanAction,
     PlanOutcome,
     PlanStatus,
-    Review,
-    ReviewProgress,
 )
 from assessments.plans.services import PLANNABLE
 from cases.models import Person, TafMember
 from earlyhelp import access
 
+PLAN_RELATED = (
+    "episode__family",
+    "episode__level",
+    "episode__lead_professional",
+    "assessment",
+    "agreed_by",
+    "previous",
+    "modified_by",
+)
+
 
 def plans_for(user):
-    return access.visible(
-        user,
-        Plan.objects.select_related(
-            "episode__family",
-            "episode__level",
-            "episode__lead_professional",
-            "assessment",
-            "agreed_by",
-            "previous",
-            "modified_by",
-        ),
-    )
+    """The plans the user may see (pages and API)."""
+    return access.visible(user, Plan.objects.select_related(*PLAN_RELATED))
 
 
 def _outcomes():
@@ -50,13 +48,6 @@ def plan_detail_for(user):
                 "owner_user", "owner_agency", "outcome"
             ).order_by("position", "id"),
         ),
-    )
-
-
-def episode_reviews(episode):
-    """Every review of the episode, newest first (reviews span versions of the plan)."""
-    return list(
-        Review.objects.filter(episode=episode).select_related("plan").order_by("-held_on", "-id")
     )
 
 
@@ -111,33 +102,38 @@ def action_owner_agencies():
     return Agency.objects.current().order_by("name")
 
 
-def reviews_for(user):
-    return access.visible(
-        user,
-        Review.objects.select_related(
-            "episode__family",
-            "episode__level",
-            "plan",
-            "transition__to_level",
-            "transition__receiving_team",
-            "created_by",
-        ),
-    )
+# The API: outcomes and actions are records of their own there, each with its plan
 
 
-def review_detail_for(user):
-    return reviews_for(user).prefetch_related(
+OUTCOME_RELATED = ("plan",)
+ACTION_RELATED = ("plan", "outcome", "owner_user", "owner_agency", "status_changed_by")
+
+
+def outcome_records():
+    return PlanOutcome.objects.select_related(*OUTCOME_RELATED).prefetch_related("people")
+
+
+def action_records():
+    return PlanAction.objects.select_related(*ACTION_RELATED)
+
+
+def outcomes_for(user):
+    return access.visible(user, outcome_records())
+
+
+def actions_for(user):
+    return access.visible(user, action_records())
+
+
+def with_parts(plans):
+    """Plans with their outcomes, actions and the episode's Team Around the Family now."""
+    return plans.select_related("assessment", "from_review", "agreed_by").prefetch_related(
+        Prefetch("outcomes", queryset=outcome_records()),
+        Prefetch("actions", queryset=action_records()),
         Prefetch(
-            "attendees",
-            queryset=TafMember.objects.select_related("user", "agency").order_by(
-                "started_on", "id"
-            ),
-        ),
-        Prefetch(
-            "progress",
-            queryset=ReviewProgress.objects.select_related("outcome").order_by(
-                "outcome__position", "id"
-            ),
+            "episode__taf_members",
+            queryset=TafMember.objects.current().select_related("user", "agency"),
+            to_attr="current_taf_members",
         ),
     )
 

@@ -11,27 +11,29 @@ it when agreed.
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Agency, User
 from assessments.models import (
+    PLAN_MOVES,
     ActionStatus,
     AssessmentStatus,
     Plan,
     PlanAction,
     PlanOutcome,
     PlanStatus,
-    SupportingFamiliesArea,
 )
+from assessments.plans.checks import check_action, check_outcome
 from audit.models import AuditAction
 from audit.services import record
 from cases.episodes import services as episode_services
 from cases.models import Episode, EpisodeStatus, Person
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.services import audit_step, locked, require
 
 Permission = access.Permission
 # Plans are written while the episode is being assessed, or reviewed once in place.
@@ -51,21 +53,12 @@ def next_review_date(after: date, level) -> date:
 
 
 def _require_work(by, episode, message="Only the lead professional can change the plan"):
-    if not access.can(by, Permission.WORK_ON_EPISODE, episode):
-        raise PermissionDenied(message)
-
-
-def _locked(plan) -> Plan:
-    return Plan.objects.select_for_update().select_related("episode").get(pk=plan.pk)
-
-
-def _audit(by, plan, step, **detail):
-    record(actor=by, action=AuditAction.CHANGE, obj=plan, detail={"step": step, **detail})
+    require(by, Permission.WORK_ON_EPISODE, episode, message=message)
 
 
 def _editable(by, plan) -> Plan:
     """The plan locked for a change to its content: a draft, by someone who may work on it."""
-    plan = _locked(plan)
+    plan = locked(plan, "episode")
     _require_work(by, plan.episode)
     if not plan.is_editable:
         raise ServiceError(
@@ -95,7 +88,7 @@ def _assessment_answer(assessment, section_key, question_key):
 def plan_create(*, by: User, episode: Episode) -> Plan:
     """A draft plan for the episode, starting from its approved assessment's Signs of
     Safety: what we are worried about and what is working well."""
-    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    episode = locked(episode)
     _require_work(by, episode, "Only the lead professional can start the plan")
     if episode.status not in PLANNABLE:
         raise ServiceError("Start the plan once the episode is being assessed")
@@ -117,6 +110,7 @@ def plan_create(*, by: User, episode: Episode) -> Plan:
         created_by=by,
         modified_by=by,
     )
+    PLAN_MOVES.start(plan, by=by)
     record(actor=by, action=AuditAction.CREATE, obj=plan, detail={"version": 1})
     return plan
 
@@ -146,34 +140,11 @@ def plan_update(
     plan.revision += 1
     plan.modified_by = by
     plan.save()
-    _audit(by, plan, "change", revision=plan.revision)
+    audit_step(by, plan, "change", revision=plan.revision)
     return plan
 
 
 # Outcomes
-
-
-def _check_outcome(plan, *, description, people, need, area, baseline, target):
-    errors = {}
-    if not (description or "").strip():
-        errors["description"] = "Enter what will be different"
-    if not (need or "").strip():
-        errors["need"] = "Enter the need the outcome answers"
-    if area not in SupportingFamiliesArea.values:
-        errors["area"] = "Choose the Supporting Families outcome area"
-    for name, score, label in (
-        ("baseline", baseline, "where things are now"),
-        ("target", target, "where the family wants to get to"),
-    ):
-        if score is None or not 0 <= int(score) <= 10:
-            errors[name] = f"Enter {label} as a whole number from 0 to 10"
-    members = set(plan.episode.family.memberships.values_list("person", flat=True))
-    if not people:
-        errors["people"] = "Choose who the outcome is for"
-    elif any(person.pk not in members for person in people):
-        errors["people"] = "Choose people in the family"
-    if errors:
-        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -191,14 +162,14 @@ def plan_outcome_add(
     plan = _editable(by, plan)
     people = list(people)
     fields = {"description": description, "need": need, "area": area}
-    _check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
+    check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
     position = (plan.outcomes.aggregate(last=Max("position"))["last"] or 0) + 1
     outcome = PlanOutcome.objects.create(
         plan=plan, position=position, baseline=baseline, target=target, **fields
     )
     outcome.people.set(people)
     _touch(plan, by)
-    _audit(by, plan, "add outcome", outcome=str(outcome.uuid))
+    audit_step(by, plan, "add outcome", outcome=str(outcome.uuid))
     return outcome
 
 
@@ -215,16 +186,16 @@ def plan_outcome_change(
     target: int,
 ) -> PlanOutcome:
     plan = _editable(by, outcome.plan)
-    outcome = PlanOutcome.objects.select_for_update().get(pk=outcome.pk)
+    outcome = locked(outcome)
     people = list(people)
     fields = {"description": description, "need": need, "area": area}
-    _check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
+    check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
     outcome.description, outcome.need, outcome.area = description, need, area
     outcome.baseline, outcome.target = baseline, target
     outcome.save()
     outcome.people.set(people)
     _touch(plan, by)
-    _audit(by, plan, "change outcome", outcome=str(outcome.uuid))
+    audit_step(by, plan, "change outcome", outcome=str(outcome.uuid))
     return outcome
 
 
@@ -234,7 +205,9 @@ def plan_outcome_remove(*, by: User, outcome: PlanOutcome) -> Plan:
     plan = _editable(by, outcome.plan)
     if outcome.progress.exists():
         raise ServiceError("Reviews have recorded progress on this outcome: it stays")
-    _audit(by, plan, "remove outcome", outcome=str(outcome.uuid), description=outcome.description)
+    audit_step(
+        by, plan, "remove outcome", outcome=str(outcome.uuid), description=outcome.description
+    )
     outcome.delete()
     _touch(plan, by)
     return plan
@@ -243,44 +216,11 @@ def plan_outcome_remove(*, by: User, outcome: PlanOutcome) -> Plan:
 # Actions
 
 
-OWNER_USER_MESSAGE = (
-    "Choose the lead professional, someone in the episode's team or a user in the TAF"
-)
-
-
-def _check_action(
-    plan, *, description, outcome, owner_user, owner_agency, owner_name, due_on, new_owner=True
-):
-    """`new_owner`: the owner is being chosen now, so must be one of the episode's possible
-    owners (an action kept with someone who has since left the TAF stays theirs)."""
-    from assessments.plans.selectors import action_owner_users
-
-    errors = {}
-    if not (description or "").strip():
-        errors["description"] = "Enter what will be done"
-    if outcome is not None and outcome.plan_id != plan.pk:
-        errors["outcome"] = "Choose an outcome of this plan"
-    if owner_user is None and owner_agency is None and not (owner_name or "").strip():
-        errors["owner_user"] = "Choose who will do it: a person, an agency, or a named contact"
-    if owner_user is not None and owner_agency is not None:
-        errors["owner_agency"] = "Choose a person or an agency, not both"
-    if owner_user is not None and not owner_user.is_active:
-        errors["owner_user"] = "Choose someone who uses the service now"
-    elif (
-        owner_user is not None
-        and new_owner
-        and not action_owner_users(plan.episode).filter(pk=owner_user.pk).exists()
-    ):
-        # The one list of possible owners, shared with the plan page's form.
-        errors["owner_user"] = OWNER_USER_MESSAGE
-    if owner_agency is not None and owner_agency.is_archived:
-        errors["owner_agency"] = "Choose an agency that is still in use"
-    if due_on is None:
-        errors["due_on"] = "Enter when it will be done by"
-    elif due_on < plan.created_at.date() - timedelta(days=1):
-        errors["due_on"] = "The date must be on or after the day the plan was started"
-    if errors:
-        raise ValidationError(errors)
+def _audit_action_step(by, plan, action, step, **detail):
+    """A step on one of the plan's actions, recorded on the plan. (Not `audit_step`: the
+    detail's "action" key, the action's UUID, would be taken for the audit action.)"""
+    detail = {"step": step, "action": str(action.uuid), **detail}
+    record(actor=by, action=AuditAction.CHANGE, obj=plan, detail=detail)
 
 
 @transaction.atomic
@@ -304,11 +244,11 @@ def plan_action_add(
         "owner_name": owner_name,
         "due_on": due_on,
     }
-    _check_action(plan, **fields)
+    check_action(plan, **fields)
     position = (plan.actions.aggregate(last=Max("position"))["last"] or 0) + 1
     action = PlanAction.objects.create(plan=plan, position=position, **fields)
     _touch(plan, by)
-    _audit(by, plan, "add action", action=str(action.uuid))
+    _audit_action_step(by, plan, action, "add action")
     return action
 
 
@@ -325,7 +265,7 @@ def plan_action_change(
     owner_name: str = "",
 ) -> PlanAction:
     plan = _editable(by, action.plan)
-    action = PlanAction.objects.select_for_update().get(pk=action.pk)
+    action = locked(action)
     fields = {
         "description": description,
         "outcome": outcome,
@@ -334,19 +274,19 @@ def plan_action_change(
         "owner_name": owner_name,
         "due_on": due_on,
     }
-    _check_action(plan, **fields, new_owner=owner_user != action.owner_user)
+    check_action(plan, **fields, new_owner=owner_user != action.owner_user)
     for name, value in fields.items():
         setattr(action, name, value)
     action.save()
     _touch(plan, by)
-    _audit(by, plan, "change action", action=str(action.uuid))
+    _audit_action_step(by, plan, action, "change action")
     return action
 
 
 @transaction.atomic
 def plan_action_remove(*, by: User, action: PlanAction) -> Plan:
     plan = _editable(by, action.plan)
-    _audit(by, plan, "remove action", action=str(action.uuid), description=action.description)
+    _audit_action_step(by, plan, action, "remove action", description=action.description)
     action.delete()
     _touch(plan, by)
     return plan
@@ -355,11 +295,13 @@ def plan_action_remove(*, by: User, action: PlanAction) -> Plan:
 @transaction.atomic
 def plan_action_set_status(*, by: User, action: PlanAction, status: str) -> PlanAction:
     """How an action of the plan in force is going: its owner, or the lead professional."""
-    action = (
-        PlanAction.objects.select_for_update().select_related("plan__episode").get(pk=action.pk)
+    action = locked(action, "plan__episode")
+    require(
+        by,
+        Permission.UPDATE_PLAN_ACTION,
+        action,
+        message="Only the action's owner or the lead professional can do this",
     )
-    if not access.can(by, Permission.UPDATE_PLAN_ACTION, action):
-        raise PermissionDenied("Only the action's owner or the lead professional can do this")
     if action.plan.status != PlanStatus.AGREED:
         raise ServiceError(
             "Actions are worked once the plan is agreed"
@@ -372,7 +314,7 @@ def plan_action_set_status(*, by: User, action: PlanAction, status: str) -> Plan
     action.status = status
     action.status_changed_by, action.status_changed_at = by, timezone.now()
     action.save()
-    _audit(by, action.plan, "action status", action=str(action.uuid), was=previous, now=status)
+    _audit_action_step(by, action.plan, action, "action status", was=previous, now=status)
     return action
 
 
@@ -401,18 +343,19 @@ def plan_agree(*, by: User, plan: Plan, agreed_on: date | None = None) -> Plan:
         raise ServiceError("Add at least one outcome before agreeing the plan")
     if not plan.actions.exists():
         raise ServiceError("Add at least one action before agreeing the plan")
-    episode = Episode.objects.select_for_update().get(pk=plan.episode_id)
+    episode = locked(plan.episode)
     if episode.status not in PLANNABLE:
         raise ServiceError(
             f"The episode is {episode.get_status_display().lower()}: a plan cannot be agreed now"
         )
     replaced = Plan.objects.filter(episode=episode, status=PlanStatus.AGREED).first()
     if replaced is not None:
-        replaced.status = PlanStatus.SUPERSEDED
-        replaced.modified_by = by
+        PLAN_MOVES.move(
+            replaced, PlanStatus.SUPERSEDED, by=by, reason=f"Version {plan.version} agreed"
+        )
         replaced.save(update_fields=["status", "modified_by", "modified_at"])
-        _audit(by, replaced, "superseded", by_version=plan.version)
-    plan.status = PlanStatus.AGREED
+        audit_step(by, replaced, "superseded", by_version=plan.version)
+    PLAN_MOVES.move(plan, PlanStatus.AGREED, by=by)
     plan.agreed_on, plan.agreed_by = agreed_on, by
     plan.next_review_on = (
         replaced.next_review_on
@@ -423,7 +366,7 @@ def plan_agree(*, by: User, plan: Plan, agreed_on: date | None = None) -> Plan:
     plan.save()
     if episode.status == EpisodeStatus.ASSESSING:
         episode_services.episode_plan_agreed(by=by, episode=episode)
-    _audit(by, plan, "agree", next_review_on=plan.next_review_on.isoformat())
+    audit_step(by, plan, "agree", next_review_on=plan.next_review_on.isoformat())
     return plan
 
 
@@ -431,7 +374,7 @@ def plan_agree(*, by: User, plan: Plan, agreed_on: date | None = None) -> Plan:
 def plan_new_version(*, by: User, plan: Plan, from_review=None) -> Plan:
     """A draft copy of the agreed plan, to change it; the agreed one stays in force until
     the new one is agreed. Outcomes keep their lineage, actions their status."""
-    plan = _locked(plan)
+    plan = locked(plan, "episode")
     _require_work(by, plan.episode)
     if plan.status != PlanStatus.AGREED:
         raise ServiceError("Only the agreed plan gets a new version")
@@ -457,6 +400,7 @@ def plan_new_version(*, by: User, plan: Plan, from_review=None) -> Plan:
         created_by=by,
         modified_by=by,
     )
+    PLAN_MOVES.start(new, by=by, reason=f"A new version of version {plan.version}")
     copies = {}
     for outcome in plan.outcomes.prefetch_related("people"):
         copy = PlanOutcome.objects.create(

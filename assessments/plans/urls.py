@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessments.plans import views
+from assessments.reviews import urls as review_urls
 
 app_name = "plans"
 
@@ -37,6 +38,6 @@ urlpatterns = [
         views.ActionStatusView.as_view(),
         name="action-status",
     ),
-    path("plans/<uuid:uuid>/review/", views.ReviewRecordView.as_view(), name="review-record"),
-    path("reviews/<uuid:uuid>/", views.ReviewDetailView.as_view(), name="review-detail"),
+    # Reviews of the plan, named under "plans:" as they have always been.
+    *review_urls.urlpatterns,
 ]

@@ -1,6 +1,6 @@
-"""TAF plan and review pages (DESIGN section 5, steps 5 and 6): start the plan from the
-episode, write its narrative, outcomes and actions, agree it, work its actions, start a new
-version, and record reviews whose decision the episode services carry out.
+"""TAF plan pages (DESIGN section 5, step 5): start the plan from the episode, write its
+narrative, outcomes and actions, agree it, work its actions, start a new version. Reviews of
+the plan are in `assessments.reviews.views`.
 
 Thin: forms parse, services change, plan_selectors read. Pages that change the draft refuse
 an agreed plan with a message; a refusal from a service shows on the form with everything
@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import linebreaksbr
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.views import View
 
 from assessments.documents.selectors import documents_for
-from assessments.models import Plan, PlanAction, PlanOutcome, PlanStatus, ReviewDecision
+from assessments.models import PLAN_MOVES, Plan, PlanAction, PlanOutcome, PlanStatus
 from assessments.plans import forms, selectors, services
+from assessments.reviews import selectors as review_selectors
 from assessments.reviews import services as review_services
 from audit.services import record_view
 from cases.episodes.forms import ConfirmForm
@@ -25,21 +25,13 @@ from cases.models import Episode
 from earlyhelp import access
 from earlyhelp.confirm import confirmation_page
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.forms import add_service_errors
-from earlyhelp.pages import CaseWorkerMixin
+from earlyhelp.pages import CaseWorkerMixin, ServiceFormView, perform_if_valid
 
 Permission = access.Permission
-RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green"}
 
 
-def _url_or_none(name, *args):
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _detail(plan, anchor=""):
+def to_plan(plan, anchor=""):
+    """Back to the plan page (at `anchor`)."""
     return redirect(reverse("plans:detail", args=[plan.uuid]) + anchor)
 
 
@@ -85,7 +77,7 @@ class PlanMixin(CaseWorkerMixin):
             if self.plan.status == PlanStatus.AGREED
             else "This version of the plan has been replaced: change the current one",
         )
-        return _detail(self.plan)
+        return to_plan(self.plan)
 
 
 # The plan page
@@ -104,7 +96,7 @@ class PlanPage(PlanMixin, View):
         agreed = plan.status == PlanStatus.AGREED
         allowed = {
             "change": self.may_work and plan.is_editable,
-            "agree": self.may_work and plan.is_editable,
+            "agree": self.may_work and PLAN_MOVES.can_move(plan, PlanStatus.AGREED),
             "new_version": self.may_work and agreed and draft is None,
             "review": self.may_work and agreed and episode.status in review_services.REVIEWABLE,
             "family_plan": self.may_work and agreed,
@@ -127,7 +119,7 @@ class PlanPage(PlanMixin, View):
             "family": episode.family,
             "outcomes": outcomes,
             "actions": [(action, status_forms.get(action.pk)) for action in actions],
-            "reviews": selectors.episode_reviews(episode),
+            "reviews": review_selectors.episode_reviews(episode),
             "versions": versions,
             "draft": draft if draft and draft.pk != plan.pk else None,
             "taf_members": list(selectors.current_taf_members(episode)),
@@ -158,13 +150,9 @@ class PlanActionView(PlanPage):
         self.load()
         self.require_work()
         form = self.form_class(request.POST, prefix=self.prefix)
-        if form.is_valid():
-            try:
-                target = self.perform(form)
-            except (ValidationError, ServiceError) as error:
-                add_service_errors(form, error)
-            else:
-                return _detail(target)
+        succeeded, target = perform_if_valid(form, self.perform)
+        if succeeded:
+            return to_plan(target)
         record_view(actor=request.user, obj=self.plan)
         return self.render_page(**{self.key: form})
 
@@ -215,7 +203,7 @@ class ActionStatusView(PlanMixin, View):
         form = forms.ActionStatusForm(request.POST, prefix=f"status-{action.uuid}")
         if not form.is_valid():
             messages.error(request, "Choose how the action is going")
-            return _detail(self.plan, "#actions")
+            return to_plan(self.plan, "#actions")
         try:
             action = services.plan_action_set_status(
                 by=request.user, action=action, status=form.cleaned_data["status"]
@@ -227,63 +215,45 @@ class ActionStatusView(PlanMixin, View):
             messages.success(
                 request, f"{action.description[:60]}: {action.get_status_display().lower()}"
             )
-        return _detail(self.plan, "#actions")
+        return to_plan(self.plan, "#actions")
 
 
 # The draft's pages
 
 
-class DraftFormPage(PlanMixin, View):
-    """A form that changes the draft: refused with a message once the plan is agreed."""
-
-    template_name = None
-
-    def setup_objects(self):
-        """Load what the page is about beyond the plan."""
-
-    def make_form(self, data=None):
-        raise NotImplementedError
-
-    def get_context(self, **context):
-        return {
-            "plan": self.plan,
-            "episode": self.episode,
-            "family": self.episode.family,
-            **context,
-        }
-
-    def perform(self, form):
-        raise NotImplementedError
-
-    def render_form(self, form, **context):
-        return render(self.request, self.template_name, self.get_context(form=form, **context))
-
-    def start(self):
-        self.load()
-        self.require_work()
-        refusal = self.refuse_unless_draft()
-        if refusal is None:
-            self.setup_objects()
-        return refusal
+class PlanFormPage(PlanMixin, ServiceFormView):
+    """A form about the plan, for someone who may work on it; when the plan is not in the
+    state the form needs, a redirect to the plan with the reason."""
 
     def get(self, request, *args, **kwargs):
-        refusal = self.start()
-        if refusal is not None:
-            return refusal
-        record_view(actor=request.user, obj=self.plan)
-        return self.render_form(self.make_form())
+        return self.refusal() or super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        refusal = self.start()
-        if refusal is not None:
-            return refusal
-        form = self.make_form(request.POST)
-        if form.is_valid():
-            try:
-                return self.perform(form)
-            except (ValidationError, ServiceError) as error:
-                add_service_errors(form, error)
-        return self.render_form(form)
+        return self.refusal() or super().post(request, *args, **kwargs)
+
+    def refusal(self):
+        self.load()
+        self.require_work()
+        return self.refuse_unless_ready()
+
+    def refuse_unless_ready(self):
+        """A redirect with the reason when the plan is not in the state the form needs."""
+        raise NotImplementedError
+
+    def shown_records(self):
+        return [self.plan]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            plan=self.plan, episode=self.episode, family=self.episode.family, **kwargs
+        )
+
+
+class DraftFormPage(PlanFormPage):
+    """A form that changes the draft: refused with a message once the plan is agreed."""
+
+    def refuse_unless_ready(self):
+        return self.refuse_unless_draft()
 
 
 class PlanEditView(DraftFormPage):
@@ -291,49 +261,48 @@ class PlanEditView(DraftFormPage):
     else's shows their words and keeps yours."""
 
     template_name = "plans/plan_form.html"
+    form_class = forms.PlanForm
+    stale = False
 
-    def make_form(self, data=None):
+    def get_initial(self):
         plan = self.plan
-        initial = {
+        return {
             "worries": plan.worries,
             "working_well": plan.working_well,
             "family_words": plan.family_words,
             "contingency": plan.contingency,
             "revision": plan.revision,
         }
-        return forms.PlanForm(data, initial=initial)
 
-    def post(self, request, *args, **kwargs):
-        refusal = self.start()
-        if refusal is not None:
-            return refusal
-        data = request.POST.copy()
-        form = self.make_form(data)
-        stale = False
-        if form.is_valid():
-            try:
-                services.plan_update(
-                    by=request.user,
-                    plan=self.plan,
-                    expected_revision=form.cleaned_data["revision"],
-                    worries=form.cleaned_data["worries"],
-                    working_well=form.cleaned_data["working_well"],
-                    family_words=form.cleaned_data["family_words"],
-                    contingency=form.cleaned_data["contingency"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ServiceError as error:
-                form.add_error(None, error.message)
-                stale = True
-            else:
-                messages.success(request, "Plan saved")
-                return _detail(self.plan)
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if "data" in kwargs:
+            kwargs["data"] = kwargs["data"].copy()  # its revision is updated if shown again
+        return kwargs
+
+    def perform(self, form):
+        try:
+            services.plan_update(
+                by=self.request.user,
+                plan=self.plan,
+                expected_revision=form.cleaned_data["revision"],
+                worries=form.cleaned_data["worries"],
+                working_well=form.cleaned_data["working_well"],
+                family_words=form.cleaned_data["family_words"],
+                contingency=form.cleaned_data["contingency"],
+            )
+        except ServiceError:
+            self.stale = True  # someone saved it since: their words are shown beside yours
+            raise
+        messages.success(self.request, "Plan saved")
+        return to_plan(self.plan)
+
+    def form_invalid(self, form):
         # The page shows what was typed, at the revision now saved, so saving again works.
         self.plan = Plan.objects.select_related("modified_by", "episode__family").get(
             pk=self.plan.pk
         )
-        data["revision"] = str(self.plan.revision)
+        form.data["revision"] = str(self.plan.revision)
         saved = self.plan
         stale_rows = [
             (label, linebreaksbr(value or "Not written"))
@@ -344,7 +313,8 @@ class PlanEditView(DraftFormPage):
                 ("What happens if things do not improve", saved.contingency),
             )
         ]
-        return self.render_form(form, stale=stale, stale_rows=stale_rows)
+        context = self.get_context_data(form=form, stale=self.stale, stale_rows=stale_rows)
+        return self.render_to_response(context)
 
 
 def _outcome_values(form):
@@ -363,6 +333,7 @@ class OutcomeView(DraftFormPage):
     """Add an outcome, or change one (the address names it)."""
 
     template_name = "plans/outcome_form.html"
+    form_class = forms.OutcomeForm
 
     def setup_objects(self):
         self.outcome = None
@@ -373,12 +344,14 @@ class OutcomeView(DraftFormPage):
                 uuid=self.kwargs["outcome_uuid"],
             )
 
-    def make_form(self, data=None):
-        initial = forms.OutcomeForm.initial_from(self.outcome) if self.outcome else None
-        return forms.OutcomeForm(data, initial=initial, family=self.episode.family)
+    def get_initial(self):
+        return forms.OutcomeForm.initial_from(self.outcome) if self.outcome else {}
 
-    def get_context(self, **context):
-        return super().get_context(outcome=self.outcome, **context)
+    def form_kwargs(self):
+        return {"family": self.episode.family}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(outcome=self.outcome, **kwargs)
 
     def perform(self, form):
         if self.outcome is None:
@@ -389,7 +362,7 @@ class OutcomeView(DraftFormPage):
                 by=self.request.user, outcome=self.outcome, **_outcome_values(form)
             )
             messages.success(self.request, "Outcome changed")
-        return _detail(self.plan, "#outcomes")
+        return to_plan(self.plan, "#outcomes")
 
 
 class RemoveView(PlanMixin, View):
@@ -441,7 +414,7 @@ class RemoveView(PlanMixin, View):
             messages.error(request, error.message)
         else:
             messages.success(request, self.removed)
-        return _detail(self.plan, self.anchor)
+        return to_plan(self.plan, self.anchor)
 
 
 class OutcomeRemoveView(RemoveView):
@@ -462,6 +435,7 @@ class ActionView(DraftFormPage):
     """Add an action, or change one (the address names it)."""
 
     template_name = "plans/action_form.html"
+    form_class = forms.ActionForm
 
     def setup_objects(self):
         self.action = None
@@ -472,12 +446,14 @@ class ActionView(DraftFormPage):
                 uuid=self.kwargs["action_uuid"],
             )
 
-    def make_form(self, data=None):
-        initial = forms.ActionForm.initial_from(self.action) if self.action else None
-        return forms.ActionForm(data, initial=initial, plan=self.plan)
+    def get_initial(self):
+        return forms.ActionForm.initial_from(self.action) if self.action else {}
 
-    def get_context(self, **context):
-        return super().get_context(action=self.action, **context)
+    def form_kwargs(self):
+        return {"plan": self.plan}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(action=self.action, **kwargs)
 
     def perform(self, form):
         values = {
@@ -492,7 +468,7 @@ class ActionView(DraftFormPage):
         else:
             services.plan_action_change(by=self.request.user, action=self.action, **values)
             messages.success(self.request, "Action changed")
-        return _detail(self.plan, "#actions")
+        return to_plan(self.plan, "#actions")
 
 
 class ActionRemoveView(RemoveView):
@@ -502,148 +478,3 @@ class ActionRemoveView(RemoveView):
 
     def remove(self, part):
         services.plan_action_remove(by=self.request.user, action=part)
-
-
-# Reviews
-
-
-class ReviewRecordView(PlanMixin, View):
-    template_name = "plans/review_form.html"
-
-    def start(self):
-        self.load()
-        self.require_work()
-        if self.plan.status != PlanStatus.AGREED:
-            messages.error(
-                self.request,
-                "Reviews are of the plan in force: agree the plan first"
-                if self.plan.status == PlanStatus.DRAFT
-                else "This version of the plan has been replaced: review the current one",
-            )
-            return _detail(self.plan)
-        self.outcomes = list(selectors.outcomes_of(self.plan).order_by("position", "id"))
-        self.default_next_review = services.next_review_date(
-            timezone.localdate(), self.episode.level
-        )
-        return None
-
-    def make_form(self, data=None):
-        return forms.ReviewForm(
-            data,
-            outcomes=self.outcomes,
-            members=selectors.current_taf_members(self.episode),
-            default_next_review=self.default_next_review,
-        )
-
-    def render_form(self, form):
-        context = {
-            "plan": self.plan,
-            "episode": self.episode,
-            "family": self.episode.family,
-            "form": form,
-            "decisions": ReviewDecision,
-        }
-        return render(self.request, self.template_name, context)
-
-    def get(self, request, uuid):
-        refusal = self.start()
-        if refusal is not None:
-            return refusal
-        record_view(actor=request.user, obj=self.plan)
-        return self.render_form(self.make_form())
-
-    def post(self, request, uuid):
-        refusal = self.start()
-        if refusal is not None:
-            return refusal
-        form = self.make_form(request.POST)
-        if form.is_valid():
-            try:
-                review = self.perform(form)
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except ServiceError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, self.what_next(review))
-                return redirect("plans:review-detail", uuid=review.uuid)
-        return self.render_form(form)
-
-    def perform(self, form):
-        data = form.cleaned_data
-        decision = data["decision"]
-        step_up = closure = None
-        if decision == ReviewDecision.STEP_UP:
-            step_up = review_services.StepUp(
-                to_level=data.get("to_level"),
-                receiving_team=data.get("receiving_team"),
-                evidence=data.get("evidence") or "",
-                handover_notes=data.get("handover_notes") or "",
-            )
-        elif decision in (ReviewDecision.STEP_DOWN, ReviewDecision.CLOSE):
-            closure = review_services.Closure(
-                reason=data.get("closure_reason") or "",
-                summary=data.get("closure_summary") or "",
-                outcomes_achieved=data.get("outcomes_achieved") or "",
-            )
-        continuing = decision == ReviewDecision.CONTINUE
-        return review_services.review_record(
-            by=self.request.user,
-            plan=self.plan,
-            held_on=data["held_on"],
-            child_views=data["child_views"],
-            family_views=data["family_views"],
-            progress=form.progress(),
-            decision=decision,
-            attendees=list(data["attendees"]),
-            other_attendees=data["other_attendees"],
-            summary=data["summary"],
-            decision_reason=data["decision_reason"],
-            next_review_on=data["next_review_on"] if continuing else None,
-            new_plan_version=continuing and data["new_plan_version"],
-            step_up=step_up,
-            closure=closure,
-        )
-
-    def what_next(self, review):
-        match review.decision:
-            case ReviewDecision.CONTINUE:
-                text = (
-                    f"Review recorded. The next review is due on {review.next_review_on:%-d %B %Y}."
-                )
-                if self.request.POST.get("new_plan_version"):
-                    text += " A new version of the plan has been started: change it, then agree it."
-                return text
-            case ReviewDecision.STEP_UP:
-                return (
-                    "Review recorded. The step up goes to a manager to approve, then to "
-                    "children's social care to accept."
-                )
-            case ReviewDecision.STEP_DOWN:
-                return "Review recorded. The step down goes to a manager to approve."
-        return "Review recorded. The closure goes to a manager to approve."
-
-
-class ReviewDetailView(CaseWorkerMixin, View):
-    template_name = "plans/review_detail.html"
-
-    def get(self, request, uuid):
-        user = request.user
-        review = access.get_for_user(user, selectors.review_detail_for(user), uuid=uuid)
-        record_view(actor=user, obj=review)
-        rows = [
-            (progress, RAG_COLOURS.get(progress.rag, "grey")) for progress in review.progress.all()
-        ]
-        context = {
-            "review": review,
-            "plan": review.plan,
-            "episode": review.episode,
-            "family": review.episode.family,
-            "attendees": list(review.attendees.all()),
-            "rows": rows,
-            "new_version": review.plans_started.only("uuid", "version", "from_review").first(),
-            "transition_url": _url_or_none("transitions:detail", review.transition.uuid)
-            if review.transition_id
-            else None,
-        }
-        return render(request, self.template_name, context)

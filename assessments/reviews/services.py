@@ -8,7 +8,7 @@ closure is approved or a step up accepted, the plan stays in force and is review
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from cases.models import ClosureReason, EpisodeStatus, TafMember
 from cases.transitions import services as transition_services
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.services import locked, require
 from thresholds.models import Level
 
 REVIEWABLE = (EpisodeStatus.ASSESSING, EpisodeStatus.PLAN_IN_PLACE)
@@ -151,10 +152,14 @@ def review_record(
     closure: Closure | None = None,
 ) -> Review:
     """Record a TAF review of the plan in force and carry out its decision."""
-    plan = Plan.objects.select_for_update().select_related("episode__level").get(pk=plan.pk)
+    plan = locked(plan, "episode__level")
     episode = plan.episode
-    if not access.can(by, access.Permission.WORK_ON_EPISODE, episode):
-        raise PermissionDenied("Only the lead professional can record a review")
+    require(
+        by,
+        access.Permission.WORK_ON_EPISODE,
+        episode,
+        message="Only the lead professional can record a review",
+    )
     if plan.status != PlanStatus.AGREED:
         raise ServiceError(
             "Reviews are of the plan in force: agree the plan first"
