@@ -14,6 +14,7 @@ from accounts.models import Role
 from accounts.views import ServiceUserMixin
 from audit.models import AuditEvent
 from audit.services import record_list, record_view
+from cases import access_rules
 from cases.families import forms, selectors, services
 from cases.models import (
     CaseNote,
@@ -520,9 +521,9 @@ class PersonDetailView(CaseWorkerMixin, TemplateView):
             may_see_sensitive=access.can(user, Permission.VIEW_SENSITIVE, person),
             may_change=access.can(user, Permission.CHANGE_CASE_RECORD, person),
             may_merge=access.can(user, Permission.MERGE_PEOPLE, person),
-            families_to_join=access.changeable_families(user, selectors.families_for(user)).exclude(
-                memberships__person=person, memberships__left_on__isnull=True
-            )[:50],
+            families_to_join=access_rules.changeable_families(
+                user, selectors.families_for(user)
+            ).exclude(memberships__person=person, memberships__left_on__isnull=True)[:50],
             **kwargs,
         )
 
