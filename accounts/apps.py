@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Agencies, teams and users"
 
     def ready(self):
-        from accounts import signals  # noqa: F401
+        from accounts import access_rules, signals  # noqa: F401
+
+        access_rules.register()

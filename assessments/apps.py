@@ -6,6 +6,10 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Assessments, plans and reviews"
 
     def ready(self):
+        from assessments import access_rules
+
+        access_rules.register()
+
         from assessments.models import Assessment, AssessmentSection
         from cases.people.services import register_merge_link
 

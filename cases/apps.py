@@ -6,4 +6,6 @@ class CasesConfig(AppConfig):
     verbose_name = "Families, people and episodes"
 
     def ready(self):
-        from cases import signals  # noqa: F401
+        from cases import access_rules, signals  # noqa: F401
+
+        access_rules.register()

@@ -6,6 +6,10 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Requests for support"
 
     def ready(self):
+        from referrals import access_rules
+
+        access_rules.register()
+
         from cases.people.services import register_merge_link
         from referrals.models import RequestPerson
 

@@ -29,9 +29,6 @@ IMPORTING_CALLS = {"import_module", "__import__", "get_model", "get_app_config"}
 
 # Files of the foundation still allowed to import domain apps, and why.
 ALLOWED = {
-    # The access policy decides on domain records (families, episodes, requests, plans...)
-    # and imports their models; it is being split so each domain owns its rules.
-    "earlyhelp/access.py",
     # The root URLconf wires every app's pages and API viewsets, and the home page, into
     # one site: it is the top of the tree, not the foundation.
     "earlyhelp/urls.py",

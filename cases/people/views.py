@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from audit.models import AuditEvent
 from audit.services import record_view
+from cases import access_rules
 from cases.families import selectors as family_selectors
 from cases.families import services as family_services
 from cases.models import Person, PersonMerge
@@ -120,7 +121,7 @@ class PersonDetailView(CaseWorkerMixin, TemplateView):
             may_see_sensitive=access.can(user, Permission.VIEW_SENSITIVE, person),
             may_change=access.can(user, Permission.CHANGE_CASE_RECORD, person),
             may_merge=access.can(user, Permission.MERGE_PEOPLE, person),
-            families_to_join=access.changeable_families(
+            families_to_join=access_rules.changeable_families(
                 user, family_selectors.families_for(user)
             ).exclude(memberships__person=person, memberships__left_on__isnull=True)[:50],
             **kwargs,
