@@ -64,6 +64,7 @@ from demo.families import (
     TOWNS,
 )
 from demo.tables import load
+from earlyhelp import working_days
 from referrals import timescales
 from referrals.models import (
     URGENCY_RAG,
@@ -1133,7 +1134,7 @@ def _candidate_times(rng, now, days):
     today = timezone.localdate(now)
     for back in range(days):
         day = today - datetime.timedelta(days=back)
-        if not timescales.is_working_day(day) and rng.random() < 0.7:
+        if not working_days.is_working_day(day) and rng.random() < 0.7:
             continue
         for hour in rng.sample(range(7, 21), 6):
             minute = rng.choice([5, 20, 35, 50])
@@ -1151,7 +1152,7 @@ def _timing(slot, template, rng, now):
         by_status = {}
         for moment in _candidate_times(rng, now, 10):
             due = timescales.due_at(moment, rag)
-            by_status.setdefault(str(timescales.rag_status(due, now)), []).append(moment)
+            by_status.setdefault(str(working_days.rag_status(due, now)), []).append(moment)
         others = [s for s in TIMELINESS if s not in (slot.timeliness, "overdue")]
         for wanted in [slot.timeliness, *others, "overdue"]:
             fits = by_status.get(wanted)

@@ -47,9 +47,8 @@ from cases.families.api import (
 from cases.models import Family, Person
 from cases.people import search
 from cases.people.identifiers import normalise_postcode, validate_postcode
-from earlyhelp import access
+from earlyhelp import access, working_days
 from earlyhelp.api import UUIDRecordField
-from referrals import timescales
 from referrals.models import (
     CHILD_ROLES,
     PROFESSIONAL_REQUEST_FIELDS,
@@ -259,7 +258,7 @@ class IndicatorRefSerializer(serializers.ModelSerializer):
 
 
 class RagMixin(serializers.Serializer):
-    """Where a request stands against its due moment (timescales.rag_status)."""
+    """Where a request stands against its due moment (working_days.rag_status)."""
 
     rag = serializers.SerializerMethodField(help_text="Overdue, Due today, Due soon or On time")
     rag_colour = serializers.SerializerMethodField()
@@ -267,7 +266,7 @@ class RagMixin(serializers.Serializer):
 
     def _rag(self, obj):
         now = self.context.setdefault("now", timezone.now())
-        return timescales.rag_status(obj.due_at, now)
+        return working_days.rag_status(obj.due_at, now)
 
     def get_rag(self, obj) -> str:
         return self._rag(obj).label
@@ -276,7 +275,7 @@ class RagMixin(serializers.Serializer):
         return self._rag(obj).colour
 
     def get_is_overdue(self, obj) -> bool:
-        return self._rag(obj) == timescales.RagStatus.OVERDUE
+        return self._rag(obj) == working_days.RagStatus.OVERDUE
 
 
 class DecisionSummarySerializer(serializers.ModelSerializer):

@@ -24,11 +24,11 @@ from cases.people import search
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
+from earlyhelp.working_days import rag_status
 from referrals.models import CHILD_ROLES, Outcome, RequestForSupport, Status
 from referrals.requests import selectors, services
 from referrals.requests.filters import TriageQueueFilter
 from referrals.screening import forms
-from referrals.timescales import rag_status
 from thresholds import selectors as threshold_selectors
 
 QUEUE_PAGE_SIZE = 50
