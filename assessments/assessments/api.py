@@ -45,7 +45,7 @@ from cases.models import Episode, Person
 from earlyhelp import access
 from earlyhelp.api_fields import choice_text, fields_renamed
 from earlyhelp.exceptions import ServiceError
-from referrals.requests.api import LevelRefSerializer
+from referrals.requests.serializers import LevelRefSerializer
 
 # Templates
 

@@ -28,7 +28,7 @@ from cases.transitions.selectors import TRANSITION_RELATED, transitions_for
 from earlyhelp import access
 from earlyhelp.api_actions import ServiceActionMixin, service_action
 from earlyhelp.api_fields import fields_renamed, team_field
-from referrals.requests.api import LevelRefSerializer
+from referrals.requests.serializers import LevelRefSerializer
 from thresholds.models import LevelChange
 
 
