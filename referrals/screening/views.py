@@ -24,8 +24,7 @@ from cases.models import Family, FamilyMembership, Person
 from cases.people import search
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.forms import add_service_errors
-from earlyhelp.pages import ServiceFormView
+from earlyhelp.pages import ServiceFormView, perform_if_valid
 from earlyhelp.working_days import rag_status
 from referrals.models import CHILD_ROLES, RequestForSupport
 from referrals.requests import selectors as request_selectors
@@ -261,18 +260,11 @@ class ScreeningFormView(ScreeningPage):
     def post(self, request, uuid, **kwargs):
         self.load()
         form = self.make_form(request.POST)
-        if form.is_valid():
-            try:
-                self.perform(form)
-            except (ValidationError, ServiceError) as error:
-                self.on_error(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return redirect(self.success_url())
+        succeeded, _ = perform_if_valid(form, self.perform)
+        if succeeded:
+            messages.success(request, self.success_message)
+            return redirect(self.success_url())
         return self.render_page(**self.bound(form))
-
-    def on_error(self, form, error):
-        add_service_errors(form, error)
 
     def success_url(self):
         return reverse("referrals:screening", kwargs={"uuid": self.item.uuid})
@@ -317,17 +309,17 @@ class CreatePersonView(ScreeningFormView):
         )
 
     def perform(self, form):
-        services.screening_create_person(
-            by=self.request.user,
-            request_person=self.request_person,
-            owning_team=form.cleaned_data["owning_team"],
-            confirmed_not_duplicate=form.cleaned_data["confirmed_not_duplicate"],
-        )
-
-    def on_error(self, form, error):
-        if isinstance(error, search.PossibleDuplicates):
+        try:
+            services.screening_create_person(
+                by=self.request.user,
+                request_person=self.request_person,
+                owning_team=form.cleaned_data["owning_team"],
+                confirmed_not_duplicate=form.cleaned_data["confirmed_not_duplicate"],
+            )
+        except search.PossibleDuplicates as error:
+            # Listed under the form, each with "This is them".
             self.duplicates = case_services.results_for(self.request.user, error.matches)
-        add_service_errors(form, error)
+            raise
 
     def bound(self, form):
         return {
