@@ -19,7 +19,7 @@ from referrals.models import (
     RequestPerson,
     Urgency,
 )
-from referrals.requests.services import NO_PRESENTING_NEED
+from referrals.requests.services import NO_PRESENTING_NEED, PERSON_FIELDS
 from thresholds.models import Level
 
 
@@ -29,16 +29,7 @@ class RequestPersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RequestPerson
-        fields = [
-            "role",
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "address_line_1",
-            "town",
-            "postcode",
-            "school_or_setting",
-        ]
+        fields = list(PERSON_FIELDS)
 
     def validate_postcode(self, value):
         value = normalise_postcode(value)
@@ -90,8 +81,8 @@ REQUEST_FIELDS = [
 ]
 
 
-class RequestSerializer(serializers.ModelSerializer):
-    """A request as sent, with its status and outcome (never the case it led to)."""
+class SentFieldsMixin(serializers.Serializer):
+    """How a request's own fields are shown, wherever it is shown."""
 
     presenting_needs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     requester_agency = serializers.SlugRelatedField(
@@ -101,6 +92,11 @@ class RequestSerializer(serializers.ModelSerializer):
     consent_covers = serializers.ChoiceField(
         choices=ConsentCovers.choices, read_only=True, allow_blank=True
     )
+
+
+class RequestSerializer(SentFieldsMixin, serializers.ModelSerializer):
+    """A request as sent, with its status and outcome (never the case it led to)."""
+
     people = RequestPersonSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
 

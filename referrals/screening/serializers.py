@@ -26,8 +26,10 @@ from referrals.models import (
 from referrals.requests.serializers import (
     REQUEST_FIELDS,
     LevelRefSerializer,
+    SentFieldsMixin,
     UserNameSerializer,
 )
+from referrals.requests.services import PERSON_FIELDS
 from referrals.screening import selectors
 from referrals.screening.services import (
     CHOOSE_A_MATCHED_HOUSEHOLD,
@@ -125,19 +127,7 @@ class ScreeningPersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RequestPerson
-        fields = [
-            "id",
-            "role",
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "address_line_1",
-            "town",
-            "postcode",
-            "school_or_setting",
-            "matched_person",
-            "matched_person_name",
-        ]
+        fields = ["id", *PERSON_FIELDS, "matched_person", "matched_person_name"]
         read_only_fields = fields
 
 
@@ -213,17 +203,9 @@ class KnownToSerializer(serializers.Serializer):
     past_requests = KnownRequestSerializer(many=True)
 
 
-class ScreeningSerializer(RagMixin, serializers.ModelSerializer):
+class ScreeningSerializer(RagMixin, SentFieldsMixin, serializers.ModelSerializer):
     """Everything screening needs about one request."""
 
-    presenting_needs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    requester_agency = serializers.SlugRelatedField(
-        slug_field="uuid", read_only=True, allow_null=True
-    )
-    requester_email = serializers.EmailField(read_only=True, allow_blank=True)
-    consent_covers = serializers.ChoiceField(
-        choices=ConsentCovers.choices, read_only=True, allow_blank=True
-    )
     assigned_to = UserNameSerializer(read_only=True, allow_null=True)
     family = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
     family_name = serializers.CharField(
