@@ -64,6 +64,7 @@ from demo.families import (
     TOWNS,
 )
 from demo.tables import load
+from earlyhelp import working_days
 from referrals import timescales
 from referrals.models import (
     URGENCY_RAG,
@@ -76,7 +77,9 @@ from referrals.models import (
     Status,
     Urgency,
 )
-from referrals.requests import services
+from referrals.requests import services as request_services
+from referrals.screening import services as screening_services
+from referrals.screening.decisions import services as decisions
 from thresholds.models import Framework
 
 FRONT_DOOR_SEED = 20261123
@@ -1005,7 +1008,7 @@ def _make(slot, context, existing, rng, now, day) -> int:
     received_at, due_at = _timing(slot, template, rng, now)
     if slot.history:
         _history(slot, context, rng, now, received_at)
-    request = services.request_submit(
+    request = request_services.request_submit(
         by=by,
         source=source,
         people=_people(template, child, rng),
@@ -1029,7 +1032,7 @@ def _make(slot, context, existing, rng, now, day) -> int:
     if slot.status == Status.WITHDRAWN:
         _withdraw(request, officer, rng, assigned_at)
         return 1
-    services.request_claim(by=officer, request=request)
+    screening_services.request_claim(by=officer, request=request)
     RequestForSupport.objects.filter(pk=request.pk).update(assigned_at=assigned_at)
     deciding = slot.status == Status.DECIDED
     _screen(request, slot, context, officer, rng, fill, full=deciding or rng.random() < 0.6)
@@ -1133,7 +1136,7 @@ def _candidate_times(rng, now, days):
     today = timezone.localdate(now)
     for back in range(days):
         day = today - datetime.timedelta(days=back)
-        if not timescales.is_working_day(day) and rng.random() < 0.7:
+        if not working_days.is_working_day(day) and rng.random() < 0.7:
             continue
         for hour in rng.sample(range(7, 21), 6):
             minute = rng.choice([5, 20, 35, 50])
@@ -1151,7 +1154,7 @@ def _timing(slot, template, rng, now):
         by_status = {}
         for moment in _candidate_times(rng, now, 10):
             due = timescales.due_at(moment, rag)
-            by_status.setdefault(str(timescales.rag_status(due, now)), []).append(moment)
+            by_status.setdefault(str(working_days.rag_status(due, now)), []).append(moment)
         others = [s for s in TIMELINESS if s not in (slot.timeliness, "overdue")]
         for wanted in [slot.timeliness, *others, "overdue"]:
             fits = by_status.get(wanted)
@@ -1237,7 +1240,7 @@ def _withdraw(request, officer, rng, assigned_at):
     claimed = rng.random() < 0.6
     reason = rng.choice(reasons)
     by_requester = request.requested_by is not None and not claimed
-    services.request_withdraw(
+    request_services.request_withdraw(
         by=request.requested_by if by_requester else officer, request=request, reason=reason
     )
     RequestForSupport.objects.filter(pk=request.pk, assigned_to__isnull=False).update(
@@ -1247,8 +1250,10 @@ def _withdraw(request, officer, rng, assigned_at):
 
 def _match(officer, request_person, person):
     """As an officer matches: from the records the search for what was typed offered."""
-    services.screening_candidates(by=officer, request_person=request_person)
-    services.screening_match_person(by=officer, request_person=request_person, person=person)
+    screening_services.screening_candidates(by=officer, request_person=request_person)
+    screening_services.screening_match_person(
+        by=officer, request_person=request_person, person=person
+    )
 
 
 def _screen(request, slot, context, officer, rng, fill, *, full):
@@ -1261,7 +1266,7 @@ def _screen(request, slot, context, officer, rng, fill, *, full):
             _match(officer, people[1], child.carer)
     if not full:
         if rng.random() < 0.5:
-            services.screening_notes_save(
+            screening_services.screening_notes_save(
                 by=officer,
                 request=request,
                 notes="Left a message for the referrer to call back with more detail.",
@@ -1272,7 +1277,7 @@ def _screen(request, slot, context, officer, rng, fill, *, full):
         agency = context.agencies.get(agency_name)
         asked = request.received_at + datetime.timedelta(minutes=rng.randint(30, 180))
         asked = min(asked, timezone.now())
-        check = services.screening_check_add(
+        check = screening_services.screening_check_add(
             by=officer,
             request=request,
             agency=agency,
@@ -1281,7 +1286,7 @@ def _screen(request, slot, context, officer, rng, fill, *, full):
             asked_at=asked,
         )
         if answer and rng.random() < 0.8:
-            services.screening_check_answer(
+            screening_services.screening_check_answer(
                 by=officer,
                 check=check,
                 answer=fill(answer),
@@ -1290,10 +1295,10 @@ def _screen(request, slot, context, officer, rng, fill, *, full):
                 ),
             )
     if template.indicators:
-        services.screening_indicators_set(
+        screening_services.screening_indicators_set(
             by=officer, request=request, indicators=context.indicators_for(template.indicators)
         )
-    services.screening_notes_save(
+    screening_services.screening_notes_save(
         by=officer,
         request=request,
         notes=fill(
@@ -1307,7 +1312,7 @@ def _decide(request, slot, context, officer, rng, fill, assigned_at, now):
     template, child = slot.template, slot.child
     outcome = Outcome(template.outcome)
     if outcome in (Outcome.SINGLE_AGENCY, Outcome.TAF) and not request.consent_allows_early_help:
-        services.screening_record_consent(
+        screening_services.screening_record_consent(
             by=officer,
             request=request,
             consent=Consent.GIVEN,
@@ -1319,7 +1324,7 @@ def _decide(request, slot, context, officer, rng, fill, assigned_at, now):
         _create_records(request, child, officer)
     level = context.levels[template.level or OUTCOME_LEVELS[outcome]]
     agency = context.agencies.get(template.agency)
-    data = services.DecisionInput(
+    data = decisions.DecisionInput(
         outcome=outcome,
         level=level,
         rationale=fill(template.rationale),
@@ -1330,7 +1335,7 @@ def _decide(request, slot, context, officer, rng, fill, assigned_at, now):
         social_care_reference=f"CSC-{now.year}-{rng.randint(10000, 99999)}",
         locality=context.locality_of(child) if outcome == Outcome.TAF else None,
     )
-    decision = services.request_decide(by=officer, request=request, data=data)
+    decision = decisions.request_decide(by=officer, request=request, data=data)
     hours = rng.randint(1, 30)
     decided_at = min(assigned_at + datetime.timedelta(hours=hours), now)
     Decision.objects.filter(pk=decision.pk).update(decided_at=decided_at)
@@ -1342,9 +1347,9 @@ def _create_records(request, child, officer):
     """Nobody on the request is known: create their records and their household."""
     hub = Team.objects.get(name=HUB_TEAM)
     for request_person in request.people.order_by("position"):
-        services.screening_create_person(
+        screening_services.screening_create_person(
             by=officer, request_person=request_person, owning_team=hub, confirmed_not_duplicate=True
         )
-    services.screening_create_family(
+    screening_services.screening_create_family(
         by=officer, request=request, owning_team=hub, name=f"{child.family_name} family"
     )

@@ -74,13 +74,15 @@ def service_action(
     status_code=200,
     description="",
     url_path=None,
+    **options,
 ):
     """Make `perform(self, request, obj, **body)` a POST action on the record at the URL.
 
     `perform` calls one service and returns the record to answer with (None: the record at
     the URL). `permission` is asked of `permission_on(obj)` (default: the record) before the
     body is read; `body` is the serializer that parses it; `respond` the answer's schema
-    (default: the viewset's `detail_serializer_class`).
+    (default: the viewset's `detail_serializer_class`). Other `options` (such as
+    `permission_classes`) go to DRF's `action`.
     """
 
     def decorate(perform):
@@ -109,6 +111,7 @@ def service_action(
             detail=True,
             methods=["post"],
             url_path=url_path,
+            **options,
         )(handle)
 
     return decorate

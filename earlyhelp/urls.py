@@ -18,6 +18,7 @@ from cases.transitions import api as transition_api
 from earlyhelp import views
 from home.views import HomeView
 from referrals.requests import api as referrals_api
+from referrals.screening import api as screening_api
 from thresholds import api as thresholds_api
 
 admin.site.site_header = "Early Help administration"
@@ -42,7 +43,7 @@ router.register("meetings", meeting_api.MeetingViewSet, basename="meeting")
 router.register("agenda-items", meeting_api.AgendaItemViewSet, basename="agenda-item")
 router.register("transitions", transition_api.TransitionViewSet, basename="transition")
 router.register("requests", referrals_api.RequestViewSet, basename="request")
-router.register("triage-queue", referrals_api.TriageQueueViewSet, basename="triage-queue")
+router.register("triage-queue", screening_api.TriageQueueViewSet, basename="triage-queue")
 router.register("thresholds", thresholds_api.FrameworkViewSet, basename="threshold-framework")
 router.register(
     "assessment-templates",
@@ -81,7 +82,7 @@ urlpatterns = [
     path("", include("cases.episodes.urls")),
     path("", include("cases.meetings.urls")),
     path("", include("cases.transitions.urls")),
-    path("", include("referrals.requests.urls")),
+    path("", include("referrals.urls")),
     path("", include("thresholds.urls")),
     path("", include("assessments.assessments.urls")),
     path("", include("assessments.plans.urls")),

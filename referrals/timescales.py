@@ -1,78 +1,28 @@
-"""Triage timescales counted in working days, and RAG tags for them.
+"""How soon the front door screens a request: a timescale in working days set by its urgency.
 
-A request for support is screened by the triage (MASH) team within a timescale
-set by its urgency, counted in **working days**.
-
-Working days
-    Monday to Friday, except bank holidays in England and Wales. Bank holidays
-    come from the maintained ``holidays`` package:
-    ``holidays.UnitedKingdom(subdiv="ENG")``. Wales has exactly the same bank
-    holidays as England (the statutory list under the Banking and Financial
-    Dealings Act 1971 plus royal proclamations; the package's "WLS" subdivision
-    gives the same dates), so the ENG list serves both. Scotland and Northern
-    Ireland differ and are not used. One-off bank holidays (for example a
-    coronation or a state funeral) are added to the package when they are
-    proclaimed, so keep the package up to date. Holidays are cached per year.
-
-Time zone and end of the working day
-    Every rule below uses local time in Europe/London, whatever the time zone
-    of the datetime passed in (aware datetimes are required; naive ones raise
-    ``ValueError``). The working day ends at ``settings.TRIAGE_END_OF_WORKING_DAY``
-    (a ``datetime.time`` or an ``"HH:MM"`` string; default 17:00 local time,
-    GMT or BST as applies on that date).
-
-Due moment (``add_working_days``)
-    1. The *base day* is the local date on which the request was received, if
-       that date is a working day and it was received *before* the end of the
-       working day. If it was received at or after the end of the working day,
-       or on a weekend or bank holiday, the base day is the next working day.
-       (A receipt early in the morning of a working day counts for that day.)
-    2. The request is due at the end of the working day that is ``days``
-       working days after the base day: ``days=0`` ("same working day") is the
-       end of the base day itself; ``days=N`` is the end of the Nth working day
-       after the base day.
-
-    For example, with the default timescales (red 0, amber 1, green 3):
-    red received Friday 10:00 is due Friday 17:00; red received Friday 18:00
-    is due Monday 17:00; amber received Wednesday 24 December 2025 11:00 is due
-    Monday 29 December 2025 17:00 (25 and 26 December are bank holidays);
-    green received Thursday 2 April 2026 09:00 is due Thursday 9 April 2026
-    17:00 (Good Friday and Easter Monday are skipped).
+A request for support is screened by the triage (MASH) team within a timescale set by its
+urgency, counted in working days (``earlyhelp.working_days``: weekends and England and
+Wales bank holidays skipped, the working day ending at ``TRIAGE_END_OF_WORKING_DAY``).
 
 Timescales (``due_at``)
     ``settings.TRIAGE_TIMESCALES_WORKING_DAYS`` maps urgency ("red", "amber",
     "green") to working days; it is read at call time and merged over the
-    default ``{"red": 0, "amber": 1, "green": 3}``.
-
-RAG status (``rag_status``), judged at ``now`` (default: the current time)
-    * "overdue": ``now`` is after the due moment (GOV.UK tag colour red);
-    * "due today": not overdue, and due on today's local date (orange);
-    * "due soon": due within 1 working day of today, i.e. ``working_days_between(
-      today, due date) <= 1``: typically due tomorrow, or on Monday when today
-      is Friday or the weekend (yellow);
-    * "on time": due later than that (green).
-
-Working days between two dates (``working_days_between``)
-    The number of working days ``d`` with ``start < d <= end`` (the start day
-    is not counted, the end day is): Friday to Monday is 1, and a same-day
-    decision is 0. If ``end`` is before ``start`` the count is negative.
+    default ``{"red": 0, "amber": 1, "green": 3}``. A request is due at the end
+    of the working day that many working days after the day it was received
+    (``add_working_days``): red received Friday 10:00 is due Friday 17:00; red
+    received Friday 18:00 is due Monday 17:00.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
-import holidays
 from django.conf import settings
-from django.utils import timezone
 
-LONDON = ZoneInfo("Europe/London")
+from earlyhelp.working_days import add_working_days
 
-DEFAULT_END_OF_WORKING_DAY = time(17, 0)
 DEFAULT_TIMESCALES_WORKING_DAYS: Mapping[str, int] = {"red": 0, "amber": 1, "green": 3}
 
 
@@ -80,111 +30,6 @@ class Urgency(StrEnum):
     RED = "red"
     AMBER = "amber"
     GREEN = "green"
-
-
-class RagStatus(StrEnum):
-    """Where a request stands against its due moment; a ``str`` with a tag colour."""
-
-    OVERDUE = "overdue"
-    DUE_TODAY = "due today"
-    DUE_SOON = "due soon"
-    ON_TIME = "on time"
-
-    @property
-    def label(self) -> str:
-        """Text for display, e.g. "Due today"."""
-        return self.value.capitalize()
-
-    @property
-    def colour(self) -> str:
-        """GOV.UK Frontend tag colour."""
-        return _RAG_COLOURS[self]
-
-    @property
-    def tag_class(self) -> str:
-        """CSS classes for a GOV.UK tag, e.g. "govuk-tag govuk-tag--red"."""
-        return f"govuk-tag govuk-tag--{self.colour}"
-
-
-_RAG_COLOURS = {
-    RagStatus.OVERDUE: "red",
-    RagStatus.DUE_TODAY: "orange",
-    RagStatus.DUE_SOON: "yellow",
-    RagStatus.ON_TIME: "green",
-}
-
-
-# --- Working days -----------------------------------------------------------
-
-
-@functools.cache
-def bank_holidays(year: int) -> frozenset[date]:
-    """England and Wales bank holidays in ``year`` (identical lists; see module docs)."""
-    return frozenset(holidays.UnitedKingdom(subdiv="ENG", years=year).keys())
-
-
-def is_working_day(day: date) -> bool:
-    """Monday to Friday and not an England and Wales bank holiday."""
-    if isinstance(day, datetime):
-        raise TypeError("is_working_day() takes a date, not a datetime")
-    return day.weekday() < 5 and day not in bank_holidays(day.year)
-
-
-def next_working_day(day: date) -> date:
-    """The first working day strictly after ``day``."""
-    day += timedelta(days=1)
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days ``d`` with ``start < d <= end``; negative if ``end < start``."""
-    if end < start:
-        return -working_days_between(end, start)
-    count = 0
-    day = start
-    while day < end:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            count += 1
-    return count
-
-
-# --- Due moments ------------------------------------------------------------
-
-
-def end_of_working_day() -> time:
-    """``settings.TRIAGE_END_OF_WORKING_DAY`` (time or "HH:MM"), default 17:00."""
-    value = getattr(settings, "TRIAGE_END_OF_WORKING_DAY", DEFAULT_END_OF_WORKING_DAY)
-    if isinstance(value, str):
-        value = time.fromisoformat(value)
-    if not isinstance(value, time) or value.tzinfo is not None:
-        raise ValueError("TRIAGE_END_OF_WORKING_DAY must be a naive time, e.g. 17:00")
-    return value
-
-
-def _local(moment: datetime) -> datetime:
-    if timezone.is_naive(moment):
-        raise ValueError("An aware datetime is required (USE_TZ is on)")
-    return timezone.localtime(moment, LONDON)
-
-
-def add_working_days(start: datetime, days: int) -> datetime:
-    """The end of the working day ``days`` working days after the base day of ``start``.
-
-    See the module docstring for the base day. The result is aware, in Europe/London.
-    """
-    if days < 0:
-        raise ValueError("days must not be negative")
-    local = _local(start)
-    end_time = end_of_working_day()
-    day = local.date()
-    if not is_working_day(day) or local.time() >= end_time:
-        day = next_working_day(day)
-    for _ in range(days):
-        day = next_working_day(day)
-    return datetime.combine(day, end_time, tzinfo=LONDON)
 
 
 def timescales_working_days() -> dict[str, int]:
@@ -219,19 +64,3 @@ def due_at(received_at: datetime, urgency: str) -> datetime:
     if key not in timescales:
         raise ValueError(f"Unknown urgency {urgency!r}; expected one of {', '.join(timescales)}")
     return add_working_days(received_at, timescales[key])
-
-
-# --- RAG status -------------------------------------------------------------
-
-
-def rag_status(due: datetime, now: datetime | None = None) -> RagStatus:
-    """Overdue, due today, due soon (within 1 working day) or on time, at ``now``."""
-    local_due = _local(due)
-    local_now = _local(now if now is not None else timezone.now())
-    if local_now > local_due:
-        return RagStatus.OVERDUE
-    if local_due.date() == local_now.date():
-        return RagStatus.DUE_TODAY
-    if working_days_between(local_now.date(), local_due.date()) <= 1:
-        return RagStatus.DUE_SOON
-    return RagStatus.ON_TIME

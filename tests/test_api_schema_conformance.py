@@ -37,7 +37,7 @@ from accounts.models import Role
 from cases.episodes import services as episodes
 from cases.families import services as case_services
 from cases.meetings import services as meetings
-from referrals.requests import services as referrals
+from referrals.screening import services as referrals
 from tests.assessments.plan_helpers import agreed_plan
 from tests.cases.episode_helpers import make_locality, new_episode
 from tests.factories import AgencyFactory, TeamFactory, UserFactory

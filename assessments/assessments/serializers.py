@@ -13,7 +13,7 @@ from cases.models import Episode, Person
 from cases.people.serializers import PersonRefSerializer
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
 from earlyhelp.api_fields import choice_text
-from referrals.requests.api import LevelRefSerializer
+from referrals.requests.serializers import LevelRefSerializer
 
 # Templates
 

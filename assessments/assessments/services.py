@@ -25,10 +25,9 @@ from audit.models import AuditAction
 from audit.services import record
 from cases.episodes import services as episode_services
 from cases.models import Episode, EpisodeStatus, Person
-from earlyhelp import access
+from earlyhelp import access, working_days
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.services import audit_step, locked, require
-from referrals import timescales
 from thresholds.models import Level
 
 RATINGS = {"strength": "Strength", "some_need": "Some need", "significant_need": "Significant need"}
@@ -111,7 +110,7 @@ def assessment_start(
         episode=episode,
         template=template,
         version=version,
-        due_at=timescales.add_working_days(
+        due_at=working_days.add_working_days(
             episode.allocated_at or timezone.now(), settings.ASSESSMENT_DUE_WORKING_DAYS
         ),
         created_by=by,
@@ -394,7 +393,7 @@ def assessment_new_version(*, by: User, assessment: Assessment) -> Assessment:
         template=assessment.template,
         version=version,
         previous=assessment,
-        due_at=timescales.add_working_days(timezone.now(), settings.ASSESSMENT_DUE_WORKING_DAYS),
+        due_at=working_days.add_working_days(timezone.now(), settings.ASSESSMENT_DUE_WORKING_DAYS),
         created_by=by,
         modified_by=by,
     )

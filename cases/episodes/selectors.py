@@ -25,8 +25,7 @@ from cases.models import (
     TafMember,
 )
 from cases.transitions.models import Direction, Transition, TransitionStatus
-from earlyhelp import access
-from referrals import timescales
+from earlyhelp import access, working_days
 from thresholds.models import Level, LevelChange
 
 # While the episode is in these statuses, the assessment is the work that falls due.
@@ -52,7 +51,7 @@ def assessment_due_at(episode) -> datetime | None:
         approved = _approved_assessments().filter(episode=episode).exists()
     if approved:
         return None
-    return timescales.add_working_days(episode.allocated_at, settings.ASSESSMENT_DUE_WORKING_DAYS)
+    return working_days.add_working_days(episode.allocated_at, settings.ASSESSMENT_DUE_WORKING_DAYS)
 
 
 def review_due_at(episode) -> datetime | None:
@@ -61,7 +60,7 @@ def review_due_at(episode) -> datetime | None:
     day = getattr(episode, "next_review_on", None)
     if day is None or episode.status != EpisodeStatus.PLAN_IN_PLACE:
         return None
-    return datetime.combine(day, timescales.end_of_working_day(), tzinfo=timescales.LONDON)
+    return datetime.combine(day, working_days.end_of_working_day(), tzinfo=working_days.LONDON)
 
 
 def reviews_overdue_rule(today=None):
@@ -77,20 +76,20 @@ class DueWork:
 
     label: str
     due_at: datetime | None = None
-    rag: timescales.RagStatus | None = None
+    rag: working_days.RagStatus | None = None
 
     @property
     def is_overdue(self):
-        return self.rag == timescales.RagStatus.OVERDUE
+        return self.rag == working_days.RagStatus.OVERDUE
 
 
 def next_due_work(episode, now=None) -> DueWork:
     due = assessment_due_at(episode)
     if due is not None:
-        return DueWork("Assessment", due, timescales.rag_status(due, now))
+        return DueWork("Assessment", due, working_days.rag_status(due, now))
     review = review_due_at(episode)
     if review is not None:
-        return DueWork("TAF review", review, timescales.rag_status(review, now))
+        return DueWork("TAF review", review, working_days.rag_status(review, now))
     if episode.status == EpisodeStatus.AWAITING_ALLOCATION:
         return DueWork("Allocation")
     return DueWork(episode.get_status_display())
@@ -105,13 +104,14 @@ def assessment_overdue_before(now=None) -> datetime:
     """
     now = now or timezone.now()
     days = settings.ASSESSMENT_DUE_WORKING_DAYS
-    end = timescales.end_of_working_day()
-    day = timezone.localtime(now, timescales.LONDON).date()
+    end = working_days.end_of_working_day()
+    day = timezone.localtime(now, working_days.LONDON).date()
     while True:
-        if timescales.is_working_day(day):
+        if working_days.is_working_day(day):
             # The last moment whose working day is `day`.
-            last = datetime.combine(day, end, tzinfo=timescales.LONDON) - timedelta(microseconds=1)
-            if timescales.add_working_days(last, days) < now:
+            last = datetime.combine(day, end, tzinfo=working_days.LONDON)
+            last -= timedelta(microseconds=1)
+            if working_days.add_working_days(last, days) < now:
                 return last + timedelta(microseconds=1)
         day -= timedelta(days=1)
 

@@ -20,7 +20,7 @@ from cases.transitions import services as transitions
 from cases.transitions.models import Transition, TransitionStatus
 from earlyhelp.api import UUIDRecordField, VisibleRecordField
 from earlyhelp.api_fields import TeamNameSerializer, choice_text, team_field, user_field
-from referrals.requests.api import LevelRefSerializer
+from referrals.requests.serializers import LevelRefSerializer
 from thresholds.models import Level
 
 

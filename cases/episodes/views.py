@@ -26,10 +26,9 @@ from cases.episodes import forms, selectors, services
 from cases.models import WORKING_STATUSES, Episode, EpisodeStatus
 from cases.transitions.models import Direction, TransitionStatus
 from cases.transitions.services import is_waiting_too_long
-from earlyhelp import access
+from earlyhelp import access, working_days
 from earlyhelp.confirm import confirmation_page
 from earlyhelp.pages import CaseWorkerMixin, perform_if_valid
-from referrals import timescales
 
 Permission = access.Permission
 PAGE_SIZE = 50
@@ -158,7 +157,7 @@ class EpisodePage(CaseWorkerMixin, View):
             "may_start_assessment": assessment_selectors.may_start(
                 may_work=self.may_work, episode=episode, latest=assessment
             ),
-            "assessment_rag": timescales.rag_status(due, now) if due else None,
+            "assessment_rag": working_days.rag_status(due, now) if due else None,
             "plan": agreed_plan,
             "draft_plan": draft_plan,
             "may_start_plan": plan_selectors.may_start_plan(

@@ -29,7 +29,7 @@ from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
 from earlyhelp.api_actions import ServiceActionMixin, service_action
 from earlyhelp.api_fields import fields_renamed, team_field
 from earlyhelp.viewsets import CaseViewSet
-from referrals.requests.api import LevelRefSerializer
+from referrals.requests.serializers import LevelRefSerializer
 from thresholds.models import LevelChange
 
 

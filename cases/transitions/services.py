@@ -27,10 +27,9 @@ from cases.episodes import services as episodes
 from cases.episodes.level_history import record_level_change
 from cases.models import EPISODE_MOVES, ClosureReason, Episode, EpisodeStatus, Family
 from cases.transitions.models import TRANSITION_MOVES, Direction, Transition, TransitionStatus
-from earlyhelp import access
+from earlyhelp import access, working_days
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.services import audit_step, locked
-from referrals import timescales
 from thresholds.models import Level, LevelChangeCause
 
 BOUNCE_BACK_WINDOW_DAYS = 365
@@ -41,7 +40,7 @@ def acceptance_due_at(transition: Transition):
     """When an approved transition should have been accepted (in working days)."""
     if transition.approved_at is None:
         return None
-    return timescales.add_working_days(
+    return working_days.add_working_days(
         transition.approved_at, settings.TRANSITION_ACCEPTANCE_WORKING_DAYS
     )
 

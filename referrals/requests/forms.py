@@ -26,7 +26,7 @@ from referrals.models import (
     Urgency,
     validate_attachment,
 )
-from referrals.requests import selectors
+from referrals.requests import selectors, services
 
 PERSON_BLOCKS = 4
 FILE_FIELDS = tuple(f"attachment_{number}" for number in range(1, MAX_ATTACHMENTS + 1))
@@ -38,7 +38,7 @@ class NeedsField(forms.ModelMultipleChoiceField):
         kwargs.setdefault("queryset", PresentingNeed.objects.none())  # set per form
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
-        kwargs.setdefault("error_messages", {"required": "Choose at least one presenting need"})
+        kwargs.setdefault("error_messages", {"required": services.NO_PRESENTING_NEED})
         super().__init__(**kwargs)
 
 

@@ -1,20 +1,14 @@
 """Reads of requests for support, always through the access policy."""
 
+from datetime import timedelta
+
 from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
 
 from accounts.models import Agency
-from cases.models import Episode, Person
+from cases.models import RE_REFERRAL_WINDOW_DAYS, Episode, FamilyMembership
 from earlyhelp import access
-from referrals.models import (
-    OPEN_STATUSES,
-    Decision,
-    PresentingNeed,
-    RequestForSupport,
-    RequestPerson,
-    ScreeningCheck,
-)
-from referrals.requests.services import families_of, re_referral_since
-from thresholds.models import Indicator
+from referrals.models import PresentingNeed, RequestForSupport, RequestPerson
 
 
 def requests_for(user):
@@ -26,6 +20,31 @@ def requests_for(user):
 def own_requests_for(user):
     """The signed-in requester's own requests ("Your requests")."""
     return requests_for(user).filter(requested_by=user).select_related("decision")
+
+
+# Re-referral
+
+
+def re_referral_since(at=None):
+    return (at or timezone.now()) - timedelta(days=RE_REFERRAL_WINDOW_DAYS)
+
+
+def families_of(request: RequestForSupport):
+    """The family linked to the request and the households of everyone matched on it."""
+    matched = request.people.exclude(matched_person=None).values("matched_person")
+    ids = set(FamilyMembership.objects.filter(person__in=matched).values_list("family", flat=True))
+    if request.family_id:
+        ids.add(request.family_id)
+    return ids
+
+
+def is_re_referral(request: RequestForSupport, at=None) -> bool:
+    """An episode for the family closed within the last 12 months (DESIGN section 3)."""
+    return (
+        Episode.objects.closed_since(re_referral_since(at))
+        .filter(family__in=families_of(request))
+        .exists()
+    )
 
 
 def with_re_referral_flag(queryset, at=None):
@@ -40,18 +59,6 @@ def with_re_referral_flag(queryset, at=None):
         is_re_referral=Exists(recently_closed.filter(family=OuterRef("family")))
         | Exists(matched_household_closed)
     )
-
-
-def triage_queue_for(user):
-    """Open requests in the order they fall due, with who is screening them."""
-    queryset = (
-        requests_for(user)
-        .filter(status__in=OPEN_STATUSES)
-        .select_related("assigned_to", "locality", "requester_agency")
-        .prefetch_related("people")
-        .order_by("due_at", "received_at", "pk")
-    )
-    return with_re_referral_flag(queryset)
 
 
 def request_detail_for(user):
@@ -69,65 +76,6 @@ def request_detail_for(user):
             "attachments",
         )
     )
-
-
-def screening_detail_for(user):
-    """Everything the screening page shows about the request itself."""
-    # People (with their matched records) are prefetched by request_detail_for: a second
-    # Prefetch of the same lookup would raise ValueError.
-    return request_detail_for(user).prefetch_related(
-        Prefetch(
-            "checks",
-            queryset=ScreeningCheck.objects.select_related("agency").order_by("asked_at", "pk"),
-        ),
-        Prefetch("indicators", queryset=Indicator.objects.select_related("level", "domain")),
-    )
-
-
-def decision_for(user, request_for_support):
-    return (
-        access.visible(user, Decision.objects.filter(request=request_for_support))
-        .select_related(
-            "level",
-            "suggested_level",
-            "framework",
-            "single_agency",
-            "decided_by",
-            "episode__locality",
-        )
-        .prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.select_related("level"))
-        )
-        .first()
-    )
-
-
-def known_to(user, request_for_support):
-    """The family's history at the front door: its episodes (open first) with lead
-    professional, team and locality, and its other requests. Reads of the families linked
-    to or matched on the request; shown to triage officers, who see them while screening."""
-    family_ids = families_of(request_for_support)
-    episodes = (
-        Episode.objects.filter(family__in=family_ids)
-        .select_related("family", "locality", "level", "lead_professional", "team")
-        .order_by("closed_at", "-opened_at")
-    )
-    past_requests = (
-        RequestForSupport.objects.filter(family__in=family_ids)
-        .exclude(pk=request_for_support.pk)
-        .select_related("decision__level")
-        .order_by("-received_at")
-    )
-    return {
-        "open_episodes": [episode for episode in episodes if episode.is_open],
-        "past_episodes": [episode for episode in episodes if not episode.is_open],
-        "past_requests": list(past_requests),
-    }
-
-
-def matched_people_visible(user, request_for_support):
-    ids = [p.matched_person_id for p in request_for_support.people.all() if p.matched_person_id]
-    return access.visible(user, Person.objects.filter(pk__in=ids))
 
 
 def agency_choices():

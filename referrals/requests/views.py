@@ -19,10 +19,15 @@ from accounts.views import ServiceUserMixin
 from audit.context import client_ip
 from audit.services import record_list, record_view
 from earlyhelp import access
-from earlyhelp.exceptions import ServiceError
-from earlyhelp.forms import add_service_errors
-from earlyhelp.pages import FormPage
-from referrals.models import CHILD_ROLES, RequestAttachment, RequestForSupport, Source
+from earlyhelp.pages import CaseWorkerMixin, ServiceFormView
+from referrals.models import (
+    CHILD_ROLES,
+    REQUEST_MOVES,
+    RequestAttachment,
+    RequestForSupport,
+    Source,
+    Status,
+)
 from referrals.requests import forms, selectors, services
 from referrals.requests.downloads import attachment_response
 
@@ -50,55 +55,54 @@ class RequesterMixin(ServiceUserMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class RequestFormPage(View):
+class RequestFormPage(ServiceFormView):
     """The form, the person blocks and the files, validated together; a refusal from the
-    service is shown on the form with everything typed kept (files must be chosen again)."""
+    service is shown on the form (the people's on the person blocks) with everything typed
+    kept (files must be chosen again)."""
 
-    template_name = None
-    form_class = None
-
-    def get_form_kwargs(self):
-        return {}
-
-    def render_page(self, form, blocks, status=200):
-        return render(
-            self.request,
-            self.template_name,
-            {"form": form, "person_forms": blocks, "honeypot_field": HONEYPOT_FIELD},
-            status=status,
+    def setup_objects(self):
+        self.blocks = forms.person_blocks(
+            self.request.POST if self.request.method == "POST" else None
         )
 
-    def get(self, request, *args, **kwargs):
-        return self.render_page(self.form_class(**self.get_form_kwargs()), forms.person_blocks())
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            person_forms=self.blocks, honeypot_field=HONEYPOT_FIELD, **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
-        form = self.form_class(data=request.POST, files=request.FILES, **self.get_form_kwargs())
-        blocks = forms.person_blocks(request.POST)
+        self.setup_objects()
+        form = self.get_form()
         valid = form.is_valid()
-        valid = all([block.is_valid() for block in blocks]) and valid
-        if valid:
-            try:
-                return self.submit(form, blocks)
-            except (ValidationError, ServiceError) as error:
-                people = getattr(error, "message_dict", {}).get("people")
-                if people:
-                    forms.add_people_error(blocks, people)
-                    error = ValidationError(
-                        {k: v for k, v in error.message_dict.items() if k != "people"}
-                    )
-                if getattr(error, "message_dict", True):
-                    add_service_errors(form, error)
-        elif all(block.is_valid() for block in blocks) and not any(
-            person["role"] in CHILD_ROLES for person in forms.people_data(blocks)
+        if all([block.is_valid() for block in self.blocks]) and valid:
+            return self.form_valid(form)
+        if all(block.is_valid() for block in self.blocks) and not any(
+            person["role"] in CHILD_ROLES for person in forms.people_data(self.blocks)
         ):
             # Say it now too, not only after the other errors are put right.
-            forms.add_people_error(blocks, [services.NO_CHILD])
-        form.ask_for_files_again()
-        return self.render_page(form, blocks)
+            forms.add_people_error(self.blocks, [services.NO_CHILD])
+        return self.form_invalid(form)
 
-    def call_service(self, form, blocks, **extra):
+    def form_invalid(self, form):
+        form.ask_for_files_again()
+        return super().form_invalid(form)
+
+    def perform(self, form):
+        try:
+            return self.submit(form)
+        except ValidationError as error:
+            people = error.message_dict.get("people") if hasattr(error, "error_dict") else None
+            if not people:
+                raise
+            # The people's errors go on the person blocks, the rest on the form.
+            forms.add_people_error(self.blocks, people)
+            raise ValidationError(
+                {k: v for k, v in error.message_dict.items() if k != "people"}
+            ) from error
+
+    def call_service(self, form, **extra):
         return services.request_submit(
-            people=forms.people_data(blocks),
+            people=forms.people_data(self.blocks),
             presenting_needs=form.cleaned_data["presenting_needs"],
             attachments=form.files_chosen(),
             **form.service_fields(),
@@ -110,12 +114,12 @@ class RequestCreateView(RequesterMixin, RequestFormPage):
     template_name = "referrals/request_form.html"
     form_class = forms.ProfessionalRequestForm
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
-    def submit(self, form, blocks):
+    def submit(self, form):
         request_for_support = self.call_service(
-            form, blocks, by=self.request.user, source=Source.PROFESSIONAL
+            form, by=self.request.user, source=Source.PROFESSIONAL
         )
         messages.success(
             self.request,
@@ -173,10 +177,8 @@ class PublicRequestView(RequestFormPage):
         self.request.session[SESSION_REFERENCE] = reference
         return redirect("referrals:public-sent")
 
-    def submit(self, form, blocks):
-        request_for_support = self.call_service(
-            form, blocks, by=None, source=form.cleaned_data["source"]
-        )
+    def submit(self, form):
+        request_for_support = self.call_service(form, by=None, source=form.cleaned_data["source"])
         self._count_submission()
         return self._confirm(request_for_support.reference)
 
@@ -211,7 +213,13 @@ class RequestDetailView(RequesterMixin, TemplateView):
             uuid=self.kwargs["uuid"],
         )
         record_view(actor=self.request.user, obj=request_for_support)
-        return super().get_context_data(request_for_support=request_for_support, **kwargs)
+        # The requester may withdraw it while it can still become withdrawn.
+        can_withdraw = request_for_support.requested_by_id == self.request.user.pk and (
+            REQUEST_MOVES.can_move(request_for_support, Status.WITHDRAWN)
+        )
+        return super().get_context_data(
+            request_for_support=request_for_support, can_withdraw=can_withdraw, **kwargs
+        )
 
 
 class AttachmentDownloadView(ServiceUserMixin, View):
@@ -228,7 +236,7 @@ class AttachmentDownloadView(ServiceUserMixin, View):
         return attachment_response(request.user, attachment)
 
 
-class WithdrawView(FormPage):
+class WithdrawView(CaseWorkerMixin, ServiceFormView):
     """Withdraw a request not yet decided: its requester, or a triage officer."""
 
     template_name = "referrals/withdraw.html"

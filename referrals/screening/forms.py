@@ -1,6 +1,6 @@
 """Forms of the triage pages: screening a request for support and deciding it.
 
-Forms only parse what was typed; the services in referrals/services.py check it against
+Forms only parse what was typed; the services in referrals/screening/ check it against
 the request's state and make the change.
 """
 
@@ -10,12 +10,13 @@ import re
 from django import forms
 from django.utils import timezone
 
-from accounts.models import Locality, Team
+from accounts.models import Team
 from earlyhelp import access
 from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin
-from referrals.models import Consent, ConsentCovers, Outcome
-from referrals.requests import selectors, services
-from thresholds.models import Level
+from referrals.models import Consent, ConsentCovers
+from referrals.requests.selectors import agency_choices
+from referrals.screening.selectors import triage_officers
+from referrals.screening.services import CHOOSE_A_TRIAGE_OFFICER
 
 TIME_PATTERN = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 
@@ -28,13 +29,13 @@ class AssignForm(GovUKMessagesMixin, forms.Form):
         label="Who should screen this request?",
         widget=forms.RadioSelect,
         empty_label=None,
-        error_messages={"required": "Choose a triage officer"},
+        error_messages={"required": CHOOSE_A_TRIAGE_OFFICER},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["assigned_to"]
-        field.queryset = services.triage_officers()
+        field.queryset = triage_officers()
         field.label_from_instance = lambda user: user.get_full_name() or user.email
 
 
@@ -124,7 +125,7 @@ class CheckForm(GovUKMessagesMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = selectors.agency_choices()
+        self.fields["agency"].queryset = agency_choices()
 
     def clean_asked_time(self):
         text = self.cleaned_data["asked_time"].strip()
@@ -220,69 +221,3 @@ class IndicatorsForm(forms.Form):
         for indicator in self.framework.indicators.all():
             grouped[indicator.domain_id][1].append((indicator, str(indicator.pk) in chosen))
         return [entry for entry in grouped.values() if entry[1]]
-
-
-class DecisionForm(GovUKMessagesMixin, forms.Form):
-    outcome = forms.ChoiceField(
-        label="Outcome",
-        choices=Outcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose an outcome"},
-    )
-    signposted_to = forms.CharField(required=False, max_length=200, label="Service signposted to")
-    single_agency = forms.ModelChoiceField(
-        queryset=None, required=False, label="Agency that will help", empty_label="Choose"
-    )
-    single_agency_name = forms.CharField(
-        required=False, max_length=200, label="Or, if it is not in the list, its name"
-    )
-    social_care_reference = forms.CharField(
-        required=False, max_length=50, label="Children's social care reference"
-    )
-    locality = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        label="Locality that will allocate the episode",
-        help_text="Leave empty for the family's own locality",
-        empty_label="The family's locality",
-    )
-    level = forms.ModelChoiceField(
-        queryset=None,
-        label="Level of need",
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": "Choose the level of need"},
-    )
-    level_override_reason = forms.CharField(
-        required=False,
-        label="Why the level differs from the suggested one",
-        help_text="Needed only if you choose a level other than the suggested one",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    rationale = forms.CharField(
-        label="Reasons for the decision",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Enter the reasons for the decision"},
-    )
-
-    def __init__(self, *args, framework, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["single_agency"].queryset = selectors.agency_choices()
-        self.fields["locality"].queryset = Locality.objects.order_by("name")
-        level = self.fields["level"]
-        level.queryset = framework.levels.all() if framework else Level.objects.none()
-        level.label_from_instance = lambda lvl: f"Level {lvl.rank}: {lvl.name}"
-
-    def decision_input(self):
-        data = self.cleaned_data
-        return services.DecisionInput(
-            outcome=data["outcome"],
-            level=data["level"],
-            rationale=data["rationale"],
-            level_override_reason=data["level_override_reason"],
-            signposted_to=data["signposted_to"],
-            single_agency=data["single_agency"],
-            single_agency_name=data["single_agency_name"],
-            social_care_reference=data["social_care_reference"],
-            locality=data["locality"],
-        )

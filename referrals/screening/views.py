@@ -1,5 +1,6 @@
-"""Triage pages (DESIGN section 5, step 2 "Screen"): the queue of open requests, the
-screening page and the decision. Thin: forms parse, services change, selectors read.
+"""Triage pages (DESIGN section 5, step 2 "Screen"): the queue of open requests and the
+screening page (deciding is `referrals.screening.decisions`). Thin: forms parse, services
+change, selectors read.
 
 The screening page is one page with several small forms; each posts to its own address,
 and a form with errors re-renders the whole page with that form's errors and typed values.
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.models import Role, User
+from accounts.models import Role
 from accounts.views import ServiceUserMixin
 from audit.services import record_list, record_view
 from cases.models import Family, FamilyMembership, Person
@@ -23,12 +24,12 @@ from cases.people import search
 from cases.people import services as case_services
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.forms import add_service_errors
-from referrals.models import CHILD_ROLES, Outcome, RequestForSupport, Status
-from referrals.requests import selectors, services
-from referrals.requests.filters import TriageQueueFilter
-from referrals.screening import forms
-from referrals.timescales import rag_status
+from earlyhelp.pages import ServiceFormView, perform_if_valid
+from earlyhelp.working_days import rag_status
+from referrals.models import CHILD_ROLES, RequestForSupport
+from referrals.requests import selectors as request_selectors
+from referrals.screening import forms, selectors, services
+from referrals.screening.filters import TriageQueueFilter
 from thresholds import selectors as threshold_selectors
 
 QUEUE_PAGE_SIZE = 50
@@ -43,7 +44,9 @@ class TriageOfficerMixin(ServiceUserMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def _request_for(user, uuid, queryset=None):
+def screened_request(user, uuid, queryset=None):
+    """The request, as screening reads it unless another queryset is given; 404 if the user
+    may not see it."""
     queryset = selectors.screening_detail_for(user) if queryset is None else queryset
     return access.get_for_user(user, queryset, uuid=uuid)
 
@@ -87,7 +90,7 @@ class TriageQueueView(TriageOfficerMixin, TemplateView):
 
 class ClaimView(TriageOfficerMixin, View):
     def post(self, request, uuid):
-        item = _request_for(request.user, uuid, selectors.requests_for(request.user))
+        item = screened_request(request.user, uuid, request_selectors.requests_for(request.user))
         try:
             services.request_claim(by=request.user, request=item)
         except ServiceError as error:
@@ -97,32 +100,30 @@ class ClaimView(TriageOfficerMixin, View):
         return redirect("referrals:screening", uuid=item.uuid)
 
 
-class AssignView(TriageOfficerMixin, View):
+class AssignView(TriageOfficerMixin, ServiceFormView):
     template_name = "referrals/triage_assign.html"
+    form_class = forms.AssignForm
 
-    def render_form(self, item, form):
-        return render(self.request, self.template_name, {"request_for_support": item, "form": form})
-
-    def get(self, request, uuid):
-        item = _request_for(request.user, uuid, selectors.requests_for(request.user))
-        record_view(actor=request.user, obj=item)
-        return self.render_form(
-            item, forms.AssignForm(initial={"assigned_to": item.assigned_to_id})
+    def setup_objects(self):
+        user = self.request.user
+        self.item = screened_request(
+            user, self.kwargs["uuid"], request_selectors.requests_for(user)
         )
 
-    def post(self, request, uuid):
-        item = _request_for(request.user, uuid, selectors.requests_for(request.user))
-        form = forms.AssignForm(data=request.POST)
-        if form.is_valid():
-            to = form.cleaned_data["assigned_to"]
-            try:
-                services.request_assign(by=request.user, request=item, to=to)
-            except (ValidationError, ServiceError) as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"{item.reference} assigned to {to.get_full_name()}")
-                return redirect("referrals:screening", uuid=item.uuid)
-        return self.render_form(item, form)
+    def shown_records(self):
+        return [self.item]
+
+    def get_initial(self):
+        return {"assigned_to": self.item.assigned_to_id}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(request_for_support=self.item, **kwargs)
+
+    def perform(self, form):
+        to = form.cleaned_data["assigned_to"]
+        services.request_assign(by=self.request.user, request=self.item, to=to)
+        messages.success(self.request, f"{self.item.reference} assigned to {to.get_full_name()}")
+        return redirect("referrals:screening", uuid=self.item.uuid)
 
 
 # The screening page
@@ -142,7 +143,7 @@ class ScreeningPage(TriageOfficerMixin, View):
     template_name = "referrals/screening.html"
 
     def load(self):
-        self.item = _request_for(self.request.user, self.kwargs["uuid"])
+        self.item = screened_request(self.request.user, self.kwargs["uuid"])
         self.can_screen = access.can(self.request.user, access.Permission.SCREEN_REQUEST, self.item)
 
     def render_page(self, status=200, **bound):
@@ -259,18 +260,11 @@ class ScreeningFormView(ScreeningPage):
     def post(self, request, uuid, **kwargs):
         self.load()
         form = self.make_form(request.POST)
-        if form.is_valid():
-            try:
-                self.perform(form)
-            except (ValidationError, ServiceError) as error:
-                self.on_error(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return redirect(self.success_url())
+        succeeded, _ = perform_if_valid(form, self.perform)
+        if succeeded:
+            messages.success(request, self.success_message)
+            return redirect(self.success_url())
         return self.render_page(**self.bound(form))
-
-    def on_error(self, form, error):
-        add_service_errors(form, error)
 
     def success_url(self):
         return reverse("referrals:screening", kwargs={"uuid": self.item.uuid})
@@ -280,7 +274,7 @@ class MatchView(TriageOfficerMixin, View):
     """ "This is them" (person = a record's uuid) or "Not a match" (person empty)."""
 
     def post(self, request, uuid, person_pk):
-        item = _request_for(request.user, uuid)
+        item = screened_request(request.user, uuid)
         request_person = get_object_or_404(item.people.all(), pk=person_pk)
         person = None
         chosen = request.POST.get("person", "").strip()
@@ -315,17 +309,17 @@ class CreatePersonView(ScreeningFormView):
         )
 
     def perform(self, form):
-        services.screening_create_person(
-            by=self.request.user,
-            request_person=self.request_person,
-            owning_team=form.cleaned_data["owning_team"],
-            confirmed_not_duplicate=form.cleaned_data["confirmed_not_duplicate"],
-        )
-
-    def on_error(self, form, error):
-        if isinstance(error, search.PossibleDuplicates):
+        try:
+            services.screening_create_person(
+                by=self.request.user,
+                request_person=self.request_person,
+                owning_team=form.cleaned_data["owning_team"],
+                confirmed_not_duplicate=form.cleaned_data["confirmed_not_duplicate"],
+            )
+        except search.PossibleDuplicates as error:
+            # Listed under the form, each with "This is them".
             self.duplicates = case_services.results_for(self.request.user, error.matches)
-        add_service_errors(form, error)
+            raise
 
     def bound(self, form):
         return {
@@ -336,10 +330,10 @@ class CreatePersonView(ScreeningFormView):
 
 class FamilyLinkView(TriageOfficerMixin, View):
     def post(self, request, uuid):
-        item = _request_for(request.user, uuid)
+        item = screened_request(request.user, uuid)
         family = Family.objects.filter(uuid=request.POST.get("family") or None).first()
         if family is None:
-            messages.error(request, "Choose the household of someone matched on this request")
+            messages.error(request, services.CHOOSE_A_MATCHED_HOUSEHOLD)
             return redirect("referrals:screening", uuid=item.uuid)
         try:
             services.screening_link_family(by=request.user, request=item, family=family)
@@ -449,103 +443,3 @@ class IndicatorsView(ScreeningFormView):
 
     def success_url(self):
         return super().success_url() + "#indicators"
-
-
-# Deciding
-
-
-# The details each outcome needs, shown under the outcomes in this order.
-OUTCOME_FIELDS = {
-    Outcome.SIGNPOSTING: ("signposted_to",),
-    Outcome.SINGLE_AGENCY: ("single_agency", "single_agency_name"),
-    Outcome.TAF: ("locality",),
-    Outcome.STEP_UP: ("social_care_reference",),
-}
-
-
-class DecideView(TriageOfficerMixin, View):
-    template_name = "referrals/decision_form.html"
-
-    def load(self):
-        self.item = _request_for(self.request.user, self.kwargs["uuid"])
-        self.framework = threshold_selectors.current_framework()
-        self.indicators = list(self.item.indicators.all())
-        self.suggested = services.suggested_level(self.indicators)
-
-    def already_decided(self):
-        if self.item.status == Status.DECIDED:
-            messages.info(self.request, f"{self.item.reference} has already been decided")
-            return redirect("referrals:decision", uuid=self.item.uuid)
-        return None
-
-    def render_form(self, form):
-        chosen = form["outcome"].value()
-        outcome_options = [
-            {
-                "value": value,
-                "label": label,
-                "checked": chosen == value,
-                "fields": [form[name] for name in OUTCOME_FIELDS.get(value, ())],
-            }
-            for value, label in Outcome.choices
-        ]
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "request_for_support": self.item,
-                "form": form,
-                "outcome_options": outcome_options,
-                "framework": self.framework,
-                "ticked_indicators": self.indicators,
-                "suggested_level": self.suggested,
-                "consent_refusal": services.CONSENT_REFUSAL,
-            },
-        )
-
-    def get(self, request, uuid):
-        self.load()
-        if response := self.already_decided():
-            return response
-        record_view(actor=request.user, obj=self.item)
-        initial = {"level": self.suggested.pk} if self.suggested else {}
-        return self.render_form(forms.DecisionForm(framework=self.framework, initial=initial))
-
-    def post(self, request, uuid):
-        self.load()
-        form = forms.DecisionForm(data=request.POST, framework=self.framework)
-        if form.is_valid():
-            try:
-                services.request_decide(
-                    by=request.user, request=self.item, data=form.decision_input()
-                )
-            except (ValidationError, ServiceError) as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"{self.item.reference} decided")
-                return redirect("referrals:decision", uuid=self.item.uuid)
-        return self.render_form(form)
-
-
-class DecisionView(TriageOfficerMixin, TemplateView):
-    """The decision as made: outcome, level and why, for the triage officers who screened
-    or decided it (the requester sees the outcome on their own request page)."""
-
-    template_name = "referrals/decision_detail.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        item = access.get_for_user(
-            user, selectors.request_detail_for(user), uuid=self.kwargs["uuid"]
-        )
-        decision = selectors.decision_for(user, item)
-        if decision is None:
-            raise Http404("This request has not been decided")
-        record_view(actor=user, obj=decision)
-        return super().get_context_data(
-            request_for_support=item, decision=decision, decided_by=_name(decision.decided_by)
-        )
-
-
-def _name(user: User):
-    return user.get_full_name() or user.email

@@ -29,7 +29,7 @@ from cases.meetings import services as meetings
 from cases.models import FamilyMembership, RelationshipType
 from cases.people import services as people_services
 from cases.transitions import services as transitions
-from referrals.requests import services as referral_services
+from referrals.screening import services as referral_services
 from tests.assessments.plan_helpers import _answer
 from tests.cases.episode_helpers import level, make_locality
 from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory

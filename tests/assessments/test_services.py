@@ -11,9 +11,8 @@ from accounts.models import Role
 from assessments.assessments import services
 from assessments.models import Assessment, AssessmentStatus
 from cases.models import EpisodeStatus
-from earlyhelp import access
+from earlyhelp import access, working_days
 from earlyhelp.exceptions import ServiceError
-from referrals import timescales
 from tests.cases.episode_helpers import allocated_episode, level
 from tests.dates import years_before
 from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
@@ -97,7 +96,7 @@ def test_starting_makes_a_section_per_subject_and_moves_the_episode_to_assessing
 
 def test_it_is_due_twenty_working_days_after_allocation(assessment, episode, settings):
     assert settings.ASSESSMENT_DUE_WORKING_DAYS == 20
-    assert assessment.due_at == timescales.add_working_days(episode.allocated_at, 20)
+    assert assessment.due_at == working_days.add_working_days(episode.allocated_at, 20)
     assert not assessment.is_overdue
     Assessment.objects.filter(pk=assessment.pk).update(
         due_at=timezone.now() - datetime.timedelta(minutes=1)

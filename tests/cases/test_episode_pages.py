@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from cases.episodes import selectors as episode_selectors
 from cases.episodes import services as episodes
 from cases.models import Episode, EpisodeStatus, EpisodeStatusChange, TafMember
-from referrals import timescales
+from earlyhelp import working_days
 from tests.cases.episode_helpers import allocated_episode, level, make_locality, new_episode
 from tests.factories import AgencyFactory, FamilyFactory, UserFactory
 from thresholds.models import LevelChange
@@ -373,7 +373,7 @@ def test_assessment_overdue_threshold_matches_the_due_dates():
     threshold = episode_selectors.assessment_overdue_before(now)
     for hours in range(0, 24 * 60, 7):
         allocated = now - datetime.timedelta(hours=hours)
-        due = timescales.add_working_days(allocated, 20)
+        due = working_days.add_working_days(allocated, 20)
         assert (due < now) == (allocated < threshold), allocated
 
 

@@ -230,7 +230,7 @@ def test_the_duplicate_check_lets_a_recorded_childs_twin_be_created(practitioner
 
 
 def test_screening_offers_the_child_whose_family_name_was_typed_two_letters_out(practitioner, team):
-    from referrals.requests import services as referral_services
+    from referrals.screening import services as referral_services
     from tests.referrals.screening_helpers import make_triage_officer, submit_request
 
     hodan = recorded(team, "Hodan", "Osman", datetime.date(2017, 9, 2), "NN1 4QX")

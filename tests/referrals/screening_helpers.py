@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from referrals.models import Source
-from referrals.requests import services
+from referrals.requests import services as request_services
+from referrals.screening import services as screening_services
 from tests.factories import UserFactory
 from thresholds.models import Framework
 
@@ -30,14 +31,16 @@ def submit_request(by, *, people=None, **overrides):
         "urgency": "soon",
         **overrides,
     }
-    return services.request_submit(by=by, **fields)
+    return request_services.request_submit(by=by, **fields)
 
 
 def match(by, request_person, person):
     """Match as an officer does: after the search for the person that offers the record
     (a record no search offered is refused unless the officer may already see it)."""
-    services.screening_candidates(by=by, request_person=request_person)
-    return services.screening_match_person(by=by, request_person=request_person, person=person)
+    screening_services.screening_candidates(by=by, request_person=request_person)
+    return screening_services.screening_match_person(
+        by=by, request_person=request_person, person=person
+    )
 
 
 def make_triage_officer(team, **extra):

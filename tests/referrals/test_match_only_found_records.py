@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import CaseNote, NoteType
 from referrals.models import RequestForSupport
-from referrals.requests import services
+from referrals.screening import services as services
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
 from tests.referrals.screening_helpers import make_triage_officer, submit_request
 

@@ -16,7 +16,10 @@ from cases.models import Episode, EpisodeStatus, Family, Person
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from referrals.models import Decision, Outcome, RequestForSupport, ScreeningCheck, Status
-from referrals.requests import selectors, services
+from referrals.requests import selectors as request_selectors
+from referrals.screening import selectors as screening_selectors
+from referrals.screening import services as screening_services
+from referrals.screening.decisions import services as decisions
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
 from tests.referrals.screening_helpers import (
     current_framework,
@@ -54,13 +57,13 @@ def request_for_support(practitioner):
 
 
 def decide(by, request, outcome=Outcome.TAF, rank=3, **extra):
-    data = services.DecisionInput(
+    data = decisions.DecisionInput(
         outcome=outcome,
         level=level(rank),
         rationale=extra.pop("rationale", "Several needs across school and home."),
         **extra,
     )
-    return services.request_decide(by=by, request=request, data=data)
+    return decisions.request_decide(by=by, request=request, data=data)
 
 
 def match_child(by, request, person):
@@ -74,7 +77,7 @@ def match_child(by, request, person):
 def test_claiming_puts_the_request_in_screening_with_the_officer(
     triage_officer, request_for_support
 ):
-    claimed = services.request_claim(by=triage_officer, request=request_for_support)
+    claimed = screening_services.request_claim(by=triage_officer, request=request_for_support)
 
     assert claimed.status == Status.IN_SCREENING
     assert claimed.assigned_to == triage_officer
@@ -84,11 +87,11 @@ def test_claiming_puts_the_request_in_screening_with_the_officer(
 
 def test_a_request_someone_else_is_screening_is_reassigned_not_claimed(team, request_for_support):
     first, second = make_triage_officer(team), make_triage_officer(team)
-    services.request_claim(by=first, request=request_for_support)
+    screening_services.request_claim(by=first, request=request_for_support)
 
     with pytest.raises(ServiceError, match="already screening"):
-        services.request_claim(by=second, request=request_for_support)
-    services.request_assign(by=second, request=request_for_support, to=second)
+        screening_services.request_claim(by=second, request=request_for_support)
+    screening_services.request_assign(by=second, request=request_for_support, to=second)
 
     request_for_support.refresh_from_db()
     assert request_for_support.assigned_to == second
@@ -98,12 +101,14 @@ def test_requests_are_assigned_only_to_triage_officers(
     triage_officer, practitioner, request_for_support
 ):
     with pytest.raises(ServiceError, match="Choose a triage officer"):
-        services.request_assign(by=triage_officer, request=request_for_support, to=practitioner)
+        screening_services.request_assign(
+            by=triage_officer, request=request_for_support, to=practitioner
+        )
 
 
 def test_only_triage_officers_screen(practitioner, request_for_support):
     with pytest.raises(PermissionDenied):
-        services.request_claim(by=practitioner, request=request_for_support)
+        screening_services.request_claim(by=practitioner, request=request_for_support)
 
 
 # Matching people and the family
@@ -160,8 +165,10 @@ def test_creating_a_person_from_the_request_refuses_likely_duplicates_until_conf
     from cases.people.search import PossibleDuplicates
 
     with pytest.raises(PossibleDuplicates):
-        services.screening_create_person(by=triage_officer, request_person=typed, owning_team=team)
-    person = services.screening_create_person(
+        screening_services.screening_create_person(
+            by=triage_officer, request_person=typed, owning_team=team
+        )
+    person = screening_services.screening_create_person(
         by=triage_officer, request_person=typed, owning_team=team, confirmed_not_duplicate=True
     )
 
@@ -176,7 +183,7 @@ def test_a_family_record_is_created_from_the_matched_people(
     mia = PersonFactory(given_name="Mia", family_name="Okafor", owning_team=team)
     match_child(triage_officer, request_for_support, mia)
 
-    family = services.screening_create_family(
+    family = screening_services.screening_create_family(
         by=triage_officer, request=request_for_support, owning_team=team, name="Okafor family"
     )
 
@@ -190,7 +197,7 @@ def test_linking_a_family_nobody_on_the_request_belongs_to_is_refused(
 ):
     stranger = FamilyFactory()
     with pytest.raises(ServiceError, match="household of someone matched"):
-        services.screening_link_family(
+        screening_services.screening_link_family(
             by=triage_officer, request=request_for_support, family=stranger
         )
 
@@ -200,18 +207,20 @@ def test_linking_a_family_nobody_on_the_request_belongs_to_is_refused(
 
 def test_a_check_needs_an_agency_and_a_question(triage_officer, request_for_support):
     with pytest.raises(ValidationError) as error:
-        services.screening_check_add(by=triage_officer, request=request_for_support, question="")
+        screening_services.screening_check_add(
+            by=triage_officer, request=request_for_support, question=""
+        )
     assert set(error.value.message_dict) == {"agency", "question"}
 
 
 def test_a_check_records_who_was_asked_what_and_their_answer(triage_officer, request_for_support):
-    check = services.screening_check_add(
+    check = screening_services.screening_check_add(
         by=triage_officer,
         request=request_for_support,
         agency_name="Brackenford Police",
         question="Any domestic abuse call-outs to the address?",
     )
-    services.screening_check_answer(
+    screening_services.screening_check_answer(
         by=triage_officer, check=check, answer="Two call-outs in March, no arrests."
     )
 
@@ -229,13 +238,13 @@ def test_the_suggested_level_is_the_highest_level_among_the_ticked_indicators(
 ):
     ticked = indicators_at(1, 2) + indicators_at(3) + indicators_at(2, 3)
 
-    suggested = services.screening_indicators_set(
+    suggested = screening_services.screening_indicators_set(
         by=triage_officer, request=request_for_support, indicators=ticked
     )
 
     assert suggested == level(3)
-    assert services.suggested_level([]) is None
-    assert services.suggested_level(indicators_at(2, 2)) == level(2)
+    assert screening_services.suggested_level([]) is None
+    assert screening_services.suggested_level(indicators_at(2, 2)) == level(2)
 
 
 def test_indicators_come_from_the_current_framework_only(triage_officer, request_for_support):
@@ -244,7 +253,7 @@ def test_indicators_come_from_the_current_framework_only(triage_officer, request
     thresholds.framework_publish(by=None, framework=draft)
 
     with pytest.raises(ServiceError, match="current threshold framework"):
-        services.screening_indicators_set(
+        screening_services.screening_indicators_set(
             by=triage_officer, request=request_for_support, indicators=old
         )
 
@@ -253,7 +262,7 @@ def test_a_decision_keeps_its_framework_version_when_a_new_one_is_published(
     triage_officer, request_for_support, mia
 ):
     match_child(triage_officer, request_for_support, mia)
-    services.screening_indicators_set(
+    screening_services.screening_indicators_set(
         by=triage_officer, request=request_for_support, indicators=indicators_at(3, 2)
     )
     decision = decide(triage_officer, request_for_support)
@@ -271,7 +280,7 @@ def test_a_decision_keeps_its_framework_version_when_a_new_one_is_published(
 def test_confirming_the_suggested_level_needs_no_override_reason(
     triage_officer, request_for_support
 ):
-    services.screening_indicators_set(
+    screening_services.screening_indicators_set(
         by=triage_officer, request=request_for_support, indicators=indicators_at(1)
     )
     decision = decide(triage_officer, request_for_support, Outcome.UNIVERSAL, rank=1)
@@ -284,7 +293,7 @@ def test_confirming_the_suggested_level_needs_no_override_reason(
 def test_overriding_the_suggested_level_needs_a_reason_which_is_recorded(
     triage_officer, request_for_support
 ):
-    services.screening_indicators_set(
+    screening_services.screening_indicators_set(
         by=triage_officer, request=request_for_support, indicators=indicators_at(3)
     )
     with pytest.raises(ValidationError) as error:
@@ -337,7 +346,7 @@ def test_early_help_without_consent_is_refused_with_an_explanation(
     with pytest.raises(ServiceError) as error:
         decide(triage_officer, request, outcome, rank, single_agency_name="School", **_override())
 
-    assert error.value.message == services.CONSENT_REFUSAL
+    assert error.value.message == decisions.CONSENT_REFUSAL
     assert "step up to children's social care" in error.value.message
     assert not Decision.objects.exists()
     assert not Episode.objects.exists()
@@ -348,7 +357,7 @@ def test_without_consent_a_safeguarding_concern_is_stepped_up(triage_officer, pr
     request = submit_request(
         practitioner, consent="not_given", consent_not_given_reason="Father refused."
     )
-    services.screening_indicators_set(
+    screening_services.screening_indicators_set(
         by=triage_officer, request=request, indicators=indicators_at(4)
     )
 
@@ -362,7 +371,7 @@ def test_without_consent_a_safeguarding_concern_is_stepped_up(triage_officer, pr
 def test_consent_recorded_during_screening_allows_early_help(triage_officer, practitioner, mia):
     request = submit_request(practitioner, consent="not_asked")
     match_child(triage_officer, request, mia)
-    services.screening_record_consent(
+    screening_services.screening_record_consent(
         by=triage_officer,
         request=request,
         consent="given",
@@ -370,7 +379,7 @@ def test_consent_recorded_during_screening_allows_early_help(triage_officer, pra
         consent_covers="both",
         consent_given_on=timezone.localdate(),
     )
-    services.screening_indicators_set(
+    screening_services.screening_indicators_set(
         by=triage_officer, request=request, indicators=indicators_at(3)
     )
 
@@ -398,7 +407,7 @@ def test_a_level_3_decision_opens_an_episode_awaiting_allocation_in_the_familys_
     triage_officer, request_for_support, family, mia
 ):
     match_child(triage_officer, request_for_support, mia)
-    services.screening_indicators_set(
+    screening_services.screening_indicators_set(
         by=triage_officer, request=request_for_support, indicators=indicators_at(3, 2)
     )
 
@@ -427,7 +436,7 @@ def test_a_level_3_decision_joins_the_familys_open_episode(
     )
     request = submit_request(practitioner)
     match_child(triage_officer, request, mia)
-    services.screening_indicators_set(
+    screening_services.screening_indicators_set(
         by=triage_officer, request=request, indicators=indicators_at(3)
     )
 
@@ -438,7 +447,7 @@ def test_a_level_3_decision_joins_the_familys_open_episode(
 
 
 def test_a_level_3_decision_needs_a_family_record(triage_officer, request_for_support):
-    services.screening_indicators_set(
+    screening_services.screening_indicators_set(
         by=triage_officer, request=request_for_support, indicators=indicators_at(3)
     )
     with pytest.raises(ValidationError) as error:
@@ -465,7 +474,7 @@ def test_a_request_for_a_family_whose_episode_closed_within_12_months_is_a_re_re
     request = submit_request(practitioner)
     match_child(triage_officer, request, mia)
 
-    queued = selectors.triage_queue_for(triage_officer).get(pk=request.pk)
+    queued = screening_selectors.triage_queue_for(triage_officer).get(pk=request.pk)
     assert queued.is_re_referral is flagged
     decision = decide(triage_officer, request, Outcome.UNIVERSAL, 1, **_override())
     assert decision.is_re_referral is flagged
@@ -534,7 +543,7 @@ def test_the_requester_is_told_the_outcome_by_email_without_the_case(
 ):
     request = submit_request(practitioner)
     match_child(triage_officer, request, mia)
-    services.screening_indicators_set(
+    screening_services.screening_indicators_set(
         by=triage_officer, request=request, indicators=indicators_at(3)
     )
     mail.outbox.clear()
@@ -575,7 +584,7 @@ def test_the_familys_practitioners_see_its_requests_and_nobody_else_does(
 
     def sees(user):
         user = type(user).objects.get(pk=user.pk)
-        return selectors.requests_for(user).filter(pk=request_for_support.pk).exists()
+        return request_selectors.requests_for(user).filter(pk=request_for_support.pk).exists()
 
     assert sees(practitioner) and sees(triage_officer)
     assert not sees(family_worker) and not sees(stranger)
@@ -593,7 +602,7 @@ def test_a_locality_manager_sees_episodes_awaiting_allocation_in_their_locality(
     triage_officer, request_for_support, family, mia
 ):
     match_child(triage_officer, request_for_support, mia)
-    services.screening_indicators_set(
+    screening_services.screening_indicators_set(
         by=triage_officer, request=request_for_support, indicators=indicators_at(3)
     )
     decide(triage_officer, request_for_support)

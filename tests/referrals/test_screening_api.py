@@ -10,7 +10,8 @@ from django.utils import timezone
 from audit.models import AuditAction, AuditEvent
 from cases.models import Episode, EpisodeStatus
 from referrals.models import Consent, Outcome, RequestForSupport, ScreeningCheck, Status
-from referrals.requests import services
+from referrals.screening import services as screening_services
+from referrals.screening.decisions import services as decisions
 from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory
 from tests.referrals.screening_helpers import (
     indicators_at,
@@ -69,12 +70,12 @@ def child_of(request_for_support):
 
 def ready_for_taf(officer, request_for_support, family):
     """Matched, linked to the family, and level 3 ticked: ready to decide on a TAF."""
-    services.screening_match_person(
+    screening_services.screening_match_person(
         by=officer,
         request_person=child_of(request_for_support),
         person=family.members.get(given_name="Mia"),
     )
-    services.screening_indicators_set(
+    screening_services.screening_indicators_set(
         by=officer, request=request_for_support, indicators=indicators_at(3)
     )
     request_for_support.refresh_from_db()
@@ -122,7 +123,7 @@ def test_queue_is_open_requests_in_due_order_with_rag_and_children(
 
 def test_queue_filters(client_as, triage_officer, practitioner):
     mine = submit_request(practitioner, urgency="routine")
-    services.request_claim(by=triage_officer, request=mine)
+    screening_services.request_claim(by=triage_officer, request=mine)
     other = submit_request(practitioner, urgency="urgent")
     overdue = submit_request(practitioner, urgency="soon")
     RequestForSupport.objects.filter(pk=overdue.pk).update(
@@ -147,7 +148,7 @@ def test_queue_filters(client_as, triage_officer, practitioner):
 
 
 def test_queue_row_shows_who_is_screening(client_as, triage_officer, request_for_support):
-    services.request_claim(by=triage_officer, request=request_for_support)
+    screening_services.request_claim(by=triage_officer, request=request_for_support)
     row = client_as(triage_officer).get("/api/triage-queue/").json()["results"][0]
     assert row["assigned_to"] == {
         "uuid": str(triage_officer.uuid),
@@ -184,7 +185,7 @@ def test_claiming_someone_elses_request_is_400(
     client_as, team, triage_officer, request_for_support
 ):
     other = make_triage_officer(team)
-    services.request_claim(by=other, request=request_for_support)
+    screening_services.request_claim(by=other, request=request_for_support)
     response = client_as(triage_officer).post(url(request_for_support, "claim"))
     assert response.status_code == 400
     assert "already screening" in response.json()["errors"]["non_field_errors"][0]
@@ -208,15 +209,17 @@ def test_assign(client_as, team, triage_officer, practitioner, request_for_suppo
 
 
 def test_screening_view(client_as, triage_officer, request_for_support, family):
-    services.screening_match_person(
+    screening_services.screening_match_person(
         by=triage_officer,
         request_person=child_of(request_for_support),
         person=family.members.get(given_name="Mia"),
     )
-    services.screening_indicators_set(
+    screening_services.screening_indicators_set(
         by=triage_officer, request=request_for_support, indicators=indicators_at(2)
     )
-    services.screening_notes_save(by=triage_officer, request=request_for_support, notes="Rang")
+    screening_services.screening_notes_save(
+        by=triage_officer, request=request_for_support, notes="Rang"
+    )
 
     response = client_as(triage_officer).get(url(request_for_support, "screening"))
 
@@ -379,7 +382,7 @@ def test_link_and_create_family(client_as, team, triage_officer, practitioner, f
         url(created, "create-family"), {"name": "Quill family", "owning_team": str(team.uuid)}
     )
     assert response.status_code == 400  # nobody matched yet
-    services.screening_create_person(
+    screening_services.screening_create_person(
         by=triage_officer,
         request_person=child_of(created),
         owning_team=team,
@@ -504,7 +507,7 @@ def test_decision_taf_opens_an_episode_awaiting_allocation(
 
 def test_decision_refused_without_consent(client_as, triage_officer, request_for_support, family):
     ready_for_taf(triage_officer, request_for_support, family)
-    services.screening_record_consent(
+    screening_services.screening_record_consent(
         by=triage_officer,
         request=request_for_support,
         consent=Consent.NOT_GIVEN,
@@ -512,7 +515,7 @@ def test_decision_refused_without_consent(client_as, triage_officer, request_for
     )
     response = client_as(triage_officer).post(url(request_for_support, "decision"), taf_payload())
     assert response.status_code == 400
-    assert response.json()["errors"]["outcome"] == [services.CONSENT_REFUSAL]
+    assert response.json()["errors"]["outcome"] == [decisions.CONSENT_REFUSAL]
     assert not Episode.objects.exists()
 
 
@@ -550,10 +553,10 @@ def test_requester_sees_status_and_outcome_only(
     client_as, triage_officer, practitioner, request_for_support, family
 ):
     ready_for_taf(triage_officer, request_for_support, family)
-    services.request_decide(
+    decisions.request_decide(
         by=triage_officer,
         request=request_for_support,
-        data=services.DecisionInput(
+        data=decisions.DecisionInput(
             outcome=Outcome.TAF, level=level(3), rationale="Several needs."
         ),
     )
@@ -573,7 +576,7 @@ def test_requester_sees_status_and_outcome_only(
 def test_triage_officer_gets_assignment_and_decision_summary(
     client_as, triage_officer, request_for_support
 ):
-    services.request_claim(by=triage_officer, request=request_for_support)
+    screening_services.request_claim(by=triage_officer, request=request_for_support)
     body = client_as(triage_officer).get(url(request_for_support)).json()
     assert body["assigned_to"]["uuid"] == str(triage_officer.uuid)
     assert body["decision"] is None
@@ -630,7 +633,9 @@ def _matched_requests(count, practitioner, officer, team):
         family = FamilyFactory(owning_team=team)
         person = PersonFactory(families=[family], owning_team=team)
         request = submit_request(practitioner, urgency=["urgent", "soon", "routine"][index % 3])
-        services.screening_match_person(by=officer, request_person=child_of(request), person=person)
+        screening_services.screening_match_person(
+            by=officer, request_person=child_of(request), person=person
+        )
         made.append(request)
     return made
 
@@ -658,18 +663,18 @@ def test_screening_queries_do_not_grow_with_rows(
     request = submit_request(practitioner, people=people)
     for request_person in request.people.all():
         person = PersonFactory(families=[family], owning_team=team)
-        services.screening_match_person(
+        screening_services.screening_match_person(
             by=triage_officer, request_person=request_person, person=person
         )
-        services.screening_check_add(
+        screening_services.screening_check_add(
             by=triage_officer, request=request, agency_name="School", question="Known?"
         )
-    services.screening_indicators_set(
+    screening_services.screening_indicators_set(
         by=triage_officer, request=request, indicators=indicators_at(2, rows)
     )
     for _ in range(min(rows, 10)):
         past = submit_request(practitioner)
-        services.screening_link_family(by=triage_officer, request=past, family=family)
+        screening_services.screening_link_family(by=triage_officer, request=past, family=family)
     Episode.objects.create(
         family=family,
         locality=team.locality,
@@ -692,14 +697,14 @@ def test_screening_queries_do_not_grow_with_rows(
 def test_decision_queries_do_not_grow_with_rows(
     client_as, django_assert_max_num_queries, triage_officer, request_for_support, family, rows
 ):
-    services.screening_match_person(
+    screening_services.screening_match_person(
         by=triage_officer,
         request_person=child_of(request_for_support),
         person=family.members.get(given_name="Mia"),
     )
     # Every indicator below the statutory level, at most `rows`, level 3 first.
     chosen = (indicators_at(3, 50) + indicators_at(2, 50) + indicators_at(1, 50))[:rows]
-    services.screening_indicators_set(
+    screening_services.screening_indicators_set(
         by=triage_officer, request=request_for_support, indicators=chosen
     )
     client = client_as(triage_officer)
@@ -733,7 +738,7 @@ def test_checks_list_queries_do_not_grow_with_rows(
 ):
     agency = AgencyFactory()
     for n in range(rows):
-        services.screening_check_add(
+        screening_services.screening_check_add(
             by=triage_officer, request=request_for_support, agency=agency, question=f"Q{n}"
         )
     client = client_as(triage_officer)

@@ -6,16 +6,15 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from referrals.timescales import (
+from earlyhelp.working_days import (
     RagStatus,
     add_working_days,
     bank_holidays,
-    due_at,
     is_working_day,
-    parse_timescales,
     rag_status,
     working_days_between,
 )
+from referrals.timescales import due_at, parse_timescales
 
 LONDON = ZoneInfo("Europe/London")
 

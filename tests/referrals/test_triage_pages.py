@@ -11,7 +11,9 @@ from accounts.models import Role
 from audit.models import AuditAction, AuditEvent
 from cases.models import Episode, EpisodeStatus
 from referrals.models import Decision, RequestForSupport, ScreeningCheck, Source, Status
-from referrals.requests import services
+from referrals.requests import services as request_services
+from referrals.screening import services as screening_services
+from referrals.screening.decisions import services as decisions
 from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, UserFactory
 from tests.referrals.screening_helpers import match
 from thresholds.models import Framework
@@ -59,7 +61,7 @@ def submit(by, **overrides):
         "urgency": "routine",
         **overrides,
     }
-    return services.request_submit(by=by, **fields)
+    return request_services.request_submit(by=by, **fields)
 
 
 def framework():
@@ -103,7 +105,7 @@ def test_queue_counts_overdue_and_filters(officer_client, triage_officer, practi
         due_at=timezone.now() - datetime.timedelta(hours=1)
     )
     mine = submit(practitioner, urgency="soon")
-    services.request_claim(by=triage_officer, request=mine)
+    screening_services.request_claim(by=triage_officer, request=mine)
     routine = submit(practitioner, urgency="routine")
     url = reverse("referrals:triage-queue")
 
@@ -157,7 +159,7 @@ def test_claim(officer_client, triage_officer, practitioner):
 
 def test_claim_someone_elses_request_says_so(officer_client, other_officer, practitioner):
     item = submit(practitioner)
-    services.request_claim(by=other_officer, request=item)
+    screening_services.request_claim(by=other_officer, request=item)
     response = officer_client.post(screening_url(item, "claim"), follow=True)
     assert "already screening" in response.content.decode()
     item.refresh_from_db()
@@ -379,10 +381,12 @@ def _screened(practitioner, officer, team, **submit_overrides):
     family = FamilyFactory(owning_team=team)
     mia = PersonFactory(given_name="Mia", family_name="Okafor", owning_team=team, families=[family])
     item = submit(practitioner, **submit_overrides)
-    services.screening_match_person(
+    screening_services.screening_match_person(
         by=officer, request_person=item.people.get(role="child"), person=mia
     )
-    services.screening_indicators_set(by=officer, request=item, indicators=indicators_at(3)[:1])
+    screening_services.screening_indicators_set(
+        by=officer, request=item, indicators=indicators_at(3)[:1]
+    )
     return item
 
 
@@ -430,8 +434,8 @@ def test_decide_without_consent_keeps_typed_values(
     assert response.status_code == 200
     html = response.content.decode()
     assert "govuk-error-summary" in html
-    assert escape(services.CONSENT_REFUSAL) in html
-    assert response.context["form"].errors["outcome"] == [services.CONSENT_REFUSAL]
+    assert escape(decisions.CONSENT_REFUSAL) in html
+    assert response.context["form"].errors["outcome"] == [decisions.CONSENT_REFUSAL]
     assert "My careful reasons" in html
     assert not Decision.objects.filter(request=item).exists()
 
@@ -501,7 +505,7 @@ def test_screening_queries(
     item = submit(practitioner)
     agency = AgencyFactory()
     for n in range(count):
-        services.screening_check_add(
+        screening_services.screening_check_add(
             by=triage_officer, request=item, agency=agency, question=f"Question {n}"
         )
     with django_assert_max_num_queries(SCREENING_QUERIES):
@@ -515,7 +519,7 @@ def test_decision_queries(
 ):
     item = _screened(practitioner, triage_officer, team)
     for n in range(count):
-        services.screening_check_add(
+        screening_services.screening_check_add(
             by=triage_officer, request=item, agency_name="Police", question=f"Question {n}"
         )
     with django_assert_max_num_queries(DECIDE_QUERIES):

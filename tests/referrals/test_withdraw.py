@@ -8,7 +8,8 @@ from django.urls import reverse
 from audit.models import AuditAction, AuditEvent
 from earlyhelp.exceptions import ServiceError
 from referrals.models import Outcome, RequestForSupport, Status
-from referrals.requests import services
+from referrals.requests import services as request_services
+from referrals.screening.decisions import services as decisions
 from tests.factories import TeamFactory, UserFactory
 from tests.referrals.screening_helpers import level, make_triage_officer, submit_request
 
@@ -25,7 +26,7 @@ def test_the_requester_withdraws_their_request_and_is_not_emailed_about_it(
 ):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        withdrawn = services.request_withdraw(
+        withdrawn = request_services.request_withdraw(
             by=practitioner, request=request_for_support, reason="Sent twice by mistake."
         )
 
@@ -41,7 +42,7 @@ def test_a_triage_officer_withdraws_a_duplicate_and_the_requester_is_told(
 ):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_withdraw(
+        request_services.request_withdraw(
             by=make_triage_officer(team),
             request=request_for_support,
             reason="Repeats EH-2026-000101, which is being screened.",
@@ -55,21 +56,21 @@ def test_a_triage_officer_withdraws_a_duplicate_and_the_requester_is_told(
 
 def test_nobody_else_withdraws_a_request(colleague, request_for_support):
     with pytest.raises(PermissionDenied):
-        services.request_withdraw(by=colleague, request=request_for_support, reason="No")
+        request_services.request_withdraw(by=colleague, request=request_for_support, reason="No")
 
 
 def test_a_reason_is_needed(practitioner, request_for_support):
     with pytest.raises(ValidationError) as error:
-        services.request_withdraw(by=practitioner, request=request_for_support, reason=" ")
+        request_services.request_withdraw(by=practitioner, request=request_for_support, reason=" ")
     assert error.value.message_dict == {"withdrawn_reason": ["Enter why the request is withdrawn"]}
 
 
 def test_a_decided_request_cannot_be_withdrawn(team, practitioner, request_for_support):
     officer = make_triage_officer(team)
-    services.request_decide(
+    decisions.request_decide(
         by=officer,
         request=request_for_support,
-        data=services.DecisionInput(
+        data=decisions.DecisionInput(
             outcome=Outcome.NFA,
             level=level(1),
             rationale="Needs met by the school.",
@@ -77,7 +78,9 @@ def test_a_decided_request_cannot_be_withdrawn(team, practitioner, request_for_s
         ),
     )
     with pytest.raises(ServiceError, match="can no longer be withdrawn"):
-        services.request_withdraw(by=practitioner, request=request_for_support, reason="Late")
+        request_services.request_withdraw(
+            by=practitioner, request=request_for_support, reason="Late"
+        )
 
 
 def test_the_page_keeps_the_typed_reason_on_an_error_and_withdraws(
