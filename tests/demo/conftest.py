@@ -8,8 +8,8 @@ ever sees the demo; inside it, the tests that use the database without reading t
 (--directory-only, the DEBUG refusal) run first, before it is seeded (pytest-django then
 moves the tests without a database, such as the quick start on SQLite, to the end).
 
-Under pytest-xdist (make test) the folder is one group (`--dist loadgroup`): one worker
-seeds the demo once, and runs the folder's tests in that order.
+Under pytest-xdist (make test, `--dist load`) each worker that runs a test of this folder
+seeds its own copy, once, in its own database.
 """
 
 import io
@@ -36,8 +36,6 @@ def pytest_collection_modifyitems(items):
     rest = [item for item in items if id(item) not in mine]
     # Stable: each file's order is kept, the seeded tests after all the others.
     ours.sort(key=lambda item: DEMO_FIXTURE in getattr(item, "fixturenames", ()))
-    for item in ours:
-        item.add_marker(pytest.mark.xdist_group("demo"))
     items[:] = rest[:start] + ours + rest[start:]
 
 
