@@ -33,6 +33,55 @@ class FileProblems(Exception):
         return "\n".join(f"{prefix}{problem}" for problem in self.problems)
 
 
+def shortened(value):
+    """A value as a message quotes it: at most 60 characters."""
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+class LineChecker:
+    """Collects every problem of a file rather than stopping at the first; each loader adds
+    the checks its own values need."""
+
+    def __init__(self):
+        self.problems = []
+
+    def problem(self, line, message):
+        self.problems.append(Problem(line, message))
+
+    def mapping(self, value, line, what):
+        if not isinstance(value, dict):
+            self.problem(line, f"{what} must be a mapping of keys to values")
+            return None
+        return value
+
+    def keys(self, item, allowed, required, what):
+        for key in item:
+            if key not in allowed:
+                expected = ", ".join(sorted(allowed))
+                self.problem(
+                    item.key_line(key), f"{what} has an unknown key '{key}' (expected {expected})"
+                )
+        missing = [key for key in required if key not in item]
+        for key in missing:
+            self.problem(item.line, f"{what} is missing '{key}'")
+        return not missing
+
+    def text(self, item, key, what, *, required=True):
+        value = item.get(key, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            self.problem(item.key_line(key), f"{what}: '{key}' must be text")
+            return None
+        value = value.strip()
+        # A required key that is missing altogether was reported by `keys`.
+        if required and not value and key in item:
+            self.problem(item.key_line(key), f"{what}: '{key}' must not be empty")
+            return None
+        return value
+
+
 # Parsed values that remember where they were written.
 
 

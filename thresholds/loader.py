@@ -28,7 +28,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from earlyhelp.linefiles import FileProblems, LineList, Problem, read_document
+from earlyhelp.linefiles import (
+    FileProblems,
+    LineChecker,
+    LineList,
+    Problem,
+    read_document,
+    shortened,
+)
 from thresholds.models import COLOURS
 
 DEFAULT_FRAMEWORK = Path(__file__).resolve().parent / "data" / "default_framework.yaml"
@@ -79,49 +86,7 @@ class FrameworkSpec:
 # Checking
 
 
-def _label(value):
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-class _Checker:
-    def __init__(self):
-        self.problems = []
-
-    def problem(self, line, message):
-        self.problems.append(Problem(line, message))
-
-    def mapping(self, value, line, what):
-        if not isinstance(value, dict):
-            self.problem(line, f"{what} must be a mapping of keys to values")
-            return None
-        return value
-
-    def keys(self, item, allowed, required, what):
-        for key in item:
-            if key not in allowed:
-                expected = ", ".join(sorted(allowed))
-                self.problem(
-                    item.key_line(key), f"{what} has an unknown key '{key}' (expected {expected})"
-                )
-        missing = [key for key in required if key not in item]
-        for key in missing:
-            self.problem(item.line, f"{what} is missing '{key}'")
-        return not missing
-
-    def text(self, item, key, what, *, required=True):
-        value = item.get(key, "")
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            self.problem(item.key_line(key), f"{what}: '{key}' must be text")
-            return None
-        value = value.strip()
-        if required and not value:
-            self.problem(item.key_line(key), f"{what}: '{key}' must not be empty")
-            return None
-        return value
-
+class _Checker(LineChecker):
     def integer(self, item, key, what):
         value = item.get(key)
         if isinstance(value, bool) or not isinstance(value, int):
@@ -147,7 +112,7 @@ def _check_levels(check, items, levels_line):
         item = check.mapping(raw, line, f"level {index + 1}")
         if item is None:
             continue
-        what = f"level '{_label(item.get('name') or index + 1)}'"
+        what = f"level '{shortened(item.get('name') or index + 1)}'"
         if not check.keys(item, LEVEL_KEYS, ["rank", "name", "description", "colour"], what):
             continue
         rank = check.integer(item, "rank", what)
@@ -193,7 +158,7 @@ def _check_domains(check, items):
         item = check.mapping(raw, line, f"domain {index + 1}")
         if item is None:
             continue
-        what = f"domain '{_label(item.get('name') or item.get('key') or index + 1)}'"
+        what = f"domain '{shortened(item.get('name') or item.get('key') or index + 1)}'"
         if not check.keys(item, DOMAIN_KEYS, ["key", "name"], what):
             continue
         key = check.text(item, "key", what)
@@ -227,7 +192,7 @@ def _check_indicators(check, items, ranks, keys):
             continue
         text = item.get("text")
         what = (
-            f"indicator '{_label(text)}'"
+            f"indicator '{shortened(text)}'"
             if isinstance(text, str) and text.strip()
             else (f"indicator {index + 1}")
         )

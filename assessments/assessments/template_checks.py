@@ -17,7 +17,7 @@ from assessments.assessments.template_spec import (
     QuestionSpec,
     SectionSpec,
 )
-from earlyhelp.linefiles import Problem
+from earlyhelp.linefiles import LineChecker, shortened
 
 TOP_LEVEL_KEYS = {"name", "description", "sections"}
 SECTION_KEYS = {"key", "title", "applies_to", "description", "questions"}
@@ -36,57 +36,15 @@ OPTION_KEYS = {"value", "label"}
 KEY_PATTERN = re.compile(r"^[a-z0-9_]+$")
 
 
-def _label(value):
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
 def _name(item, index, noun):
     """`section "health"` when the item has a usable key, else `section 2`."""
     key = item.get("key") if isinstance(item, dict) else None
     if isinstance(key, str) and key.strip():
-        return f'{noun} "{_label(key.strip())}"'
+        return f'{noun} "{shortened(key.strip())}"'
     return f"{noun} {index + 1}"
 
 
-class Checker:
-    def __init__(self):
-        self.problems = []
-
-    def problem(self, line, message):
-        self.problems.append(Problem(line, message))
-
-    def mapping(self, value, line, what):
-        if not isinstance(value, dict):
-            self.problem(line, f"{what} must be a mapping of keys to values")
-            return None
-        return value
-
-    def keys(self, item, allowed, required, what):
-        for key in item:
-            if key not in allowed:
-                expected = ", ".join(sorted(allowed))
-                self.problem(
-                    item.key_line(key), f"{what} has an unknown key '{key}' (expected {expected})"
-                )
-        missing = [key for key in required if key not in item]
-        for key in missing:
-            self.problem(item.line, f"{what} is missing '{key}'")
-        return not missing
-
-    def text(self, item, key, what, *, required=True):
-        value = item.get(key, "")
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            self.problem(item.key_line(key), f"{what}: '{key}' must be text")
-            return None
-        value = value.strip()
-        if required and not value and key in item:
-            self.problem(item.key_line(key), f"{what}: '{key}' must not be empty")
-            return None
-        return value
-
+class Checker(LineChecker):
     def slug(self, item, what):
         key = self.text(item, "key", what)
         if key and not KEY_PATTERN.match(key):
