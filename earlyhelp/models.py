@@ -59,8 +59,7 @@ class ArchivableModel(TimeStampedModel):
 
 class StatusChange(models.Model):
     """A move of a record's status: who, when and why (django-oscar's pattern). Each record
-    with a status machine has one concrete subclass, with a foreign key to the record and
-    its own status choices on `from_status` and `to_status`."""
+    with a status machine has one concrete subclass, made by `for_record`."""
 
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24)
@@ -75,3 +74,30 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display() or 'New'} → {self.get_to_status_display()}"
+
+    @classmethod
+    def for_record(cls, record_model, *, statuses, record_field, noun):
+        """The concrete subclass for one kind of record, named after `record_field`
+        (`EpisodeStatusChange` for "episode"): a foreign key to the record, which reaches
+        its moves as `record.status_changes`, and the record's own status choices."""
+
+        class Meta:
+            app_label = record_model._meta.app_label
+            ordering = [record_field, "changed_at", "id"]
+
+        return type(
+            f"{record_field.capitalize()}StatusChange",
+            (cls,),
+            {
+                "__module__": record_model.__module__,
+                "__doc__": f"Every move of {noun}'s status: who, when and why.",
+                record_field: models.ForeignKey(
+                    record_model, on_delete=models.CASCADE, related_name="status_changes"
+                ),
+                "from_status": models.CharField(
+                    max_length=24, choices=statuses.choices, blank=True
+                ),
+                "to_status": models.CharField(max_length=24, choices=statuses.choices),
+                "Meta": Meta,
+            },
+        )

@@ -1,21 +1,26 @@
 """Status machines: the one place a record's status changes.
 
 A record with a status declares which moves are allowed (`allowed_moves`: each status to the
-statuses it may become) and keeps a row of each move (a `StatusChange` subclass). Services
-move a record only through `StatusMachine.move`; pages and the API ask `can_move` which
-actions to offer, so the rules are written once.
+statuses it may become) and keeps a row of each move (in `history`, the `StatusChange`
+subclass its machine makes). Services move a record only through `StatusMachine.move`; pages
+and the API ask `can_move` which actions to offer, so the rules are written once.
 """
 
 from django.utils import timezone
 
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.models import StatusChange
 
 
 class StatusMachine:
-    def __init__(self, *, statuses, allowed_moves, history, record_field, noun):
+    def __init__(self, record_model, *, statuses, allowed_moves, record_field, noun):
+        """Declared in the record's models module, after the record: it makes the record's
+        history model there. `noun` names the record in refusals ("an episode")."""
         self.statuses = statuses
         self.allowed_moves = allowed_moves
-        self.history = history
+        self.history = StatusChange.for_record(
+            record_model, statuses=statuses, record_field=record_field, noun=noun
+        )
         self.record_field = record_field
         self.noun = noun
 

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from earlyhelp.models import StatusChange, TimeStampedModel
+from earlyhelp.models import TimeStampedModel
 from earlyhelp.status import StatusMachine
 
 
@@ -143,26 +143,14 @@ class Assessment(TimeStampedModel):
         return STATUS_COLOURS[AssessmentStatus(self.status)]
 
 
-class AssessmentStatusChange(StatusChange):
-    """Every move of an assessment's status: who, when and why."""
-
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="status_changes"
-    )
-    from_status = models.CharField(max_length=24, choices=AssessmentStatus.choices, blank=True)
-    to_status = models.CharField(max_length=24, choices=AssessmentStatus.choices)
-
-    class Meta:
-        ordering = ["assessment", "changed_at", "id"]
-
-
 ASSESSMENT_MOVES = StatusMachine(
+    Assessment,
     statuses=AssessmentStatus,
     allowed_moves=ALLOWED_MOVES,
-    history=AssessmentStatusChange,
     record_field="assessment",
     noun="an assessment",
 )
+AssessmentStatusChange = ASSESSMENT_MOVES.history
 
 
 FAMILY_SUBJECT = "family"

@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from earlyhelp.models import StatusChange, TimeStampedModel
+from earlyhelp.models import TimeStampedModel
 from earlyhelp.status import StatusMachine
 
 
@@ -140,24 +140,10 @@ class Plan(TimeStampedModel):
         )
 
 
-class PlanStatusChange(StatusChange):
-    """Every move of a plan's status: who, when and why."""
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=24, choices=PlanStatus.choices, blank=True)
-    to_status = models.CharField(max_length=24, choices=PlanStatus.choices)
-
-    class Meta:
-        ordering = ["plan", "changed_at", "id"]
-
-
 PLAN_MOVES = StatusMachine(
-    statuses=PlanStatus,
-    allowed_moves=ALLOWED_MOVES,
-    history=PlanStatusChange,
-    record_field="plan",
-    noun="a plan",
+    Plan, statuses=PlanStatus, allowed_moves=ALLOWED_MOVES, record_field="plan", noun="a plan"
 )
+PlanStatusChange = PLAN_MOVES.history
 
 
 class PlanOutcome(models.Model):

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models.family import Family
-from earlyhelp.models import StatusChange, TimeStampedModel
+from earlyhelp.models import TimeStampedModel
 from earlyhelp.status import StatusMachine
 
 # A request for a family whose episode closed this recently is a re-referral.
@@ -187,24 +187,14 @@ class Episode(TimeStampedModel):
         return EPISODE_STATUS_COLOURS[EpisodeStatus(self.status)]
 
 
-class EpisodeStatusChange(StatusChange):
-    """Every move of an episode's status: who, when and why."""
-
-    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=24, choices=EpisodeStatus.choices, blank=True)
-    to_status = models.CharField(max_length=24, choices=EpisodeStatus.choices)
-
-    class Meta:
-        ordering = ["episode", "changed_at", "id"]
-
-
 EPISODE_MOVES = StatusMachine(
+    Episode,
     statuses=EpisodeStatus,
     allowed_moves=ALLOWED_MOVES,
-    history=EpisodeStatusChange,
     record_field="episode",
     noun="an episode",
 )
+EpisodeStatusChange = EPISODE_MOVES.history
 
 
 class LeadProfessional(models.Model):

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from earlyhelp.models import StatusChange
 from earlyhelp.status import StatusMachine
 from thresholds.models import Level
 
@@ -118,24 +117,11 @@ ALLOWED_MOVES = {
 }
 
 
-class TransitionStatusChange(StatusChange):
-    """Every move of a transition's status: who, when and why."""
-
-    transition = models.ForeignKey(
-        Transition, on_delete=models.CASCADE, related_name="status_changes"
-    )
-    from_status = models.CharField(max_length=24, choices=TransitionStatus.choices, blank=True)
-    to_status = models.CharField(max_length=24, choices=TransitionStatus.choices)
-
-    class Meta:
-        app_label = "thresholds"
-        ordering = ["transition", "changed_at", "id"]
-
-
 TRANSITION_MOVES = StatusMachine(
+    Transition,
     statuses=TransitionStatus,
     allowed_moves=ALLOWED_MOVES,
-    history=TransitionStatusChange,
     record_field="transition",
     noun="a transition",
 )
+TransitionStatusChange = TRANSITION_MOVES.history

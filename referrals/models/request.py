@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.people.identifiers import normalise_postcode, validate_postcode
-from earlyhelp.models import StatusChange, TimeStampedModel
+from earlyhelp.models import TimeStampedModel
 from earlyhelp.status import StatusMachine
 from referrals.timescales import Urgency as Rag
 
@@ -289,26 +289,14 @@ class RequestForSupport(TimeStampedModel):
             raise ValidationError(errors)
 
 
-class RequestStatusChange(StatusChange):
-    """Every move of a request's status: who, when and why."""
-
-    request = models.ForeignKey(
-        RequestForSupport, on_delete=models.CASCADE, related_name="status_changes"
-    )
-    from_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=24, choices=Status.choices)
-
-    class Meta:
-        ordering = ["request", "changed_at", "id"]
-
-
 REQUEST_MOVES = StatusMachine(
+    RequestForSupport,
     statuses=Status,
     allowed_moves=ALLOWED_MOVES,
-    history=RequestStatusChange,
     record_field="request",
     noun="a request",
 )
+RequestStatusChange = REQUEST_MOVES.history
 
 
 class PersonRole(models.TextChoices):
