@@ -85,6 +85,10 @@ def _check_people(episode, children, adults):
         raise ValidationError(errors)
 
 
+def _require_lead(by, episode, message="Only the lead professional can do this"):
+    require(by, access.Permission.WORK_ON_EPISODE, episode, message=message)
+
+
 @transaction.atomic
 def assessment_start(
     *, by: User, episode: Episode, children: list[Person], adults: list[Person] = ()
@@ -92,12 +96,7 @@ def assessment_start(
     """Start the family's Early Help Assessment on the current template; the episode moves
     to assessing. Due ASSESSMENT_DUE_WORKING_DAYS working days after allocation."""
     episode = locked(episode)
-    require(
-        by,
-        access.Permission.WORK_ON_EPISODE,
-        episode,
-        message="Only the lead professional can do this",
-    )
+    _require_lead(by, episode)
     if episode.status not in STARTABLE:
         raise ServiceError("Allocate the episode before assessing")
     if episode.assessments.exclude(status=AssessmentStatus.APPROVED).exists():
@@ -250,12 +249,7 @@ def assessment_section_save(
 @transaction.atomic
 def _save_section(*, by, section, answers, expected_revision, complete):
     assessment = locked(section.assessment)
-    require(
-        by,
-        access.Permission.WORK_ON_EPISODE,
-        assessment.episode,
-        message="Only the lead professional can write the assessment",
-    )
+    _require_lead(by, assessment.episode, "Only the lead professional can write the assessment")
     if not assessment.is_editable:
         raise ServiceError(
             f"The assessment is {assessment.get_status_display().lower()}: "
@@ -295,12 +289,7 @@ def _save_section(*, by, section, answers, expected_revision, complete):
 @transaction.atomic
 def assessment_submit(*, by: User, assessment: Assessment) -> Assessment:
     assessment = locked(assessment)
-    require(
-        by,
-        access.Permission.WORK_ON_EPISODE,
-        assessment.episode,
-        message="Only the lead professional can submit",
-    )
+    _require_lead(by, assessment.episode, "Only the lead professional can submit")
     if not assessment.is_editable:
         raise ServiceError(f"The assessment is {assessment.get_status_display().lower()}")
     unfinished = assessment.sections.filter(completed=False).count()
@@ -330,6 +319,13 @@ def _require_manager(by, assessment):
         raise PermissionDenied("Someone other than its author approves an assessment")
 
 
+def _decided(by, assessment, step):
+    assessment.decided_by, assessment.decided_at = by, timezone.now()
+    assessment.save()
+    audit_step(by, assessment, step)
+    return assessment
+
+
 @transaction.atomic
 def assessment_return(*, by: User, assessment: Assessment, comments: str) -> Assessment:
     assessment = locked(assessment)
@@ -338,11 +334,7 @@ def assessment_return(*, by: User, assessment: Assessment, comments: str) -> Ass
         raise ValidationError({"return_comments": "Enter what needs to change"})
     ASSESSMENT_MOVES.move(assessment, AssessmentStatus.RETURNED, by=by, reason=comments)
     assessment.return_comments = comments
-    assessment.decided_by, assessment.decided_at = by, timezone.now()
-    assessment.modified_by = by
-    assessment.save()
-    audit_step(by, assessment, "return")
-    return assessment
+    return _decided(by, assessment, "return")
 
 
 def _recommended_level(assessment):
@@ -362,23 +354,14 @@ def assessment_approve(*, by: User, assessment: Assessment) -> Assessment:
     _require_manager(by, assessment)
     ASSESSMENT_MOVES.move(assessment, AssessmentStatus.APPROVED, by=by)
     assessment.recommended_level = _recommended_level(assessment)
-    assessment.decided_by, assessment.decided_at = by, timezone.now()
-    assessment.modified_by = by
-    assessment.save()
-    audit_step(by, assessment, "approve")
-    return assessment
+    return _decided(by, assessment, "approve")
 
 
 @transaction.atomic
 def assessment_new_version(*, by: User, assessment: Assessment) -> Assessment:
     """A draft copy of an approved assessment, to change it; the approved one stays."""
     assessment = locked(assessment)
-    require(
-        by,
-        access.Permission.WORK_ON_EPISODE,
-        assessment.episode,
-        message="Only the lead professional can do this",
-    )
+    _require_lead(by, assessment.episode)
     if assessment.status != AssessmentStatus.APPROVED:
         raise ServiceError("Only an approved assessment gets a new version")
     if Assessment.objects.filter(previous=assessment).exists():
