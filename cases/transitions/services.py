@@ -29,7 +29,7 @@ from cases.models import EPISODE_MOVES, ClosureReason, Episode, EpisodeStatus, F
 from cases.transitions.models import TRANSITION_MOVES, Direction, Transition, TransitionStatus
 from earlyhelp import access, working_days
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.services import audit_step, locked
+from earlyhelp.services import audit_step, locked, require
 from thresholds.models import Level, LevelChangeCause
 
 BOUNCE_BACK_WINDOW_DAYS = 365
@@ -68,9 +68,43 @@ def _audit(by, transition, step, **detail):
     audit_step(by, transition, step, action=action, direction=transition.direction, **detail)
 
 
-def _refuse_unless_can_become(transition, status):
+# Who may move a transition to each status once requested, and the refusal for anyone else.
+ANSWERED_BY = {
+    TransitionStatus.APPROVED: (
+        access.Permission.APPROVE_TRANSITION,
+        "Only a manager over the sending team can approve this",
+    ),
+    TransitionStatus.DECLINED: (
+        access.Permission.APPROVE_TRANSITION,
+        "Only a manager over the sending team can decline this",
+    ),
+    TransitionStatus.ACCEPTED: (
+        access.Permission.RESPOND_TO_TRANSITION,
+        "Only a manager over the receiving team can accept this",
+    ),
+    TransitionStatus.REJECTED: (
+        access.Permission.RESPOND_TO_TRANSITION,
+        "Only a manager over the receiving team can decline this",
+    ),
+}
+
+
+def _locked_to_become(by, transition, status):
+    """The transition, locked, once the user may move it to `status` and it may go there."""
+    transition = locked(transition)
+    permission, refusal = ANSWERED_BY[status]
+    require(by, permission, transition, refusal)
     if not TRANSITION_MOVES.can_move(transition, status):
         raise ServiceError(f"This is {transition.get_status_display().lower()}")
+    return transition
+
+
+def _respond(transition, status, *, by, reason):
+    """The receiving team's answer, or the manager's refusal: who, when and why."""
+    transition.responded_by, transition.responded_at = by, timezone.now()
+    TRANSITION_MOVES.move(transition, status, by=by, reason=reason, at=transition.responded_at)
+    transition.response_reason = reason
+    transition.save()
 
 
 def _check_levels(from_level, to_level, *, direction):
@@ -214,10 +248,7 @@ def step_down_request(
 def transition_approve(*, by: User, transition: Transition) -> Transition:
     """A manager over the sending team approves; a step-down then opens an episode
     awaiting allocation, first on the locality's next agenda."""
-    transition = locked(transition)
-    if not access.can(by, access.Permission.APPROVE_TRANSITION, transition):
-        raise PermissionDenied("Only a manager over the sending team can approve this")
-    _refuse_unless_can_become(transition, TransitionStatus.APPROVED)
+    transition = _locked_to_become(by, transition, TransitionStatus.APPROVED)
     return approve_as_decided(transition, by=by)
 
 
@@ -244,29 +275,18 @@ def approve_as_decided(transition, *, by):
 
 @transaction.atomic
 def transition_decline(*, by: User, transition: Transition, reason: str) -> Transition:
-    transition = locked(transition)
-    if not access.can(by, access.Permission.APPROVE_TRANSITION, transition):
-        raise PermissionDenied("Only a manager over the sending team can decline this")
-    _refuse_unless_can_become(transition, TransitionStatus.DECLINED)
+    transition = _locked_to_become(by, transition, TransitionStatus.DECLINED)
     if not reason.strip():
         raise ValidationError({"response_reason": "Enter why it is declined"})
-    transition.responded_by, transition.responded_at = by, timezone.now()
-    TRANSITION_MOVES.move(
-        transition, TransitionStatus.DECLINED, by=by, reason=reason, at=transition.responded_at
-    )
-    transition.response_reason = reason
-    transition.save()
+    _respond(transition, TransitionStatus.DECLINED, by=by, reason=reason)
     _audit(by, transition, "decline")
     return transition
 
 
 def accept_as_decided(transition, *, by, notes=""):
     """The receiving side takes it on: for a caller that has checked permission."""
-    now = timezone.now()
-    TRANSITION_MOVES.move(transition, TransitionStatus.ACCEPTED, by=by, reason=notes, at=now)
-    transition.responded_by, transition.responded_at = by, now
-    transition.response_reason = notes
-    transition.save()
+    _respond(transition, TransitionStatus.ACCEPTED, by=by, reason=notes)
+    now = transition.responded_at
     if transition.direction == Direction.UP:
         episode = locked(transition.episode)
         record_level_change(
@@ -302,10 +322,7 @@ def accept_as_decided(transition, *, by, notes=""):
 def transition_accept(*, by: User, transition: Transition, notes: str = "") -> Transition:
     """The receiving team accepts: a stepped-up episode closes; a stepped-down family's
     episode stays awaiting allocation, now the receiving side's."""
-    transition = locked(transition)
-    if not access.can(by, access.Permission.RESPOND_TO_TRANSITION, transition):
-        raise PermissionDenied("Only a manager over the receiving team can accept this")
-    _refuse_unless_can_become(transition, TransitionStatus.ACCEPTED)
+    transition = _locked_to_become(by, transition, TransitionStatus.ACCEPTED)
     return accept_as_decided(transition, by=by, notes=notes)
 
 
@@ -313,18 +330,10 @@ def transition_accept(*, by: User, transition: Transition, notes: str = "") -> T
 def transition_reject(*, by: User, transition: Transition, reason: str) -> Transition:
     """The receiving team does not accept: the sender keeps the case. A step-down's
     episode, never allocated, closes again."""
-    transition = locked(transition)
-    if not access.can(by, access.Permission.RESPOND_TO_TRANSITION, transition):
-        raise PermissionDenied("Only a manager over the receiving team can decline this")
-    _refuse_unless_can_become(transition, TransitionStatus.REJECTED)
+    transition = _locked_to_become(by, transition, TransitionStatus.REJECTED)
     if not reason.strip():
         raise ValidationError({"response_reason": "Enter why it is not accepted"})
-    transition.responded_by, transition.responded_at = by, timezone.now()
-    TRANSITION_MOVES.move(
-        transition, TransitionStatus.REJECTED, by=by, reason=reason, at=transition.responded_at
-    )
-    transition.response_reason = reason
-    transition.save()
+    _respond(transition, TransitionStatus.REJECTED, by=by, reason=reason)
     if transition.direction == Direction.DOWN and transition.episode_id:
         episode = locked(transition.episode)
         if episode.status == EpisodeStatus.AWAITING_ALLOCATION:
