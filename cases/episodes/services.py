@@ -186,27 +186,26 @@ def episode_reallocate(
 # Working on it
 
 
+def _lead_moves(by, episode, status, step):
+    episode = locked(episode)
+    require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
+    EPISODE_MOVES.move(episode, status, by=by)
+    episode.save()
+    audit_step(by, episode, step)
+    return episode
+
+
 @transaction.atomic
 def episode_start_assessment(*, by: User, episode: Episode) -> Episode:
     """Allocated (or a plan being reassessed) to assessing."""
-    episode = locked(episode)
-    require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
-    EPISODE_MOVES.move(episode, EpisodeStatus.ASSESSING, by=by)
-    episode.save()
-    audit_step(by, episode, "start assessment")
-    return episode
+    return _lead_moves(by, episode, EpisodeStatus.ASSESSING, "start assessment")
 
 
 @transaction.atomic
 def episode_plan_agreed(*, by: User, episode: Episode) -> Episode:
     """Assessing to plan in place: called when the episode's TAF plan is agreed
     (assessments.plans.services.plan_agree), so there is no page or endpoint of its own."""
-    episode = locked(episode)
-    require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
-    EPISODE_MOVES.move(episode, EpisodeStatus.PLAN_IN_PLACE, by=by)
-    episode.save()
-    audit_step(by, episode, "plan agreed")
-    return episode
+    return _lead_moves(by, episode, EpisodeStatus.PLAN_IN_PLACE, "plan agreed")
 
 
 @transaction.atomic
