@@ -79,28 +79,21 @@ def record_archive(*, by: User, instance: Agency | Locality | Team):
     return instance
 
 
+def _audit_team_members_view(by, action, team, user, reason):
+    detail = {"permission": access.TEAM_MEMBERS_GRANT, "user": str(user.uuid)}
+    record(actor=by, action=action, obj=team, reason=reason, detail=detail)
+
+
 @transaction.atomic
 def team_members_view_grant(*, by: User, to_user: User, team: Team, reason: str):
     """Let one user see a team's membership (django-guardian object permission)."""
     _require_configure(by)
     access.grant_team_members_view(to_user=to_user, team=team)
-    record(
-        actor=by,
-        action=AuditAction.GRANT,
-        obj=team,
-        reason=reason,
-        detail={"permission": access.TEAM_MEMBERS_GRANT, "user": str(to_user.uuid)},
-    )
+    _audit_team_members_view(by, AuditAction.GRANT, team, to_user, reason)
 
 
 @transaction.atomic
 def team_members_view_revoke(*, by: User, from_user: User, team: Team, reason: str = ""):
     _require_configure(by)
     access.revoke_team_members_view(from_user=from_user, team=team)
-    record(
-        actor=by,
-        action=AuditAction.REVOKE,
-        obj=team,
-        reason=reason,
-        detail={"permission": access.TEAM_MEMBERS_GRANT, "user": str(from_user.uuid)},
-    )
+    _audit_team_members_view(by, AuditAction.REVOKE, team, from_user, reason)
