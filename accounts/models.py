@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from earlyhelp.models import ArchivableModel
+from earlyhelp.models import ArchivableModel, optional_reference
 
 
 class Role(models.TextChoices):
@@ -77,9 +77,7 @@ class Locality(ArchivableModel):
 class Team(ArchivableModel):
     name = models.CharField(max_length=200)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
-    locality = models.ForeignKey(
-        Locality, null=True, blank=True, on_delete=models.PROTECT, related_name="teams"
-    )
+    locality = optional_reference(Locality, related_name="teams")
     email = models.EmailField("team email", blank=True)
     phone = models.CharField("team phone", max_length=40, blank=True)
     managers = models.ManyToManyField("accounts.User", blank=True, related_name="managed_teams")
@@ -131,9 +129,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=200)
     job_title = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
-    )
+    agency = optional_reference(Agency, related_name="users")
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
         "Django admin (superuser only)",

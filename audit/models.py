@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from earlyhelp.models import optional_reference
+
 
 class AppendOnlyError(Exception):
     """Raised when code tries to change or remove an audit event."""
@@ -48,13 +50,8 @@ class AuditEventQuerySet(models.QuerySet):
 
 class AuditEvent(models.Model):
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="audit_events",
-        editable=False,
+    actor = optional_reference(
+        settings.AUTH_USER_MODEL, related_name="audit_events", editable=False
     )
     # The email as it was at the time, or the one typed on a failed sign-in.
     actor_label = models.CharField(max_length=254, blank=True, editable=False)

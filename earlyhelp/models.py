@@ -7,27 +7,21 @@ from django.db import models
 from django.utils import timezone
 
 
+def optional_reference(to, *, related_name, **options):
+    """A link to another record that may be empty (on forms too). The record it names is
+    never deleted from under it: records are archived, so the history stays whole."""
+    return models.ForeignKey(
+        to, null=True, blank=True, on_delete=models.PROTECT, related_name=related_name, **options
+    )
+
+
 class TimeStampedModel(models.Model):
     """When a record was made and last changed, and by whom."""
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     modified_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    modified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = optional_reference(settings.AUTH_USER_MODEL, editable=False, related_name="+")
+    modified_by = optional_reference(settings.AUTH_USER_MODEL, editable=False, related_name="+")
 
     class Meta:
         abstract = True

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from earlyhelp.models import TimeStampedModel
+from earlyhelp.models import TimeStampedModel, optional_reference
 
 
 class Colour(models.TextChoices):
@@ -60,14 +60,7 @@ class Framework(TimeStampedModel):
         max_length=255, blank=True, editable=False, help_text="The file it was imported from."
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    published_by = models.ForeignKey(
-        "accounts.User",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    published_by = optional_reference("accounts.User", editable=False, related_name="+")
     is_current = models.BooleanField(default=False, editable=False)
 
     class Meta:
@@ -216,23 +209,11 @@ class LevelChange(models.Model):
     family = models.ForeignKey(
         "cases.Family", on_delete=models.PROTECT, related_name="level_changes"
     )
-    episode = models.ForeignKey(
-        "cases.Episode",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="level_changes",
-    )
-    from_level = models.ForeignKey(
-        Level, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    to_level = models.ForeignKey(
-        Level, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    episode = optional_reference("cases.Episode", related_name="level_changes")
+    from_level = optional_reference(Level, related_name="+")
+    to_level = optional_reference(Level, related_name="+")
     cause = models.CharField(max_length=20, choices=LevelChangeCause.choices)
-    transition = models.ForeignKey(
-        "Transition", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    transition = optional_reference("Transition", related_name="+")
     reason = models.TextField(blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from earlyhelp.models import TimeStampedModel
+from earlyhelp.models import TimeStampedModel, optional_reference
 from earlyhelp.status import StatusMachine
 
 
@@ -94,18 +94,12 @@ class Assessment(TimeStampedModel):
     children = models.ManyToManyField("cases.Person", related_name="assessments_as_child")
     adults = models.ManyToManyField("cases.Person", blank=True, related_name="assessments_as_adult")
     due_at = models.DateTimeField(help_text="ASSESSMENT_DUE_WORKING_DAYS after allocation")
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    submitted_by = optional_reference(settings.AUTH_USER_MODEL, related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = optional_reference(settings.AUTH_USER_MODEL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     return_comments = models.TextField("why it was returned", blank=True)
-    recommended_level = models.ForeignKey(
-        "thresholds.Level", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recommended_level = optional_reference("thresholds.Level", related_name="+")
 
     class Meta:
         ordering = ["episode", "-version"]
@@ -166,16 +160,12 @@ class AssessmentSection(models.Model):
     subject = models.CharField(
         max_length=40, help_text='"family", or the person\'s uuid for a child or adult section'
     )
-    person = models.ForeignKey(
-        "cases.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    person = optional_reference("cases.Person", related_name="+")
     position = models.PositiveIntegerField(default=0)
     answers = models.JSONField(default=dict, blank=True)
     revision = models.PositiveIntegerField(default=0)
     completed = models.BooleanField(default=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = optional_reference(settings.AUTH_USER_MODEL, related_name="+")
     updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

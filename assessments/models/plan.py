@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from earlyhelp.models import TimeStampedModel
+from earlyhelp.models import TimeStampedModel, optional_reference
 from earlyhelp.status import StatusMachine
 
 
@@ -64,11 +64,8 @@ class SupportingFamiliesArea(models.TextChoices):
 class Plan(TimeStampedModel):
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     episode = models.ForeignKey("cases.Episode", on_delete=models.PROTECT, related_name="plans")
-    assessment = models.ForeignKey(
+    assessment = optional_reference(
         "assessments.Assessment",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
         related_name="plans",
         help_text="The approved assessment the plan answers",
     )
@@ -83,17 +80,12 @@ class Plan(TimeStampedModel):
     contingency = models.TextField("what happens if things do not improve", blank=True)
     revision = models.PositiveIntegerField(default=0)
     agreed_on = models.DateField(null=True, blank=True)
-    agreed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    agreed_by = optional_reference(settings.AUTH_USER_MODEL, related_name="+")
     next_review_on = models.DateField(
         null=True, blank=True, help_text="When the next TAF review is due (agreed plans)"
     )
-    from_review = models.ForeignKey(
+    from_review = optional_reference(
         "assessments.Review",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
         related_name="plans_started",
         help_text="The review that started this version",
     )
@@ -209,21 +201,11 @@ class PlanAction(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     description = models.TextField("what will be done")
-    owner_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="plan_actions",
-        verbose_name="who (a person)",
+    owner_user = optional_reference(
+        settings.AUTH_USER_MODEL, related_name="plan_actions", verbose_name="who (a person)"
     )
-    owner_agency = models.ForeignKey(
-        "accounts.Agency",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="plan_actions",
-        verbose_name="who (an agency)",
+    owner_agency = optional_reference(
+        "accounts.Agency", related_name="plan_actions", verbose_name="who (an agency)"
     )
     owner_name = models.CharField(
         "named contact", max_length=200, blank=True, help_text="At the agency, or in the family"
@@ -232,9 +214,7 @@ class PlanAction(models.Model):
     status = models.CharField(
         max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
-    status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    status_changed_by = optional_reference(settings.AUTH_USER_MODEL, related_name="+")
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -298,13 +278,8 @@ class Review(TimeStampedModel):
     decision = models.CharField(max_length=12, choices=ReviewDecision.choices)
     decision_reason = models.TextField("why", blank=True)
     next_review_on = models.DateField(null=True, blank=True)
-    transition = models.ForeignKey(
-        "thresholds.Transition",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="The step up the review asked for",
+    transition = optional_reference(
+        "thresholds.Transition", related_name="+", help_text="The step up the review asked for"
     )
 
     class Meta:

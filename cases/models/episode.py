@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models.family import Family
-from earlyhelp.models import TimeStampedModel
+from earlyhelp.models import TimeStampedModel, optional_reference
 from earlyhelp.status import StatusMachine
 
 # A request for a family whose episode closed this recently is a re-referral.
@@ -104,25 +104,12 @@ class Episode(TimeStampedModel):
         max_length=24, choices=EpisodeStatus.choices, default=EpisodeStatus.AWAITING_ALLOCATION
     )
     opened_at = models.DateTimeField(default=timezone.now)
-    opened_from_request = models.ForeignKey(
-        "referrals.RequestForSupport",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="episodes_opened",
+    opened_from_request = optional_reference(
+        "referrals.RequestForSupport", related_name="episodes_opened"
     )
-    lead_professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="episodes_led",
-    )
-    team = models.ForeignKey(
+    lead_professional = optional_reference(settings.AUTH_USER_MODEL, related_name="episodes_led")
+    team = optional_reference(
         "accounts.Team",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
         related_name="episodes",
         help_text="The team the lead professional works from, once allocated",
     )
@@ -140,21 +127,9 @@ class Episode(TimeStampedModel):
         "were the outcomes achieved", max_length=10, choices=OutcomesAchieved.choices, blank=True
     )
     family_feedback = models.TextField("the family's feedback", blank=True)
-    closure_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closure_requested_by = optional_reference(settings.AUTH_USER_MODEL, related_name="+")
     closure_requested_at = models.DateTimeField(null=True, blank=True)
-    closure_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closure_approved_by = optional_reference(settings.AUTH_USER_MODEL, related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
 
     objects = EpisodeQuerySet.as_manager()
@@ -243,20 +218,8 @@ class TafMember(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="taf_members")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="taf_memberships",
-    )
-    agency = models.ForeignKey(
-        "accounts.Agency",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="taf_memberships",
-    )
+    user = optional_reference(settings.AUTH_USER_MODEL, related_name="taf_memberships")
+    agency = optional_reference("accounts.Agency", related_name="taf_memberships")
     contact_name = models.CharField("contact name", max_length=200, blank=True)
     contact_email = models.EmailField("contact email", blank=True)
     contact_phone = models.CharField("contact phone", max_length=40, blank=True)

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models.episode import Episode
-from earlyhelp.models import TimeStampedModel
+from earlyhelp.models import TimeStampedModel, optional_reference
 
 
 class AllocationMeeting(TimeStampedModel):
@@ -65,12 +65,8 @@ class MeetingAttendee(models.Model):
     meeting = models.ForeignKey(
         AllocationMeeting, on_delete=models.CASCADE, related_name="attendees"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    agency = models.ForeignKey(
-        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    user = optional_reference(settings.AUTH_USER_MODEL, related_name="+")
+    agency = optional_reference("accounts.Agency", related_name="+")
     name = models.CharField(max_length=200, blank=True)
     attendance = models.CharField(
         max_length=10, choices=Attendance.choices, default=Attendance.PRESENT
@@ -131,12 +127,8 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     decision = models.CharField(max_length=20, choices=ItemDecision.choices, blank=True)
-    lead_professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    team = models.ForeignKey(
-        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    lead_professional = optional_reference(settings.AUTH_USER_MODEL, related_name="+")
+    team = optional_reference("accounts.Team", related_name="+")
     referred_to = models.CharField("service referred to", max_length=200, blank=True)
     decision_notes = models.TextField("notes", blank=True)
     discussion = models.TextField(
@@ -144,9 +136,7 @@ class AgendaItem(models.Model):
         blank=True,
         help_text="What the meeting said about this family: shown only to those who may see it",
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = optional_reference(settings.AUTH_USER_MODEL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from cases.models.person import Person
+from earlyhelp.models import optional_reference
 
 
 class PersonMerge(models.Model):
@@ -22,9 +23,7 @@ class PersonMerge(models.Model):
     moved_links = models.JSONField(default=dict)
     # Identifier fields copied onto the survivor, with the survivor's values before.
     copied_identifiers = models.JSONField(default=dict)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    undone_by = optional_reference(settings.AUTH_USER_MODEL, related_name="+")
     undone_at = models.DateTimeField(null=True, blank=True)
     undo_reason = models.TextField(blank=True)
 

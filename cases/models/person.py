@@ -16,7 +16,7 @@ from cases.people.identifiers import (
     validate_postcode,
     validate_upn,
 )
-from earlyhelp.models import TimeStampedModel
+from earlyhelp.models import TimeStampedModel, optional_reference
 
 
 class RecordType(models.TextChoices):
@@ -112,9 +112,7 @@ class Person(TimeStampedModel):
     owning_team = models.ForeignKey(
         "accounts.Team", on_delete=models.PROTECT, related_name="people"
     )
-    merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
-    )
+    merged_into = optional_reference("self", related_name="merged_records")
 
     objects = PersonQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from earlyhelp.models import optional_reference
 from earlyhelp.status import StatusMachine
 from thresholds.models import Level
 
@@ -46,11 +47,8 @@ class Transition(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     direction = models.CharField(max_length=4, choices=Direction.choices)
     family = models.ForeignKey("cases.Family", on_delete=models.PROTECT, related_name="transitions")
-    episode = models.ForeignKey(
+    episode = optional_reference(
         "cases.Episode",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
         related_name="transitions",
         help_text="The early help episode stepped up, or the one a step-down opened",
     )
@@ -72,22 +70,15 @@ class Transition(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="transitions_requested"
     )
     requested_at = models.DateTimeField(default=timezone.now)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    approved_by = optional_reference(settings.AUTH_USER_MODEL, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    responded_by = optional_reference(settings.AUTH_USER_MODEL, related_name="+")
     responded_at = models.DateTimeField(null=True, blank=True)
     response_reason = models.TextField(
         blank=True, help_text="Why the manager declined, or the receiving team did not accept"
     )
-    bounce_back_of = models.ForeignKey(
+    bounce_back_of = optional_reference(
         "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
         related_name="bounced_back_by",
         help_text="The step-down this step-up follows within 12 months",
     )

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.people.identifiers import normalise_postcode, validate_postcode
-from earlyhelp.models import TimeStampedModel
+from earlyhelp.models import TimeStampedModel, optional_reference
 from earlyhelp.status import StatusMachine
 from referrals.timescales import Urgency as Rag
 
@@ -146,11 +146,8 @@ class RequestForSupport(TimeStampedModel):
     source = models.CharField(max_length=20, choices=Source.choices)
 
     # Who asked
-    requested_by = models.ForeignKey(
+    requested_by = optional_reference(
         settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
         related_name="requests_for_support",
         help_text="The signed-in professional who asked; empty for the public form",
     )
@@ -163,9 +160,7 @@ class RequestForSupport(TimeStampedModel):
         blank=True,
         help_text="Your job title, or for a family member, how you are related to the child",
     )
-    requester_agency = models.ForeignKey(
-        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    requester_agency = optional_reference("accounts.Agency", related_name="+")
     requester_agency_name = models.CharField("agency name", max_length=200, blank=True)
     requester_email = models.EmailField("email address", blank=True)
     requester_phone = models.CharField("phone number", max_length=40, blank=True)
@@ -196,30 +191,18 @@ class RequestForSupport(TimeStampedModel):
     )
 
     # Screening
-    assigned_to = models.ForeignKey(
+    assigned_to = optional_reference(
         settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
         related_name="requests_assigned",
         help_text="The triage officer screening the request",
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
-    family = models.ForeignKey(
+    family = optional_reference(
         "cases.Family",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
         related_name="requests_for_support",
         help_text="The family record the request is about, once screening has matched it",
     )
-    locality = models.ForeignKey(
-        "accounts.Locality",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="requests_for_support",
-    )
+    locality = optional_reference("accounts.Locality", related_name="requests_for_support")
     indicators = models.ManyToManyField(
         "thresholds.Indicator",
         blank=True,
@@ -323,9 +306,7 @@ class RequestPerson(models.Model):
     town = models.CharField("town or city", max_length=100, blank=True)
     postcode = models.CharField(max_length=8, blank=True, validators=[validate_postcode])
     school_or_setting = models.CharField("school or setting", max_length=200, blank=True)
-    matched_person = models.ForeignKey(
-        "cases.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    matched_person = optional_reference("cases.Person", related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from earlyhelp.models import TimeStampedModel
+from earlyhelp.models import TimeStampedModel, optional_reference
 from referrals.models.request import Consent, RequestForSupport, RequestPerson
 
 
@@ -42,9 +42,7 @@ class ScreeningCheck(TimeStampedModel):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request = models.ForeignKey(RequestForSupport, on_delete=models.CASCADE, related_name="checks")
-    agency = models.ForeignKey(
-        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    agency = optional_reference("accounts.Agency", related_name="+")
     agency_name = models.CharField(
         "agency name", max_length=200, blank=True, help_text="If the agency is not in the list"
     )
@@ -119,11 +117,8 @@ class Decision(models.Model):
     indicators = models.ManyToManyField(
         "thresholds.Indicator", blank=True, related_name="decisions"
     )
-    suggested_level = models.ForeignKey(
+    suggested_level = optional_reference(
         "thresholds.Level",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
         related_name="+",
         help_text="The highest level among the ticked indicators",
     )
@@ -135,20 +130,12 @@ class Decision(models.Model):
     )
     rationale = models.TextField("reasons for the decision")
     signposted_to = models.CharField("service signposted to", max_length=200, blank=True)
-    single_agency = models.ForeignKey(
-        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    single_agency = optional_reference("accounts.Agency", related_name="+")
     single_agency_name = models.CharField(max_length=200, blank=True)
     social_care_reference = models.CharField(
         "children's social care reference", max_length=50, blank=True
     )
-    episode = models.ForeignKey(
-        "cases.Episode",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="decisions",
-    )
+    episode = optional_reference("cases.Episode", related_name="decisions")
     joined_open_episode = models.BooleanField(
         default=False, help_text="The family already had an open episode, which this joined"
     )
