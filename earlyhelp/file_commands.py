@@ -5,18 +5,19 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from earlyhelp.linefiles import FileProblems
+
 
 class ImportFileCommand(BaseCommand):
     """`manage.py <command> FILE [--publish]`. A subclass names what the file holds and
     how to import, describe and publish it."""
 
-    noun = ""  # what the file holds, as the refusal names it: "assessment template"
-    file_help = ""
+    noun = ""  # what the file holds, its last word naming the file: "assessment template"
     publish_help = ""
-    file_error = None  # the loader's FileProblems subclass
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=self.file_help)
+        kind = self.noun.split()[-1]
+        parser.add_argument("file", help=f"The {kind} file (.yaml, .yml or .json).")
         parser.add_argument("--publish", action="store_true", help=self.publish_help)
 
     def handle(self, *args, file, publish, **options):
@@ -27,7 +28,7 @@ class ImportFileCommand(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}") from None
         try:
             imported = self.load(data, source_name=path.name)
-        except self.file_error as error:
+        except FileProblems as error:
             count = len(error.problems)
             self.stderr.write(str(error))
             raise CommandError(

@@ -1,7 +1,6 @@
 """manage.py load_assessment_template FILE [--publish]: import a council's assessment form."""
 
 from assessments.assessments import services
-from assessments.assessments.loader import TemplateFileError
 from earlyhelp.file_commands import ImportFileCommand
 
 
@@ -11,9 +10,7 @@ class Command(ImportFileCommand):
         "--publish, new assessments use it. Faults are listed by line."
     )
     noun = "assessment template"
-    file_help = "The template file (.yaml, .yml or .json)."
     publish_help = "Use it for new assessments."
-    file_error = TemplateFileError
 
     def load(self, data, *, source_name):
         return services.template_import(by=None, data=data, source_name=source_name)

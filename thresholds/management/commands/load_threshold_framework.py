@@ -5,7 +5,6 @@ from django.core.management.base import CommandError
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.file_commands import ImportFileCommand
 from thresholds import services
-from thresholds.loader import FrameworkFileError
 
 
 class Command(ImportFileCommand):
@@ -14,9 +13,7 @@ class Command(ImportFileCommand):
         "with --publish, make it the current framework. Faults are listed by line."
     )
     noun = "threshold framework"
-    file_help = "The framework file (.yaml, .yml or .json)."
     publish_help = "Publish it as the current framework."
-    file_error = FrameworkFileError
 
     def load(self, data, *, source_name):
         return services.framework_import(by=None, data=data, source_name=source_name)
