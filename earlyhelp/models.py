@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -13,6 +14,12 @@ def optional_reference(to, *, related_name, **options):
     return models.ForeignKey(
         to, null=True, blank=True, on_delete=models.PROTECT, related_name=related_name, **options
     )
+
+
+def one_current_version(name):
+    """Of a versioned file's versions (a template, a framework), at most one is current: the
+    one new records use."""
+    return models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name=name)
 
 
 class TimeStampedModel(models.Model):

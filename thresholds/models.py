@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from earlyhelp.models import TimeStampedModel, optional_reference
+from earlyhelp.models import TimeStampedModel, one_current_version, optional_reference
 
 
 class Colour(models.TextChoices):
@@ -66,11 +66,7 @@ class Framework(TimeStampedModel):
     class Meta:
         ordering = ["-version"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["is_current"],
-                condition=Q(is_current=True),
-                name="thresholds_one_current_framework",
-            ),
+            one_current_version("thresholds_one_current_framework"),
             models.CheckConstraint(
                 condition=Q(is_current=False) | Q(published_at__isnull=False),
                 name="thresholds_current_framework_is_published",

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from earlyhelp.models import TimeStampedModel, optional_reference
+from earlyhelp.models import TimeStampedModel, one_current_version, optional_reference
 from earlyhelp.status import StatusMachine
 
 
@@ -33,13 +33,7 @@ class AssessmentTemplate(TimeStampedModel):
 
     class Meta:
         ordering = ["-version"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_current"],
-                condition=Q(is_current=True),
-                name="assessments_one_current_template",
-            )
-        ]
+        constraints = [one_current_version("assessments_one_current_template")]
 
     def __str__(self):
         return f"{self.name} (version {self.version})"
