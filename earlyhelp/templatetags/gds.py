@@ -8,13 +8,20 @@
 - ``{% gds_pagination page_obj %}``: links keep the request's other query parameters.
 - ``{% gds_messages %}``: Django messages as notification banners.
 - ``{% gds_back_link href [text] %}``.
+- ``{% gds_table caption heading ... [caption_class=...] %}rows{% endgds_table %}``: a table
+  whose body is the rows between the tags. A heading is text, ``"Teams"|numeric``,
+  ``"Actions"|visually_hidden``, or left out when it is ``"Agency"|shown_if:condition``
+  and the condition is false. The caption is visually hidden unless caption_class says
+  otherwise (e.g. "govuk-table__caption--s").
 """
+
+from dataclasses import dataclass
 
 from django import template
 from django.contrib.messages import SUCCESS
 from django.forms.utils import flatatt
 from django.http import QueryDict
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -112,3 +119,87 @@ def gds_back_link(href, text="Back"):
 def gds_attrs(attrs):
     """A widget's HTML attributes except class, which the GOV.UK form templates write."""
     return flatatt({name: value for name, value in attrs.items() if name != "class"})
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    numeric: bool = False
+    hidden: bool = False
+
+    def __html__(self):
+        numeric = " govuk-table__header--numeric" if self.numeric else ""
+        if self.hidden:
+            text = format_html('<span class="govuk-visually-hidden">{}</span>', self.text)
+        else:
+            text = self.text
+        return format_html('<th scope="col" class="govuk-table__header{}">{}</th>', numeric, text)
+
+
+def _heading(value):
+    return value if isinstance(value, Heading) else Heading(value)
+
+
+@register.filter
+def numeric(text):
+    """A table heading over numbers: right-aligned, as its cells are."""
+    return Heading(text, numeric=True)
+
+
+@register.filter
+def visually_hidden(text):
+    """A table heading only screen readers read, over a column of buttons or links."""
+    return Heading(text, hidden=True)
+
+
+@register.filter
+def shown_if(heading, condition):
+    """The heading when condition holds; otherwise none, and gds_table leaves it out."""
+    return _heading(heading) if condition else None
+
+
+def _resolve_heading(heading, context):
+    try:
+        return heading.resolve(context)
+    except template.VariableDoesNotExist:
+        # A shown_if condition that is not in the context is false, as it is to {% if %}.
+        return None
+
+
+class TableNode(template.Node):
+    def __init__(self, caption, headings, caption_class, nodelist):
+        self.caption = caption
+        self.headings = headings
+        self.caption_class = caption_class
+        self.nodelist = nodelist
+
+    def render(self, context):
+        headings = [_resolve_heading(heading, context) for heading in self.headings]
+        caption_class = (
+            self.caption_class.resolve(context) if self.caption_class else "govuk-visually-hidden"
+        )
+        return format_html(
+            '<table class="govuk-table">\n'
+            '<caption class="govuk-table__caption {}">{}</caption>\n'
+            '<thead class="govuk-table__head"><tr class="govuk-table__row">\n{}\n</tr></thead>\n'
+            '<tbody class="govuk-table__body">{}</tbody>\n'
+            "</table>",
+            caption_class,
+            self.caption.resolve(context),
+            format_html_join("\n", "{}", ((_heading(h),) for h in headings if h is not None)),
+            self.nodelist.render(context),
+        )
+
+
+@register.tag
+def gds_table(parser, token):
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("gds_table needs a caption")
+    caption_class = None
+    if bits[-1].startswith("caption_class="):
+        caption_class = parser.compile_filter(bits.pop().split("=", 1)[1])
+    caption, *headings = (parser.compile_filter(bit) for bit in bits)
+    nodelist = parser.parse(("endgds_table",))
+    parser.delete_first_token()
+    return TableNode(caption, headings, caption_class, nodelist)
