@@ -24,7 +24,7 @@ from cases.people import search
 from cases.people import services as case_services
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.pages import ServiceFormView, perform_if_valid
+from earlyhelp.pages import ServiceActionView, ServiceFormView, perform_if_valid
 from earlyhelp.working_days import rag_status
 from referrals.models import CHILD_ROLES, RequestForSupport
 from referrals.requests import selectors as request_selectors
@@ -88,16 +88,22 @@ class TriageQueueView(TriageOfficerMixin, TemplateView):
         )
 
 
-class ClaimView(TriageOfficerMixin, View):
-    def post(self, request, uuid):
-        item = screened_request(request.user, uuid, request_selectors.requests_for(request.user))
-        try:
-            services.request_claim(by=request.user, request=item)
-        except ServiceError as error:
-            messages.error(request, error.message)
-            return redirect("referrals:triage-queue")
-        messages.success(request, f"You are screening {item.reference}")
-        return redirect("referrals:screening", uuid=item.uuid)
+class ClaimView(TriageOfficerMixin, ServiceActionView):
+    def setup_objects(self):
+        user = self.request.user
+        self.item = screened_request(
+            user, self.kwargs["uuid"], request_selectors.requests_for(user)
+        )
+
+    def perform(self):
+        services.request_claim(by=self.request.user, request=self.item)
+        return f"You are screening {self.item.reference}"
+
+    def success_url(self):
+        return reverse("referrals:screening", kwargs={"uuid": self.item.uuid})
+
+    def failure_url(self):
+        return reverse("referrals:triage-queue")
 
 
 class AssignView(TriageOfficerMixin, ServiceFormView):
@@ -270,33 +276,38 @@ class ScreeningFormView(ScreeningPage):
         return reverse("referrals:screening", kwargs={"uuid": self.item.uuid})
 
 
-class MatchView(TriageOfficerMixin, View):
+class ScreeningActionView(TriageOfficerMixin, ServiceActionView):
+    """A button on the screening page: back to it, saying what came of it."""
+
+    def setup_objects(self):
+        self.item = screened_request(self.request.user, self.kwargs["uuid"])
+
+    def success_url(self):
+        return reverse("referrals:screening", kwargs={"uuid": self.item.uuid})
+
+
+class MatchView(ScreeningActionView):
     """ "This is them" (person = a record's uuid) or "Not a match" (person empty)."""
 
-    def post(self, request, uuid, person_pk):
-        item = screened_request(request.user, uuid)
-        request_person = get_object_or_404(item.people.all(), pk=person_pk)
-        person = None
-        chosen = request.POST.get("person", "").strip()
+    def setup_objects(self):
+        super().setup_objects()
+        self.request_person = get_object_or_404(self.item.people.all(), pk=self.kwargs["person_pk"])
+        self.person = None
+        chosen = self.request.POST.get("person", "").strip()
         if chosen:
             try:
-                person = Person.objects.get(uuid=chosen)
+                self.person = Person.objects.get(uuid=chosen)
             except (Person.DoesNotExist, ValidationError):
                 raise Http404("No person found") from None
-        try:
-            services.screening_match_person(
-                by=request.user, request_person=request_person, person=person
-            )
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                f"{request_person.full_name} matched to a record"
-                if person
-                else f"{request_person.full_name} is no longer matched to a record",
-            )
-        return redirect("referrals:screening", uuid=item.uuid)
+
+    def perform(self):
+        services.screening_match_person(
+            by=self.request.user, request_person=self.request_person, person=self.person
+        )
+        name = self.request_person.full_name
+        if self.person:
+            return f"{name} matched to a record"
+        return f"{name} is no longer matched to a record"
 
 
 class CreatePersonView(ScreeningFormView):
@@ -328,20 +339,13 @@ class CreatePersonView(ScreeningFormView):
         }
 
 
-class FamilyLinkView(TriageOfficerMixin, View):
-    def post(self, request, uuid):
-        item = screened_request(request.user, uuid)
-        family = Family.objects.filter(uuid=request.POST.get("family") or None).first()
+class FamilyLinkView(ScreeningActionView):
+    def perform(self):
+        family = Family.objects.filter(uuid=self.request.POST.get("family") or None).first()
         if family is None:
-            messages.error(request, services.CHOOSE_A_MATCHED_HOUSEHOLD)
-            return redirect("referrals:screening", uuid=item.uuid)
-        try:
-            services.screening_link_family(by=request.user, request=item, family=family)
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"Request linked to {family.name}")
-        return redirect("referrals:screening", uuid=item.uuid)
+            raise ServiceError(services.CHOOSE_A_MATCHED_HOUSEHOLD)
+        services.screening_link_family(by=self.request.user, request=self.item, family=family)
+        return f"Request linked to {family.name}"
 
 
 class FamilyCreateView(ScreeningFormView):
