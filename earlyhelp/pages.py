@@ -153,6 +153,39 @@ class ConfirmActionView(ServiceActionView):
         return confirmation_page(request, **question)
 
 
+class PageFormAction:
+    """One of the several small forms of a page (an episode's, a meeting's), each posting to
+    its own address: on success back to the page with a message; otherwise the whole page
+    again, with this form's errors and what was typed. The page view supplies
+    `render_page(**bound)`, which shows the forms in `bound` in place of fresh ones."""
+
+    form_key = None  # the context name of the form, to show it again with its errors
+
+    def make_form(self, data):
+        raise NotImplementedError
+
+    def perform(self, form):
+        """Call the service with what the form parsed; answer with the success message."""
+        raise NotImplementedError
+
+    def success_url(self):
+        raise NotImplementedError
+
+    def bound(self, form):
+        return {self.form_key: form}
+
+    def submit(self):
+        form = self.make_form(self.request.POST)
+        succeeded, message = perform_if_valid(form, self.perform)
+        if succeeded:
+            messages.success(self.request, message)
+            return redirect(self.success_url())
+        return self.render_invalid(form)
+
+    def render_invalid(self, form):
+        return self.render_page(**self.bound(form))
+
+
 class CaseWorkerMixin(ServiceUserMixin):
     """People who work on case records: the practice roles."""
 

@@ -24,7 +24,7 @@ from cases.people import search
 from cases.people import services as case_services
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.pages import ServiceActionView, ServiceFormView, perform_if_valid
+from earlyhelp.pages import PageFormAction, ServiceActionView, ServiceFormView
 from earlyhelp.working_days import rag_status
 from referrals.models import CHILD_ROLES, RequestForSupport
 from referrals.requests import selectors as request_selectors
@@ -248,29 +248,12 @@ class ScreeningView(ScreeningPage):
         return self.render_page()
 
 
-class ScreeningFormView(ScreeningPage):
+class ScreeningFormView(PageFormAction, ScreeningPage):
     """POST one of the screening page's forms: on success back to the page, else show it."""
-
-    form_key = None  # the context name of the form, to re-render with errors
-    success_message = "Saved"
-
-    def make_form(self, data):
-        raise NotImplementedError
-
-    def perform(self, form):
-        raise NotImplementedError
-
-    def bound(self, form):
-        return {self.form_key: form}
 
     def post(self, request, uuid, **kwargs):
         self.load()
-        form = self.make_form(request.POST)
-        succeeded, _ = perform_if_valid(form, self.perform)
-        if succeeded:
-            messages.success(request, self.success_message)
-            return redirect(self.success_url())
-        return self.render_page(**self.bound(form))
+        return self.submit()
 
     def success_url(self):
         return reverse("referrals:screening", kwargs={"uuid": self.item.uuid})
@@ -311,8 +294,6 @@ class MatchView(ScreeningActionView):
 
 
 class CreatePersonView(ScreeningFormView):
-    success_message = "Record created and matched"
-
     def make_form(self, data):
         self.request_person = get_object_or_404(self.item.people.all(), pk=self.kwargs["person_pk"])
         return forms.CreatePersonForm(
@@ -331,6 +312,7 @@ class CreatePersonView(ScreeningFormView):
             # Listed under the form, each with "This is them".
             self.duplicates = case_services.results_for(self.request.user, error.matches)
             raise
+        return "Record created and matched"
 
     def bound(self, form):
         return {
@@ -350,7 +332,6 @@ class FamilyLinkView(ScreeningActionView):
 
 class FamilyCreateView(ScreeningFormView):
     form_key = "family_form"
-    success_message = "Family record created and linked to the request"
 
     def make_form(self, data):
         return forms.CreateFamilyForm(data=data, user=self.request.user, prefix="family")
@@ -362,11 +343,11 @@ class FamilyCreateView(ScreeningFormView):
             owning_team=form.cleaned_data["owning_team"],
             name=form.cleaned_data["name"],
         )
+        return "Family record created and linked to the request"
 
 
 class CheckAddView(ScreeningFormView):
     form_key = "check_form"
-    success_message = "Check added"
 
     def make_form(self, data):
         return forms.CheckForm(data=data, prefix="check")
@@ -375,11 +356,10 @@ class CheckAddView(ScreeningFormView):
         services.screening_check_add(
             by=self.request.user, request=self.item, **form.service_fields()
         )
+        return "Check added"
 
 
 class CheckAnswerView(ScreeningFormView):
-    success_message = "Answer saved"
-
     def make_form(self, data):
         self.check = get_object_or_404(self.item.checks.all(), uuid=self.kwargs["check_uuid"])
         return forms.AnswerForm(data=data, auto_id=f"check-{self.check.uuid}-%s")
@@ -388,6 +368,7 @@ class CheckAnswerView(ScreeningFormView):
         services.screening_check_answer(
             by=self.request.user, check=self.check, answer=form.cleaned_data["answer"]
         )
+        return "Answer saved"
 
     def bound(self, form):
         return {"answer_forms": {self.check.pk: form}}
@@ -395,7 +376,6 @@ class CheckAnswerView(ScreeningFormView):
 
 class ConsentView(ScreeningFormView):
     form_key = "consent_form"
-    success_message = "Consent recorded"
 
     def make_form(self, data):
         return forms.ConsentForm(data=data, prefix="consent")
@@ -411,11 +391,11 @@ class ConsentView(ScreeningFormView):
             consent_given_on=data["consent_given_on"],
             consent_not_given_reason=data["consent_not_given_reason"],
         )
+        return "Consent recorded"
 
 
 class NotesView(ScreeningFormView):
     form_key = "notes_form"
-    success_message = "Screening notes saved"
 
     def make_form(self, data):
         return forms.NotesForm(data=data)
@@ -424,6 +404,7 @@ class NotesView(ScreeningFormView):
         services.screening_notes_save(
             by=self.request.user, request=self.item, notes=form.cleaned_data["screening_notes"]
         )
+        return "Screening notes saved"
 
 
 class IndicatorsView(ScreeningFormView):
@@ -439,11 +420,9 @@ class IndicatorsView(ScreeningFormView):
         level = services.screening_indicators_set(
             by=self.request.user, request=self.item, indicators=form.cleaned_data["indicators"]
         )
-        self.success_message = (
-            f"Indicators saved. Suggested level: {level.name}"
-            if level
-            else "Indicators saved. No indicator is ticked"
-        )
+        if level:
+            return f"Indicators saved. Suggested level: {level.name}"
+        return "Indicators saved. No indicator is ticked"
 
     def success_url(self):
         return super().success_url() + "#indicators"
