@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from assessments.assessments.services import RATINGS
 from cases.models import Person
 from cases.models.person import RecordType
-from earlyhelp.forms import GovUKMessagesMixin, add_service_errors
+from earlyhelp.forms import GovUKMessagesMixin, add_service_errors, text_area
 from earlyhelp.templatetags.gds import gds_tag
 
 REASON_LABEL = "If you could not gather the child's views, say why"
@@ -185,9 +185,9 @@ class SectionForm(forms.Form):
 
 
 class ReturnForm(GovUKMessagesMixin, forms.Form):
-    return_comments = forms.CharField(
-        label="What needs to change?",
+    return_comments = text_area(
+        "What needs to change?",
+        rows=4,
         help_text="The lead professional sees these comments on the assessment",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter what needs to change"},
+        required_message="Enter what needs to change",
     )
