@@ -219,6 +219,20 @@ class GovUKFormRenderer(TemplatesSetting):
     bound_field_class = GovUKBoundField
 
 
+def text_area(label, *, rows=5, required=True, help_text="", required_message=None, **kwargs):
+    """A typed answer in a GOV.UK textarea; `required_message` words the error when a
+    required one is left empty (otherwise GovUKMessagesMixin words it)."""
+    if required_message:
+        kwargs["error_messages"] = {"required": required_message}
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kwargs,
+    )
+
+
 class FilterForm(forms.Form):
     """The form behind a list page's filters: every field is optional, so none is marked."""
 

@@ -1,11 +1,21 @@
-"""The page bases shared by every domain's views: case work, and service actions."""
+"""The page bases shared by every domain's views: case work, and service actions.
 
+Two kinds of page call a service. A form page (`ServiceFormView`) shows the service's
+refusal on the form's fields, with what was typed kept. A button (`ServiceActionView`, and
+`ConfirmActionView` that asks "Are you sure?" first) has no form to show it on: it goes
+back to a page and says what came of it in a message.
+"""
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.views import View
 from django.views.generic import FormView
 
 from accounts.views import ServiceUserMixin
 from audit.services import record_view
 from earlyhelp import access
+from earlyhelp.confirm import confirmation_page
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.forms import add_service_errors
 
@@ -13,14 +23,44 @@ from earlyhelp.forms import add_service_errors
 def perform_if_valid(form, perform):
     """`(True, perform(form))` if the form is valid and the service it calls accepts it;
     otherwise `(False, None)`, with the reasons on the form's fields and what was typed kept.
-    For pages with several small forms, each posting to its own address."""
+    For pages with several small forms, each posting to its own address.
+
+    A form that knows better where a refusal belongs has its own `add_service_errors`."""
     if not form.is_valid():
         return False, None
     try:
         return True, perform(form)
     except (ValidationError, ServiceError) as error:
-        add_service_errors(form, error)
+        if hasattr(form, "add_service_errors"):
+            form.add_service_errors(error)
+        else:
+            add_service_errors(form, error)
         return False, None
+
+
+def refusal_text(error):
+    """A service's refusal (a `ServiceError` or a model's `ValidationError`) as one message."""
+    if isinstance(error, ServiceError):
+        return error.message
+    return " ".join(error.messages)
+
+
+def report_outcome(request, perform):
+    """Call `perform()` and say what came of it in a message: the success message it answers
+    with, or the service's refusal. True if it succeeded."""
+    try:
+        message = perform()
+    except (ValidationError, ServiceError) as error:
+        messages.error(request, refusal_text(error))
+        return False
+    messages.success(request, message)
+    return True
+
+
+def record_views(user, records):
+    """Showing records is a read, and audited."""
+    for obj in records:
+        record_view(actor=user, obj=obj)
 
 
 class ServiceFormView(FormView):
@@ -32,7 +72,8 @@ class ServiceFormView(FormView):
     """
 
     def setup_objects(self):
-        """Load the records the page is about (checking access) before the form is built."""
+        """Load the records the page is about (checking access) before the form is built.
+        To turn the user away instead (a redirect with the reason), answer with a response."""
 
     def shown_records(self):
         """Records whose contents the page shows."""
@@ -46,14 +87,14 @@ class ServiceFormView(FormView):
         return {**super().get_form_kwargs(), **self.form_kwargs()}
 
     def get(self, request, *args, **kwargs):
-        self.setup_objects()
-        for obj in self.shown_records():
-            record_view(actor=request.user, obj=obj)
+        refusal = self.setup_objects()
+        if refusal is not None:
+            return refusal
+        record_views(request.user, self.shown_records())
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        self.setup_objects()
-        return super().post(request, *args, **kwargs)
+        return self.setup_objects() or super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         # Valid already: perform_if_valid only adds the service's refusal to the form.
@@ -63,6 +104,86 @@ class ServiceFormView(FormView):
     def perform(self, form):
         """Call the service with what the form parsed; answer with where to go next."""
         raise NotImplementedError
+
+
+class ServiceActionView(View):
+    """A button that posts one action to a service and goes back to a page, saying what came
+    of it: the success message `perform()` answers with, or the service's refusal."""
+
+    def setup_objects(self):
+        """Load the records the action is on (checking access). To turn the user away
+        instead (a redirect with the reason), answer with a response."""
+
+    def perform(self):
+        """Call the service; answer with the success message."""
+        raise NotImplementedError
+
+    def success_url(self):
+        raise NotImplementedError
+
+    def failure_url(self):
+        return self.success_url()
+
+    def post(self, request, *args, **kwargs):
+        refusal = self.setup_objects()
+        if refusal is not None:
+            return refusal
+        succeeded = report_outcome(request, self.perform)
+        return redirect(self.success_url() if succeeded else self.failure_url())
+
+
+class ConfirmActionView(ServiceActionView):
+    """An action that cannot be undone: GET asks "Are you sure?" (see `earlyhelp.confirm`),
+    and only the POST from that page acts."""
+
+    def confirmation(self):
+        """What the confirmation page asks: `confirmation_page`'s keyword arguments."""
+        raise NotImplementedError
+
+    def shown_records(self):
+        """Records whose contents the confirmation page shows."""
+        return []
+
+    def get(self, request, *args, **kwargs):
+        refusal = self.setup_objects()
+        if refusal is not None:
+            return refusal
+        question = self.confirmation()
+        record_views(request.user, self.shown_records())
+        return confirmation_page(request, **question)
+
+
+class PageFormAction:
+    """One of the several small forms of a page (an episode's, a meeting's), each posting to
+    its own address: on success back to the page with a message; otherwise the whole page
+    again, with this form's errors and what was typed. The page view supplies
+    `render_page(**bound)`, which shows the forms in `bound` in place of fresh ones."""
+
+    form_key = None  # the context name of the form, to show it again with its errors
+
+    def make_form(self, data):
+        raise NotImplementedError
+
+    def perform(self, form):
+        """Call the service with what the form parsed; answer with the success message."""
+        raise NotImplementedError
+
+    def success_url(self):
+        raise NotImplementedError
+
+    def bound(self, form):
+        return {self.form_key: form}
+
+    def submit(self):
+        form = self.make_form(self.request.POST)
+        succeeded, message = perform_if_valid(form, self.perform)
+        if succeeded:
+            messages.success(self.request, message)
+            return redirect(self.success_url())
+        return self.render_invalid(form)
+
+    def render_invalid(self, form):
+        return self.render_page(**self.bound(form))
 
 
 class CaseWorkerMixin(ServiceUserMixin):

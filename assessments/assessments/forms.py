@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from assessments.assessments.services import RATINGS
 from cases.models import Person
 from cases.models.person import RecordType
-from earlyhelp.forms import GovUKMessagesMixin
+from earlyhelp.forms import GovUKMessagesMixin, add_service_errors, text_area
 from earlyhelp.templatetags.gds import gds_tag
 
 REASON_LABEL = "If you could not gather the child's views, say why"
@@ -171,7 +171,11 @@ class SectionForm(forms.Form):
 
     def add_service_errors(self, error):
         """A ValidationError from the service, on the field each message is about: a rating
-        question's message goes on its narrative when a rating is already chosen."""
+        question's message goes on its narrative when a rating is already chosen. Any other
+        refusal goes where `earlyhelp.forms.add_service_errors` puts it."""
+        if not hasattr(error, "message_dict"):
+            add_service_errors(self, error)
+            return
         for key, messages in error.message_dict.items():
             target = key if key in self.fields else None
             if target and key + NARRATIVE in self.fields and self.data.get(self.add_prefix(key)):
@@ -181,9 +185,9 @@ class SectionForm(forms.Form):
 
 
 class ReturnForm(GovUKMessagesMixin, forms.Form):
-    return_comments = forms.CharField(
-        label="What needs to change?",
+    return_comments = text_area(
+        "What needs to change?",
+        rows=4,
         help_text="The lead professional sees these comments on the assessment",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter what needs to change"},
+        required_message="Enter what needs to change",
     )

@@ -9,7 +9,7 @@ saved so that saving again works.
 import functools
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views import View
@@ -204,10 +204,15 @@ class NewVersionView(AssessmentActionView):
 # A section
 
 
-class SectionView(CaseWorkerMixin, View):
-    template_name = "assessments/section_form.html"
+class SectionView(FormPage):
+    """A section's questions; a reader, or anyone once the assessment is submitted, sees the
+    answers instead. A save over someone else's shows the form again with the reason."""
 
-    def load(self):
+    template_name = "assessments/section_form.html"
+    form_class = forms.SectionForm
+    stale = False
+
+    def setup_objects(self):
         user = self.request.user
         self.assessment = access.get_for_user(
             user, selectors.assessments_for(user), uuid=self.kwargs["uuid"]
@@ -223,92 +228,94 @@ class SectionView(CaseWorkerMixin, View):
             raise Http404(str(error)) from error
         self.may_work = access.can(user, Permission.WORK_ON_EPISODE, self.assessment.episode)
         self.levels = selectors.current_levels()
+        if self.request.method == "POST":
+            return self.refuse_change()
+        return None
 
-    @property
-    def editable(self):
-        return self.assessment.is_editable and self.may_work
-
-    def make_form(self, data=None):
-        return forms.SectionForm(
-            data,
-            initial=forms.SectionForm.initial_from(self.section),
-            section_spec=self.section_spec,
-            person=self.section.person,
-            levels=self.levels,
-        )
-
-    def render_page(self, form=None, *, stale=False):
-        levels_by_uuid = {str(level.uuid): level for level in self.levels}
-        context = {
-            "assessment": self.assessment,
-            "family": self.assessment.episode.family,
-            "section": self.section,
-            "section_spec": self.section_spec,
-            "name": selectors.section_name(self.section_spec, self.section),
-            "status": selectors.section_status(self.section),
-            "form": form,
-            "stale": stale,
-            "answers": selectors.answer_rows(
-                self.section_spec, self.section.answers, levels_by_uuid
-            ),
-        }
-        return render(self.request, self.template_name, context)
-
-    def get(self, request, uuid, section_uuid):
-        self.load()
-        record_view(actor=request.user, obj=self.section)
-        return self.render_page(self.make_form() if self.editable else None)
-
-    def post(self, request, uuid, section_uuid):
-        self.load()
+    def refuse_change(self):
+        """403 for a reader; a redirect with the reason when the assessment can no longer
+        change; else None."""
         if not self.may_work:
             raise PermissionDenied("Only the lead professional can write the assessment")
-        if not self.assessment.is_editable:
-            messages.error(
-                request,
-                f"This assessment is {self.assessment.get_status_display().lower()}: "
-                "it cannot be changed"
-                + (
-                    ". Start a new version to change it."
-                    if self.assessment.status == AssessmentStatus.APPROVED
-                    else " until the manager decides."
-                ),
+        if self.assessment.is_editable:
+            return None
+        messages.error(
+            self.request,
+            f"This assessment is {self.assessment.get_status_display().lower()}: "
+            "it cannot be changed"
+            + (
+                ". Start a new version to change it."
+                if self.assessment.status == AssessmentStatus.APPROVED
+                else " until the manager decides."
+            ),
+        )
+        return redirect(
+            "assessments:section", uuid=self.assessment.uuid, section_uuid=self.section.uuid
+        )
+
+    def shown_records(self):
+        return [self.section]
+
+    def get_form(self, form_class=None):
+        if not (self.assessment.is_editable and self.may_work):
+            return None
+        return super().get_form(form_class)
+
+    def get_initial(self):
+        return forms.SectionForm.initial_from(self.section)
+
+    def form_kwargs(self):
+        kwargs = {
+            "section_spec": self.section_spec,
+            "person": self.section.person,
+            "levels": self.levels,
+        }
+        if self.request.method == "POST":
+            kwargs["data"] = self.request.POST.copy()  # its revision is updated if shown again
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        levels_by_uuid = {str(level.uuid): level for level in self.levels}
+        return super().get_context_data(
+            assessment=self.assessment,
+            family=self.assessment.episode.family,
+            section=self.section,
+            section_spec=self.section_spec,
+            name=selectors.section_name(self.section_spec, self.section),
+            status=selectors.section_status(self.section),
+            stale=self.stale,
+            answers=selectors.answer_rows(self.section_spec, self.section.answers, levels_by_uuid),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        complete = self.request.POST.get("complete") == "yes"
+        try:
+            services.assessment_section_save(
+                by=self.request.user,
+                section=self.section,
+                answers=form.answers(self.section.answers),
+                expected_revision=form.cleaned_data["revision"],
+                complete=complete,
             )
-            return redirect(
-                "assessments:section", uuid=self.assessment.uuid, section_uuid=self.section.uuid
-            )
-        data = request.POST.copy()
-        form = self.make_form(data)
-        complete = request.POST.get("complete") == "yes"
-        stale = False
-        if form.is_valid():
-            try:
-                services.assessment_section_save(
-                    by=request.user,
-                    section=self.section,
-                    answers=form.answers(self.section.answers),
-                    expected_revision=form.cleaned_data["revision"],
-                    complete=complete,
-                )
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except ServiceError as error:
-                form.add_error(None, error.message)
-                stale = True
-            else:
-                messages.success(
-                    request,
-                    f"{'Completed' if complete else 'Saved'}: "
-                    f"{selectors.section_name(self.section_spec, self.section)}",
-                )
-                return redirect("assessments:detail", uuid=self.assessment.uuid)
+        except ServiceError:
+            self.stale = True  # someone saved it since: their answers are shown
+            raise
+        messages.success(
+            self.request,
+            f"{'Completed' if complete else 'Saved'}: "
+            f"{selectors.section_name(self.section_spec, self.section)}",
+        )
+        return redirect("assessments:detail", uuid=self.assessment.uuid)
+
+    def form_invalid(self, form):
         # Whatever happened, the page shows what was typed, at the revision now saved (the
         # service may have saved it, or someone else may have), so saving again works.
         self.section = AssessmentSection.objects.select_related("person", "updated_by").get(
             pk=self.section.pk
         )
-        data["revision"] = str(self.section.revision)
-        return self.render_page(form, stale=stale)
+        form.data["revision"] = str(self.section.revision)
+        return super().form_invalid(form)
 
 
 # Two versions side by side

@@ -9,21 +9,9 @@ from assessments.models import (
     PlanOutcome,
     SupportingFamiliesArea,
 )
-from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin
+from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, text_area
 
 SCORES = [(str(n), str(n)) for n in range(11)]
-
-
-def text_field(label, *, required=False, rows=5, help_text="", message=None):
-    field = forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
-    if message:
-        field.error_messages["required"] = message
-    return field
 
 
 def score_field(label, message, help_text=""):
@@ -46,19 +34,20 @@ class PlanForm(forms.Form):
 
     mark_optional_fields = False
 
-    worries = text_field("What we are worried about")
-    working_well = text_field("What is working well")
-    family_words = text_field(
+    worries = text_area("What we are worried about", required=False)
+    working_well = text_area("What is working well", required=False)
+    family_words = text_area(
         "The family's own words",
+        required=False,
         help_text="What the family say they want to be different, in their words",
     )
-    contingency = text_field("What happens if things do not improve")
+    contingency = text_area("What happens if things do not improve", required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class OutcomeForm(GovUKMessagesMixin, forms.Form):
-    description = text_field(
-        "What will be different?", required=True, rows=3, message="Enter what will be different"
+    description = text_area(
+        "What will be different?", rows=3, required_message="Enter what will be different"
     )
     people = PersonChoiceField(
         queryset=None,
@@ -66,11 +55,10 @@ class OutcomeForm(GovUKMessagesMixin, forms.Form):
         label="Who is it for?",
         error_messages={"required": "Choose who the outcome is for"},
     )
-    need = text_field(
+    need = text_area(
         "What need does it answer?",
-        required=True,
         rows=2,
-        message="Enter the need the outcome answers",
+        required_message="Enter the need the outcome answers",
     )
     area = forms.ChoiceField(
         label="Supporting Families outcome area",
@@ -123,8 +111,8 @@ class ActionForm(GovUKMessagesMixin, forms.Form):
     # Which of the "who" fields is needed depends on the choice above them.
     mark_optional_fields = False
 
-    description = text_field(
-        "What will be done?", required=True, rows=3, message="Enter what will be done"
+    description = text_area(
+        "What will be done?", rows=3, required_message="Enter what will be done"
     )
     outcome = OutcomeChoiceField(
         queryset=PlanOutcome.objects.none(),

@@ -8,10 +8,11 @@ typed kept.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views import View
 
 from assessments.documents.selectors import documents_for
@@ -23,30 +24,45 @@ from audit.services import record_view
 from cases.episodes.forms import ConfirmForm
 from cases.models import Episode
 from earlyhelp import access
-from earlyhelp.confirm import confirmation_page
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.pages import CaseWorkerMixin, ServiceFormView, perform_if_valid
+from earlyhelp.pages import (
+    CaseWorkerMixin,
+    ConfirmActionView,
+    ServiceActionView,
+    ServiceFormView,
+    perform_if_valid,
+)
 
 Permission = access.Permission
 
 
+def plan_url(plan, anchor=""):
+    """The plan page (at `anchor`)."""
+    return reverse("plans:detail", args=[plan.uuid]) + anchor
+
+
 def to_plan(plan, anchor=""):
     """Back to the plan page (at `anchor`)."""
-    return redirect(reverse("plans:detail", args=[plan.uuid]) + anchor)
+    return redirect(plan_url(plan, anchor))
 
 
-class StartView(CaseWorkerMixin, View):
+class StartView(CaseWorkerMixin, ServiceActionView):
     """POST: start the plan from the episode's approved assessment."""
 
-    def post(self, request, uuid):
-        episode = access.get_for_user(request.user, Episode.objects.all(), uuid=uuid)
-        try:
-            plan = services.plan_create(by=request.user, episode=episode)
-        except ServiceError as error:
-            messages.error(request, error.message)
-            return redirect("episodes:detail", uuid=episode.uuid)
-        messages.success(request, "Plan started: write it with the family and the TAF")
-        return redirect("plans:detail", uuid=plan.uuid)
+    def setup_objects(self):
+        self.episode = access.get_for_user(
+            self.request.user, Episode.objects.all(), uuid=self.kwargs["uuid"]
+        )
+
+    def perform(self):
+        self.plan = services.plan_create(by=self.request.user, episode=self.episode)
+        return "Plan started: write it with the family and the TAF"
+
+    def success_url(self):
+        return reverse("plans:detail", kwargs={"uuid": self.plan.uuid})
+
+    def failure_url(self):
+        return reverse("episodes:detail", kwargs={"uuid": self.episode.uuid})
 
 
 class PlanMixin(CaseWorkerMixin):
@@ -187,35 +203,31 @@ class NewVersionView(PlanActionView):
         return new
 
 
-class ActionStatusView(PlanMixin, View):
+class ActionStatusView(PlanMixin, ServiceActionView):
     """POST how an action of the agreed plan is going."""
 
-    def post(self, request, uuid, action_uuid):
+    def setup_objects(self):
         self.load()
         # 404 for an action the user may not see, 403 if they may not say how it is going:
         # before the form is read.
-        action = access.get_for_change(
-            request.user,
+        self.action = access.get_for_change(
+            self.request.user,
             PlanAction.objects.filter(plan=self.plan).select_related("plan__episode"),
             Permission.UPDATE_PLAN_ACTION,
-            uuid=action_uuid,
+            uuid=self.kwargs["action_uuid"],
         )
-        form = forms.ActionStatusForm(request.POST, prefix=f"status-{action.uuid}")
+
+    def perform(self):
+        form = forms.ActionStatusForm(self.request.POST, prefix=f"status-{self.action.uuid}")
         if not form.is_valid():
-            messages.error(request, "Choose how the action is going")
-            return to_plan(self.plan, "#actions")
-        try:
-            action = services.plan_action_set_status(
-                by=request.user, action=action, status=form.cleaned_data["status"]
-            )
-        except (ValidationError, ServiceError) as error:
-            text = error.message if isinstance(error, ServiceError) else " ".join(error.messages)
-            messages.error(request, text)
-        else:
-            messages.success(
-                request, f"{action.description[:60]}: {action.get_status_display().lower()}"
-            )
-        return to_plan(self.plan, "#actions")
+            raise ServiceError("Choose how the action is going")
+        action = services.plan_action_set_status(
+            by=self.request.user, action=self.action, status=form.cleaned_data["status"]
+        )
+        return f"{action.description[:60]}: {action.get_status_display().lower()}"
+
+    def success_url(self):
+        return plan_url(self.plan, "#actions")
 
 
 # The draft's pages
@@ -365,7 +377,7 @@ class OutcomeView(DraftFormPage):
         return to_plan(self.plan, "#outcomes")
 
 
-class RemoveView(PlanMixin, View):
+class RemoveView(PlanMixin, ConfirmActionView):
     """Remove an outcome or an action (the address names it) from the draft: GET asks
     "Are you sure?", the POST from that page removes it."""
 
@@ -376,45 +388,38 @@ class RemoveView(PlanMixin, View):
     def remove(self, part):
         raise NotImplementedError
 
-    def load_part(self, **kwargs):
+    def setup_objects(self):
         self.load()
         self.require_work()
-        refusal = self.refuse_unless_draft()
-        if refusal is not None:
-            return None, refusal
-        part = access.get_for_user(
+        return self.refuse_unless_draft()
+
+    @cached_property
+    def part(self):
+        return access.get_for_user(
             self.request.user,
             self.model.objects.filter(plan=self.plan),
-            uuid=kwargs[self.lookup_kwarg],
-        )
-        return part, None
-
-    def get(self, request, uuid, **kwargs):
-        part, refusal = self.load_part(**kwargs)
-        if refusal is not None:
-            return refusal
-        record_view(actor=request.user, obj=self.plan)
-        return confirmation_page(
-            request,
-            caption=f"{self.episode.family.name}: TAF plan",
-            question=f"Are you sure you want to remove this {self.what}?",
-            details=[(self.what.capitalize(), part.description)],
-            explanation=self.explanation,
-            button=f"Remove the {self.what}",
-            cancel_url=reverse("plans:detail", args=[self.plan.uuid]) + self.anchor,
+            uuid=self.kwargs[self.lookup_kwarg],
         )
 
-    def post(self, request, uuid, **kwargs):
-        part, refusal = self.load_part(**kwargs)
-        if refusal is not None:
-            return refusal
-        try:
-            self.remove(part)
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, self.removed)
-        return to_plan(self.plan, self.anchor)
+    def shown_records(self):
+        return [self.plan]
+
+    def confirmation(self):
+        return {
+            "caption": f"{self.episode.family.name}: TAF plan",
+            "question": f"Are you sure you want to remove this {self.what}?",
+            "details": [(self.what.capitalize(), self.part.description)],
+            "explanation": self.explanation,
+            "button": f"Remove the {self.what}",
+            "cancel_url": plan_url(self.plan, self.anchor),
+        }
+
+    def perform(self):
+        self.remove(self.part)
+        return self.removed
+
+    def success_url(self):
+        return plan_url(self.plan, self.anchor)
 
 
 class OutcomeRemoveView(RemoveView):

@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assessments.models import Rag, ReviewDecision
-from assessments.plans.forms import SCORES, text_field
+from assessments.plans.forms import SCORES
 from cases.models import ClosureReason, OutcomesAchieved, TafMember
 from cases.transitions.forms import LevelChoiceField
 from cases.transitions.selectors import social_care_teams, statutory_levels
-from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin
+from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, text_area
 
 
 class ReviewForm(GovUKMessagesMixin, forms.Form):
@@ -32,21 +32,21 @@ class ReviewForm(GovUKMessagesMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Who from the Team Around the Family came? (optional)",
     )
-    other_attendees = text_field(
+    other_attendees = text_area(
         "Anyone else who came (optional)",
         rows=3,
+        required=False,
         help_text="The family, and others, one to a line",
     )
-    summary = text_field("What has changed since the last review? (optional)", rows=4)
+    summary = text_area(
+        "What has changed since the last review? (optional)", rows=4, required=False
+    )
     # Progress fields are added per outcome here.
-    child_views = text_field(
+    child_views = text_area(
         "The child's views",
-        required=True,
-        message="Enter the child's views, or why they could not be gathered",
+        required_message="Enter the child's views, or why they could not be gathered",
     )
-    family_views = text_field(
-        "The family's views", required=True, message="Enter the family's views"
-    )
+    family_views = text_area("The family's views", required_message="Enter the family's views")
     decision = forms.ChoiceField(
         label="What did the review decide?",
         choices=ReviewDecision.choices,
@@ -75,9 +75,9 @@ class ReviewForm(GovUKMessagesMixin, forms.Form):
         required=False,
         empty_label="Choose a team",
     )
-    decision_reason = text_field("Why does the family need a step up?", rows=4)
-    evidence = text_field("Evidence (optional)", rows=3)
-    handover_notes = text_field("Handover notes (optional)", rows=3)
+    decision_reason = text_area("Why does the family need a step up?", rows=4, required=False)
+    evidence = text_area("Evidence (optional)", rows=3, required=False)
+    handover_notes = text_area("Handover notes (optional)", rows=3, required=False)
     # Step down or close
     closure_reason = forms.ChoiceField(
         label="Why is the episode closing?",
@@ -90,7 +90,9 @@ class ReviewForm(GovUKMessagesMixin, forms.Form):
         ],
         help_text="Only when closing: a step down is its own reason",
     )
-    closure_summary = text_field("Summary of the help and where it has left things", rows=4)
+    closure_summary = text_area(
+        "Summary of the help and where it has left things", rows=4, required=False
+    )
     outcomes_achieved = forms.ChoiceField(
         label="Were the outcomes achieved?",
         required=False,
@@ -135,7 +137,7 @@ class ReviewForm(GovUKMessagesMixin, forms.Form):
                 widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
                 error_messages={"required": f"{short}: enter a scaling score from 0 to 10"},
             )
-            self.fields[f"{key}-comment"] = text_field("Comment (optional)", rows=2)
+            self.fields[f"{key}-comment"] = text_area("Comment (optional)", rows=2, required=False)
 
     def fields_named(self, names):
         return [self[name] for name in names]

@@ -10,7 +10,7 @@ from django import forms
 from accounts.models import Agency
 from cases.episodes import selectors
 from cases.models import ClosureReason, OutcomesAchieved
-from earlyhelp.forms import FilterForm, GovUKDateField, GovUKMessagesMixin
+from earlyhelp.forms import FilterForm, GovUKDateField, GovUKMessagesMixin, text_area
 
 
 def _name(user):
@@ -34,9 +34,7 @@ class AllocateForm(GovUKMessagesMixin, forms.Form):
         empty_label="Choose a team",
         error_messages={"required": "Choose the team they work from"},
     )
-    reason = forms.CharField(
-        label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = text_area("Notes", rows=3, required=False)
 
     def __init__(self, *args, user, episode, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,19 +48,19 @@ class AllocateForm(GovUKMessagesMixin, forms.Form):
 
 
 class ReallocateForm(AllocateForm):
-    reason = forms.CharField(
-        label="Why is the lead professional changing?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why the lead professional is changing"},
+    reason = text_area(
+        "Why is the lead professional changing?",
+        rows=3,
+        required_message="Enter why the lead professional is changing",
     )
 
 
 class FlagForm(GovUKMessagesMixin, forms.Form):
-    flag_reason = forms.CharField(
-        label="Why does it need discussing at the allocation meeting?",
+    flag_reason = text_area(
+        "Why does it need discussing at the allocation meeting?",
+        rows=3,
         max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why the episode needs discussing"},
+        required_message="Enter why the episode needs discussing",
     )
 
 
@@ -75,10 +73,8 @@ class ChangeLevelForm(GovUKMessagesMixin, forms.Form):
         help_text="To move to children's social care, ask for a step up instead",
         error_messages={"required": "Choose the new level"},
     )
-    reason = forms.CharField(
-        label="Why is the level changing?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why the level is changing"},
+    reason = text_area(
+        "Why is the level changing?", rows=3, required_message="Enter why the level is changing"
     )
 
     def __init__(self, *args, **kwargs):
@@ -149,10 +145,9 @@ class RequestClosureForm(GovUKMessagesMixin, forms.Form):
         help_text="A step up closes the episode when children's social care accepts it",
         error_messages={"required": "Choose why the episode is closing"},
     )
-    closure_summary = forms.CharField(
-        label="Summary of the help and where it has left things",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Enter a summary of the help and where it has left things"},
+    closure_summary = text_area(
+        "Summary of the help and where it has left things",
+        required_message="Enter a summary of the help and where it has left things",
     )
     outcomes_achieved = forms.ChoiceField(
         label="Were the outcomes achieved?",
@@ -160,11 +155,7 @@ class RequestClosureForm(GovUKMessagesMixin, forms.Form):
         choices=OutcomesAchieved.choices,
         error_messages={"required": "Choose whether the outcomes were achieved"},
     )
-    family_feedback = forms.CharField(
-        label="The family's feedback",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    family_feedback = text_area("The family's feedback", rows=3, required=False)
 
 
 class ReasonForm(GovUKMessagesMixin, forms.Form):

@@ -9,11 +9,10 @@ The page offers only the actions the access policy allows; the services check ag
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views import View
@@ -28,7 +27,7 @@ from cases.transitions.models import Direction, TransitionStatus
 from cases.transitions.services import is_waiting_too_long
 from earlyhelp import access, working_days
 from earlyhelp.confirm import confirmation_page
-from earlyhelp.pages import CaseWorkerMixin, perform_if_valid
+from earlyhelp.pages import CaseWorkerMixin, PageFormAction
 
 Permission = access.Permission
 PAGE_SIZE = 50
@@ -82,7 +81,7 @@ class EpisodePage(CaseWorkerMixin, View):
             and episode.closed_at >= reopen_from,
         }
 
-    def make_form(self, key, data=None):
+    def make_action_form(self, key, data=None):
         """The action's form, with a prefix of its own so ids differ between forms."""
         user, episode = self.request.user, self.episode
         reason = {
@@ -122,7 +121,7 @@ class EpisodePage(CaseWorkerMixin, View):
         now = timezone.now()
         actions = self.available_actions()
         page_forms = {
-            key: bound.get(key) or self.make_form(key)
+            key: bound.get(key) or self.make_action_form(key)
             for key, allowed in actions.items()
             if allowed and key != "taf_end"
         }
@@ -183,14 +182,13 @@ class EpisodeDetailView(EpisodePage):
         return self.render_page()
 
 
-class EpisodeActionView(EpisodePage):
+class EpisodeActionView(PageFormAction, EpisodePage):
     """POST one of the episode page's forms: on success back to the page, else show it.
     GET shows the episode page with that form open (links from lists point here)."""
 
     action = None
     permission = Permission.WORK_ON_EPISODE
     refusal = "Only the lead professional or a manager can do this"
-    success_message = "Saved"
 
     def check(self):
         if not access.can(self.request.user, self.permission, self.episode):
@@ -205,19 +203,17 @@ class EpisodeActionView(EpisodePage):
     def post(self, request, uuid, **kwargs):
         self.load()
         self.check()
-        return self.handle(request)
+        return self.submit()
 
-    def handle(self, request):
-        form = self.make_form(self.action, request.POST)
-        succeeded, _ = perform_if_valid(form, self.perform)
-        if succeeded:
-            messages.success(request, self.success_message)
-            return redirect("episodes:detail", uuid=self.episode.uuid)
-        record_view(actor=request.user, obj=self.episode)
+    def make_form(self, data):
+        return self.make_action_form(self.action, data)
+
+    def success_url(self):
+        return reverse("episodes:detail", kwargs={"uuid": self.episode.uuid})
+
+    def render_invalid(self, form):
+        record_view(actor=self.request.user, obj=self.episode)
         return self.render_page(open_form=self.action, **{self.action: form})
-
-    def perform(self, form):
-        raise NotImplementedError
 
 
 class _ManagerAction(EpisodeActionView):
@@ -237,7 +233,7 @@ class AllocateView(_ManagerAction):
             team=data["team"],
             reason=data["reason"],
         )
-        self.success_message = f"Allocated to {data['lead_professional'].get_full_name()}"
+        return f"Allocated to {data['lead_professional'].get_full_name()}"
 
 
 class ReallocateView(_ManagerAction):
@@ -252,25 +248,25 @@ class ReallocateView(_ManagerAction):
             team=data["team"],
             reason=data["reason"],
         )
-        self.success_message = f"Reallocated to {data['lead_professional'].get_full_name()}"
+        return f"Reallocated to {data['lead_professional'].get_full_name()}"
 
 
 class StartAssessmentView(EpisodeActionView):
     action = "start_assessment"
-    success_message = "Assessment started"
 
     def perform(self, form):
         services.episode_start_assessment(by=self.request.user, episode=self.episode)
+        return "Assessment started"
 
 
 class FlagView(EpisodeActionView):
     action = "flag"
-    success_message = "Flagged for discussion at the next allocation meeting"
 
     def perform(self, form):
         services.episode_flag(
             by=self.request.user, episode=self.episode, reason=form.cleaned_data["flag_reason"]
         )
+        return "Flagged for discussion at the next allocation meeting"
 
 
 class ChangeLevelView(_ManagerAction):
@@ -284,7 +280,7 @@ class ChangeLevelView(_ManagerAction):
             level=level,
             reason=form.cleaned_data["reason"],
         )
-        self.success_message = f"Level changed to {level.name}"
+        return f"Level changed to {level.name}"
 
 
 class TafMemberAddView(EpisodeActionView):
@@ -294,7 +290,7 @@ class TafMemberAddView(EpisodeActionView):
         member = services.taf_member_add(
             by=self.request.user, episode=self.episode, **form.cleaned_data
         )
-        self.success_message = f"{member.name} added to the Team Around the Family"
+        return f"{member.name} added to the Team Around the Family"
 
 
 class TafMemberEndView(EpisodeActionView):
@@ -313,7 +309,7 @@ class TafMemberEndView(EpisodeActionView):
 
     def post(self, request, uuid, member_uuid):
         self.load_member(member_uuid)
-        return self.handle(request)
+        return self.submit()
 
     def get(self, request, uuid, member_uuid):
         self.load_member(member_uuid)
@@ -340,12 +336,11 @@ class TafMemberEndView(EpisodeActionView):
 
     def perform(self, form):
         services.taf_member_end(by=self.request.user, member=self.member)
-        self.success_message = f"{self.member.name} has left the Team Around the Family"
+        return f"{self.member.name} has left the Team Around the Family"
 
 
 class RequestClosureView(EpisodeActionView):
     action = "request_closure"
-    success_message = "Closure requested: a manager will approve or decline it"
 
     def perform(self, form):
         data = form.cleaned_data
@@ -357,34 +352,35 @@ class RequestClosureView(EpisodeActionView):
             outcomes_achieved=data["outcomes_achieved"],
             family_feedback=data["family_feedback"],
         )
+        return "Closure requested: a manager will approve or decline it"
 
 
 class ApproveClosureView(_ManagerAction):
     action = "approve_closure"
-    success_message = "Closure approved: the episode is closed"
 
     def perform(self, form):
         services.episode_approve_closure(by=self.request.user, episode=self.episode)
+        return "Closure approved: the episode is closed"
 
 
 class DeclineClosureView(_ManagerAction):
     action = "decline_closure"
-    success_message = "Closure declined: the episode stays open"
 
     def perform(self, form):
         services.episode_decline_closure(
             by=self.request.user, episode=self.episode, reason=form.cleaned_data["reason"]
         )
+        return "Closure declined: the episode stays open"
 
 
 class ReopenView(_ManagerAction):
     action = "reopen"
-    success_message = "Episode reopened"
 
     def perform(self, form):
         services.episode_reopen(
             by=self.request.user, episode=self.episode, reason=form.cleaned_data["reason"]
         )
+        return "Episode reopened"
 
 
 # My cases

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
-from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import Role
@@ -16,8 +15,7 @@ from cases.families import forms, selectors, services
 from cases.models import CaseNote, Family, FamilyMembership, NoteType, Relationship
 from cases.people import selectors as people_selectors
 from earlyhelp import access
-from earlyhelp.confirm import confirmation_page
-from earlyhelp.pages import CaseWorkerMixin, FormPage
+from earlyhelp.pages import CaseWorkerMixin, ConfirmActionView, FormPage
 
 Permission = access.Permission
 
@@ -301,24 +299,26 @@ class RelationshipAddView(_FamilyFormPage):
         return redirect("cases:family-detail", uuid=self.family.uuid)
 
 
-class RelationshipRemoveView(CaseWorkerMixin, View):
+class RelationshipRemoveView(CaseWorkerMixin, ConfirmActionView):
     """GET asks "Are you sure?"; the POST from that page removes the relationship."""
 
-    def load(self, uuid, pk):
-        family = selectors.get_family(self.request.user, uuid, for_change=True)
-        relationship = get_object_or_404(
-            Relationship.objects.select_related("from_person", "to_person"), pk=pk, family=family
+    def setup_objects(self):
+        self.family = selectors.get_family(self.request.user, self.kwargs["uuid"], for_change=True)
+        self.relationship = get_object_or_404(
+            Relationship.objects.select_related("from_person", "to_person"),
+            pk=self.kwargs["pk"],
+            family=self.family,
         )
-        return family, relationship
 
-    def get(self, request, uuid, pk):
-        family, relationship = self.load(uuid, pk)
-        record_view(actor=request.user, obj=family)
-        return confirmation_page(
-            request,
-            caption=family.name,
-            question="Are you sure you want to remove this relationship?",
-            details=[
+    def shown_records(self):
+        return [self.family]
+
+    def confirmation(self):
+        relationship = self.relationship
+        return {
+            "caption": self.family.name,
+            "question": "Are you sure you want to remove this relationship?",
+            "details": [
                 (
                     "Relationship",
                     f"{relationship.from_person.full_name} is the "
@@ -326,14 +326,15 @@ class RelationshipRemoveView(CaseWorkerMixin, View):
                     f"{relationship.to_person.full_name}",
                 )
             ],
-            explanation="Remove a relationship only if it was recorded in error. "
+            "explanation": "Remove a relationship only if it was recorded in error. "
             "The removal is kept in the record's history.",
-            button="Remove the relationship",
-            cancel_url=reverse("cases:family-detail", args=[family.uuid]),
-        )
+            "button": "Remove the relationship",
+            "cancel_url": self.success_url(),
+        }
 
-    def post(self, request, uuid, pk):
-        family, relationship = self.load(uuid, pk)
-        services.relationship_remove(by=request.user, relationship=relationship)
-        messages.success(request, "Relationship removed")
-        return redirect("cases:family-detail", uuid=family.uuid)
+    def perform(self):
+        services.relationship_remove(by=self.request.user, relationship=self.relationship)
+        return "Relationship removed"
+
+    def success_url(self):
+        return reverse("cases:family-detail", args=[self.family.uuid])

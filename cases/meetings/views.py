@@ -6,7 +6,7 @@ a form with errors re-renders the whole page with that form's errors and typed v
 Thin: forms parse, services in cases/services/meetings.py change, selectors read."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +21,7 @@ from cases.meetings import forms, selectors, services
 from cases.meetings import pdf as meeting_pdf
 from cases.models import AgendaItem, AgendaReason, AllocationMeeting, Episode
 from earlyhelp import access
-from earlyhelp.exceptions import ServiceError
-from earlyhelp.pages import CaseWorkerMixin, FormPage, perform_if_valid
+from earlyhelp.pages import CaseWorkerMixin, FormPage, PageFormAction, report_outcome
 
 Permission = access.Permission
 LIST_PAGE_SIZE = 25
@@ -203,42 +202,26 @@ class MeetingChangeView(MeetingPage):
         return reverse("meetings:detail", kwargs={"uuid": self.meeting.uuid})
 
 
-class MeetingFormView(MeetingChangeView):
+class MeetingFormView(PageFormAction, MeetingChangeView):
     """One of the meeting page's forms: on success back to the page, else show it."""
 
-    form_key = None
     anchor = ""
 
-    def make_form(self, data):
-        raise NotImplementedError
-
-    def perform(self, form):
-        """Make the change and return the success message."""
-        raise NotImplementedError
-
-    def bound(self, form):
-        return {self.form_key: form}
-
     def change(self):
-        form = self.make_form(self.request.POST)
-        succeeded, message = perform_if_valid(form, self.perform)
-        if succeeded:
-            messages.success(self.request, message)
-            return self.back(self.anchor)
-        return self.render_page(**self.bound(form))
+        return self.submit()
+
+    def success_url(self):
+        return f"{self.meeting_url()}{self.anchor}"
 
 
 class RefreshAgendaView(MeetingChangeView):
     def change(self):
-        try:
-            added = services.meeting_build_agenda(by=self.request.user, meeting=self.meeting)
-        except ServiceError as error:
-            messages.error(self.request, error.message)
-        else:
-            messages.success(
-                self.request, f"{added} item{'s' if added != 1 else ''} added to the agenda"
-            )
+        report_outcome(self.request, self.build_agenda)
         return self.back("#agenda")
+
+    def build_agenda(self):
+        added = services.meeting_build_agenda(by=self.request.user, meeting=self.meeting)
+        return f"{added} item{'s' if added != 1 else ''} added to the agenda"
 
 
 class AttendeeAddView(MeetingFormView):
@@ -260,13 +243,13 @@ class AttendeeRemoveView(MeetingChangeView):
         attendee = get_object_or_404(
             self.meeting.attendees.select_related("user"), pk=self.kwargs["pk"]
         )
-        name = attendee.display_name
-        try:
+
+        def remove():
+            name = attendee.display_name
             services.meeting_attendee_remove(by=self.request.user, attendee=attendee)
-        except (ValidationError, ServiceError) as error:
-            messages.error(self.request, " ".join(getattr(error, "messages", [str(error)])))
-        else:
-            messages.success(self.request, f"{name} removed")
+            return f"{name} removed"
+
+        report_outcome(self.request, remove)
         return self.back("#attendees")
 
 

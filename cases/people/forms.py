@@ -29,7 +29,7 @@ from cases.people.identifiers import (
     validate_upn,
 )
 from earlyhelp import access
-from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin
+from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, text_area
 
 
 def owning_team_field(user):
@@ -257,16 +257,14 @@ class SearchForm(GovUKMessagesMixin, forms.Form):
 
 
 class MergeForm(GovUKMessagesMixin, forms.Form):
-    reason = forms.CharField(
-        label="Why are these the same person?",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter why these records are the same person"},
+    reason = text_area(
+        "Why are these the same person?",
+        rows=4,
+        required_message="Enter why these records are the same person",
     )
 
 
 class UndoMergeForm(GovUKMessagesMixin, forms.Form):
-    reason = forms.CharField(
-        label="Why was the merge wrong?",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter why the merge was wrong"},
+    reason = text_area(
+        "Why was the merge wrong?", rows=4, required_message="Enter why the merge was wrong"
     )

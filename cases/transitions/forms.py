@@ -8,7 +8,7 @@ from django import forms
 
 from cases.transitions import selectors
 from cases.transitions.models import Direction, TransitionStatus
-from earlyhelp.forms import FilterForm, GovUKMessagesMixin
+from earlyhelp.forms import FilterForm, GovUKMessagesMixin, text_area
 
 
 class LevelChoiceField(forms.ModelChoiceField):
@@ -23,26 +23,27 @@ class LocalityTeamChoiceField(forms.ModelChoiceField):
         return f"{team.name} ({team.locality.name})"
 
 
-def _text(label, *, required=True, help_text="", rows=5):
-    return forms.CharField(
+def _level_radios(label, *, queryset, required_message):
+    return LevelChoiceField(
         label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
+        queryset=queryset,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": required_message},
     )
 
 
 class _HandoverFields(GovUKMessagesMixin, forms.Form):
-    reason = _text(
+    reason = text_area(
         "Why does the family need this change?",
         help_text="What has changed for the family, and what the receiving team needs to know.",
     )
-    evidence = _text(
+    evidence = text_area(
         "Evidence",
         required=False,
         help_text="Assessments, reviews, incidents or reports that support the request.",
     )
-    handover_notes = _text(
+    handover_notes = text_area(
         "Handover notes",
         required=False,
         help_text="Who the family knows, what is in place now and what should happen first.",
@@ -54,12 +55,10 @@ class _HandoverFields(GovUKMessagesMixin, forms.Form):
 
 
 class StepUpForm(_HandoverFields):
-    to_level = LevelChoiceField(
-        label="Level of need to step up to",
+    to_level = _level_radios(
+        "Level of need to step up to",
         queryset=selectors.statutory_levels(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": "Choose the level of need to step up to"},
+        required_message="Choose the level of need to step up to",
     )
     receiving_team = forms.ModelChoiceField(
         label="Children's social care team",
@@ -77,19 +76,15 @@ class StepUpForm(_HandoverFields):
 
 
 class StepDownForm(_HandoverFields):
-    from_level = LevelChoiceField(
-        label="Level of need now",
+    from_level = _level_radios(
+        "Level of need now",
         queryset=selectors.statutory_levels(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": "Choose the family's level of need now"},
+        required_message="Choose the family's level of need now",
     )
-    to_level = LevelChoiceField(
-        label="Level of need to step down to",
+    to_level = _level_radios(
+        "Level of need to step down to",
         queryset=selectors.early_help_levels(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": "Choose the level of need to step down to"},
+        required_message="Choose the level of need to step down to",
     )
     sending_team = forms.ModelChoiceField(
         label="Your team",
@@ -130,7 +125,7 @@ class ApproveForm(forms.Form):
 
 
 class DeclineForm(GovUKMessagesMixin, forms.Form):
-    response_reason = _text("Why are you declining it?", rows=3)
+    response_reason = text_area("Why are you declining it?", rows=3)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "decline")
@@ -139,7 +134,9 @@ class DeclineForm(GovUKMessagesMixin, forms.Form):
 
 
 class AcceptForm(GovUKMessagesMixin, forms.Form):
-    notes = _text("Notes", required=False, rows=3, help_text="For example, who will take it on.")
+    notes = text_area(
+        "Notes", required=False, rows=3, help_text="For example, who will take it on."
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "accept")
@@ -147,7 +144,7 @@ class AcceptForm(GovUKMessagesMixin, forms.Form):
 
 
 class RejectForm(GovUKMessagesMixin, forms.Form):
-    response_reason = _text("Why are you not accepting it?", rows=3)
+    response_reason = text_area("Why are you not accepting it?", rows=3)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "reject")

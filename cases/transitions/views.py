@@ -19,7 +19,7 @@ from cases.models import Episode, Family
 from cases.transitions import forms, selectors, services
 from cases.transitions.models import TRANSITION_MOVES, Direction, Transition, TransitionStatus
 from earlyhelp import access
-from earlyhelp.pages import CaseWorkerMixin, FormPage, perform_if_valid
+from earlyhelp.pages import CaseWorkerMixin, FormPage, PageFormAction
 
 Permission = access.Permission
 PAGE_SIZE = 50
@@ -212,10 +212,9 @@ class TransitionDetailView(TransitionPage):
         return self.render_page()
 
 
-class TransitionActionView(TransitionPage):
+class TransitionActionView(PageFormAction, TransitionPage):
     """POST one action: on success back to the page, else show the form's errors."""
 
-    form_key = None
     form_class = None
     permission = None
     denied = ""
@@ -223,24 +222,25 @@ class TransitionActionView(TransitionPage):
     def allowed(self):
         return access.can(self.request.user, self.permission, self.transition)
 
-    def perform(self, form):
-        raise NotImplementedError
-
     def post(self, request, uuid):
         self.load()
         if not self.allowed():
             raise PermissionDenied(self.denied)
-        form = self.form_class(data=request.POST)
-        succeeded, message = perform_if_valid(form, self.perform)
-        if succeeded:
-            messages.success(request, message)
-            return redirect("transitions:detail", uuid=self.transition.uuid)
+        return self.submit()
+
+    def make_form(self, data):
+        return self.form_class(data=data)
+
+    def success_url(self):
+        return reverse("transitions:detail", kwargs={"uuid": self.transition.uuid})
+
+    def render_invalid(self, form):
         # Show the form that failed even if the transition has moved on meanwhile.
         if self.form_key in ("approve_form", "decline_form"):
             self.can_approve = True
         else:
             self.can_respond = True
-        return self.render_page(**{self.form_key: form})
+        return super().render_invalid(form)
 
 
 class ApproveView(TransitionActionView):

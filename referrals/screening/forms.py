@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Team
 from earlyhelp import access
-from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin
+from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, text_area
 from referrals.models import Consent, ConsentCovers
 from referrals.requests.selectors import agency_choices
 from referrals.screening.selectors import triage_officers
@@ -151,11 +151,7 @@ class CheckForm(GovUKMessagesMixin, forms.Form):
 
 
 class AnswerForm(GovUKMessagesMixin, forms.Form):
-    answer = forms.CharField(
-        label="Their answer",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter their answer"},
-    )
+    answer = text_area("Their answer", rows=3, required_message="Enter their answer")
 
 
 class ConsentForm(GovUKMessagesMixin, forms.Form):

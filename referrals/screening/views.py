@@ -24,7 +24,7 @@ from cases.people import search
 from cases.people import services as case_services
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.pages import ServiceFormView, perform_if_valid
+from earlyhelp.pages import PageFormAction, ServiceActionView, ServiceFormView
 from earlyhelp.working_days import rag_status
 from referrals.models import CHILD_ROLES, RequestForSupport
 from referrals.requests import selectors as request_selectors
@@ -88,16 +88,22 @@ class TriageQueueView(TriageOfficerMixin, TemplateView):
         )
 
 
-class ClaimView(TriageOfficerMixin, View):
-    def post(self, request, uuid):
-        item = screened_request(request.user, uuid, request_selectors.requests_for(request.user))
-        try:
-            services.request_claim(by=request.user, request=item)
-        except ServiceError as error:
-            messages.error(request, error.message)
-            return redirect("referrals:triage-queue")
-        messages.success(request, f"You are screening {item.reference}")
-        return redirect("referrals:screening", uuid=item.uuid)
+class ClaimView(TriageOfficerMixin, ServiceActionView):
+    def setup_objects(self):
+        user = self.request.user
+        self.item = screened_request(
+            user, self.kwargs["uuid"], request_selectors.requests_for(user)
+        )
+
+    def perform(self):
+        services.request_claim(by=self.request.user, request=self.item)
+        return f"You are screening {self.item.reference}"
+
+    def success_url(self):
+        return reverse("referrals:screening", kwargs={"uuid": self.item.uuid})
+
+    def failure_url(self):
+        return reverse("referrals:triage-queue")
 
 
 class AssignView(TriageOfficerMixin, ServiceFormView):
@@ -242,66 +248,52 @@ class ScreeningView(ScreeningPage):
         return self.render_page()
 
 
-class ScreeningFormView(ScreeningPage):
+class ScreeningFormView(PageFormAction, ScreeningPage):
     """POST one of the screening page's forms: on success back to the page, else show it."""
-
-    form_key = None  # the context name of the form, to re-render with errors
-    success_message = "Saved"
-
-    def make_form(self, data):
-        raise NotImplementedError
-
-    def perform(self, form):
-        raise NotImplementedError
-
-    def bound(self, form):
-        return {self.form_key: form}
 
     def post(self, request, uuid, **kwargs):
         self.load()
-        form = self.make_form(request.POST)
-        succeeded, _ = perform_if_valid(form, self.perform)
-        if succeeded:
-            messages.success(request, self.success_message)
-            return redirect(self.success_url())
-        return self.render_page(**self.bound(form))
+        return self.submit()
 
     def success_url(self):
         return reverse("referrals:screening", kwargs={"uuid": self.item.uuid})
 
 
-class MatchView(TriageOfficerMixin, View):
+class ScreeningActionView(TriageOfficerMixin, ServiceActionView):
+    """A button on the screening page: back to it, saying what came of it."""
+
+    def setup_objects(self):
+        self.item = screened_request(self.request.user, self.kwargs["uuid"])
+
+    def success_url(self):
+        return reverse("referrals:screening", kwargs={"uuid": self.item.uuid})
+
+
+class MatchView(ScreeningActionView):
     """ "This is them" (person = a record's uuid) or "Not a match" (person empty)."""
 
-    def post(self, request, uuid, person_pk):
-        item = screened_request(request.user, uuid)
-        request_person = get_object_or_404(item.people.all(), pk=person_pk)
-        person = None
-        chosen = request.POST.get("person", "").strip()
+    def setup_objects(self):
+        super().setup_objects()
+        self.request_person = get_object_or_404(self.item.people.all(), pk=self.kwargs["person_pk"])
+        self.person = None
+        chosen = self.request.POST.get("person", "").strip()
         if chosen:
             try:
-                person = Person.objects.get(uuid=chosen)
+                self.person = Person.objects.get(uuid=chosen)
             except (Person.DoesNotExist, ValidationError):
                 raise Http404("No person found") from None
-        try:
-            services.screening_match_person(
-                by=request.user, request_person=request_person, person=person
-            )
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                f"{request_person.full_name} matched to a record"
-                if person
-                else f"{request_person.full_name} is no longer matched to a record",
-            )
-        return redirect("referrals:screening", uuid=item.uuid)
+
+    def perform(self):
+        services.screening_match_person(
+            by=self.request.user, request_person=self.request_person, person=self.person
+        )
+        name = self.request_person.full_name
+        if self.person:
+            return f"{name} matched to a record"
+        return f"{name} is no longer matched to a record"
 
 
 class CreatePersonView(ScreeningFormView):
-    success_message = "Record created and matched"
-
     def make_form(self, data):
         self.request_person = get_object_or_404(self.item.people.all(), pk=self.kwargs["person_pk"])
         return forms.CreatePersonForm(
@@ -320,6 +312,7 @@ class CreatePersonView(ScreeningFormView):
             # Listed under the form, each with "This is them".
             self.duplicates = case_services.results_for(self.request.user, error.matches)
             raise
+        return "Record created and matched"
 
     def bound(self, form):
         return {
@@ -328,25 +321,17 @@ class CreatePersonView(ScreeningFormView):
         }
 
 
-class FamilyLinkView(TriageOfficerMixin, View):
-    def post(self, request, uuid):
-        item = screened_request(request.user, uuid)
-        family = Family.objects.filter(uuid=request.POST.get("family") or None).first()
+class FamilyLinkView(ScreeningActionView):
+    def perform(self):
+        family = Family.objects.filter(uuid=self.request.POST.get("family") or None).first()
         if family is None:
-            messages.error(request, services.CHOOSE_A_MATCHED_HOUSEHOLD)
-            return redirect("referrals:screening", uuid=item.uuid)
-        try:
-            services.screening_link_family(by=request.user, request=item, family=family)
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"Request linked to {family.name}")
-        return redirect("referrals:screening", uuid=item.uuid)
+            raise ServiceError(services.CHOOSE_A_MATCHED_HOUSEHOLD)
+        services.screening_link_family(by=self.request.user, request=self.item, family=family)
+        return f"Request linked to {family.name}"
 
 
 class FamilyCreateView(ScreeningFormView):
     form_key = "family_form"
-    success_message = "Family record created and linked to the request"
 
     def make_form(self, data):
         return forms.CreateFamilyForm(data=data, user=self.request.user, prefix="family")
@@ -358,11 +343,11 @@ class FamilyCreateView(ScreeningFormView):
             owning_team=form.cleaned_data["owning_team"],
             name=form.cleaned_data["name"],
         )
+        return "Family record created and linked to the request"
 
 
 class CheckAddView(ScreeningFormView):
     form_key = "check_form"
-    success_message = "Check added"
 
     def make_form(self, data):
         return forms.CheckForm(data=data, prefix="check")
@@ -371,11 +356,10 @@ class CheckAddView(ScreeningFormView):
         services.screening_check_add(
             by=self.request.user, request=self.item, **form.service_fields()
         )
+        return "Check added"
 
 
 class CheckAnswerView(ScreeningFormView):
-    success_message = "Answer saved"
-
     def make_form(self, data):
         self.check = get_object_or_404(self.item.checks.all(), uuid=self.kwargs["check_uuid"])
         return forms.AnswerForm(data=data, auto_id=f"check-{self.check.uuid}-%s")
@@ -384,6 +368,7 @@ class CheckAnswerView(ScreeningFormView):
         services.screening_check_answer(
             by=self.request.user, check=self.check, answer=form.cleaned_data["answer"]
         )
+        return "Answer saved"
 
     def bound(self, form):
         return {"answer_forms": {self.check.pk: form}}
@@ -391,7 +376,6 @@ class CheckAnswerView(ScreeningFormView):
 
 class ConsentView(ScreeningFormView):
     form_key = "consent_form"
-    success_message = "Consent recorded"
 
     def make_form(self, data):
         return forms.ConsentForm(data=data, prefix="consent")
@@ -407,11 +391,11 @@ class ConsentView(ScreeningFormView):
             consent_given_on=data["consent_given_on"],
             consent_not_given_reason=data["consent_not_given_reason"],
         )
+        return "Consent recorded"
 
 
 class NotesView(ScreeningFormView):
     form_key = "notes_form"
-    success_message = "Screening notes saved"
 
     def make_form(self, data):
         return forms.NotesForm(data=data)
@@ -420,6 +404,7 @@ class NotesView(ScreeningFormView):
         services.screening_notes_save(
             by=self.request.user, request=self.item, notes=form.cleaned_data["screening_notes"]
         )
+        return "Screening notes saved"
 
 
 class IndicatorsView(ScreeningFormView):
@@ -435,11 +420,9 @@ class IndicatorsView(ScreeningFormView):
         level = services.screening_indicators_set(
             by=self.request.user, request=self.item, indicators=form.cleaned_data["indicators"]
         )
-        self.success_message = (
-            f"Indicators saved. Suggested level: {level.name}"
-            if level
-            else "Indicators saved. No indicator is ticked"
-        )
+        if level:
+            return f"Indicators saved. Suggested level: {level.name}"
+        return "Indicators saved. No indicator is ticked"
 
     def success_url(self):
         return super().success_url() + "#indicators"

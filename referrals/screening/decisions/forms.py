@@ -4,7 +4,7 @@ needs. It parses only: `services.request_decide` checks it against the request."
 from django import forms
 
 from accounts.models import Locality
-from earlyhelp.forms import GovUKMessagesMixin
+from earlyhelp.forms import GovUKMessagesMixin, text_area
 from referrals.models import Outcome
 from referrals.requests.selectors import agency_choices
 from referrals.screening.decisions.services import DecisionInput
@@ -48,10 +48,8 @@ class DecisionForm(GovUKMessagesMixin, forms.Form):
         help_text="Needed only if you choose a level other than the suggested one",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    rationale = forms.CharField(
-        label="Reasons for the decision",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Enter the reasons for the decision"},
+    rationale = text_area(
+        "Reasons for the decision", required_message="Enter the reasons for the decision"
     )
 
     def __init__(self, *args, framework, **kwargs):
