@@ -4,6 +4,7 @@ import pytest
 
 from cases.families import services
 from tests.cases.case_api_helpers import NHS_NUMBER, create_person, years_ago
+from tests.cases.episode_api_helpers import make_place
 
 
 @pytest.fixture
@@ -24,3 +25,8 @@ def household(practitioner, team):
     for person in (mother, child, baby):
         services.family_member_add(by=practitioner, family=family, person=person)
     return {"family": family, "mother": mother, "child": child, "baby": baby}
+
+
+@pytest.fixture
+def place(db):
+    return make_place()
