@@ -1,10 +1,18 @@
 """Fixtures shared by the tests of the cases app."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from cases.episodes.services import open_episode
 from cases.families import services
+from cases.meetings import services as meetings
 from tests.cases.case_api_helpers import NHS_NUMBER, create_person, years_ago
 from tests.cases.episode_api_helpers import make_place
+from tests.factories import FamilyFactory, LocalityFactory, TeamFactory, UserFactory
+from thresholds.models import Level
 
 
 @pytest.fixture
@@ -30,3 +38,64 @@ def household(practitioner, team):
 @pytest.fixture
 def place(db):
     return make_place()
+
+
+@pytest.fixture
+def locality(db):
+    return LocalityFactory(name="North Brackenford")
+
+
+@pytest.fixture
+def eh_team(locality):
+    return TeamFactory(name="Early Help North", locality=locality)
+
+
+@pytest.fixture
+def manager(eh_team):
+    return UserFactory(
+        full_name="Morgan Hale",
+        roles=[Role.LOCALITY_MANAGER],
+        agency=eh_team.agency,
+        manages=[eh_team],
+    )
+
+
+@pytest.fixture
+def worker(eh_team):
+    return UserFactory(
+        full_name="Priya Shah", roles=[Role.PRACTITIONER], agency=eh_team.agency, teams=[eh_team]
+    )
+
+
+@pytest.fixture
+def level3(db):
+    return Level.objects.get(framework__is_current=True, rank=3)
+
+
+@pytest.fixture
+def make_episode(locality, eh_team, level3):
+    def make(name, *, priority=False, at=None):
+        family = FamilyFactory(name=name, owning_team=eh_team)
+        return open_episode(
+            by=None,
+            family=family,
+            locality=locality,
+            level=level3,
+            cause="front_door",
+            priority=priority,
+            at=at,
+        )
+
+    return make
+
+
+@pytest.fixture
+def meeting(manager, locality, make_episode):
+    make_episode("The Mensah family")
+    return meetings.meeting_schedule(
+        by=manager,
+        locality=locality,
+        starts_at=timezone.now() - datetime.timedelta(hours=1),
+        chair=manager,
+        venue="Room 2, Brackenford Hub",
+    )
