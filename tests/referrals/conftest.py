@@ -7,6 +7,12 @@ from tests.referrals.screening_api_helpers import MIA_BORN
 from tests.referrals.screening_helpers import make_triage_officer, submit_request
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Files the tests upload go to a folder of their own, not the real media folder."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def triage_officer(team):
     return make_triage_officer(team)

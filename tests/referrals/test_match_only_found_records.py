@@ -12,16 +12,11 @@ from cases.models import CaseNote, NoteType
 from referrals.models import RequestForSupport
 from referrals.screening import services as services
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
-from tests.referrals.screening_helpers import make_triage_officer, submit_request
+from tests.referrals.screening_helpers import submit_request
 
 pytestmark = pytest.mark.django_db
 
 MIA_BORN = datetime.date(2017, 3, 14)
-
-
-@pytest.fixture
-def triage_officer(team):
-    return make_triage_officer(team)
 
 
 @pytest.fixture

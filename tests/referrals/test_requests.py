@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Role
 from audit.models import AuditAction, AuditEvent
 from referrals import timescales
 from referrals.models import (
@@ -25,7 +24,6 @@ from referrals.models import (
     Status,
 )
 from referrals.requests import services
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,16 +44,6 @@ class RequestFactory(DjangoModelFactory):
     consent = "not_asked"
     urgency = "soon"
     due_at = factory.LazyFunction(timezone.now)
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def triage_officer(team):
-    return UserFactory(roles=[Role.TRIAGE_OFFICER], agency=team.agency, teams=[team])
 
 
 def child(**extra):

@@ -21,16 +21,6 @@ from thresholds.models import Framework
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def triage_officer(team):
-    return UserFactory(roles=[Role.TRIAGE_OFFICER], agency=team.agency, teams=[team])
-
-
 @pytest.fixture
 def other_officer(team):
     return UserFactory(roles=[Role.TRIAGE_OFFICER], agency=team.agency, teams=[team])
