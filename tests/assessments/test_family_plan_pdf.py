@@ -20,7 +20,6 @@ from cases.models import TafMember
 from earlyhelp import pdf
 from earlyhelp.exceptions import ServiceError
 from tests.assessments.plan_helpers import agreed_plan, draft_plan
-from tests.cases.episode_helpers import make_locality
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +31,6 @@ MARKUP = "<b>bold</b> & <script>x</script>"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def place():
-    return make_locality("North")
 
 
 @pytest.fixture
