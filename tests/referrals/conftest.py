@@ -45,3 +45,9 @@ def client_as(api_client):
         return api_client
 
     return login
+
+
+@pytest.fixture
+def officer_client(client, triage_officer):
+    client.force_login(triage_officer)
+    return client
