@@ -9,9 +9,10 @@ from accounts.models import Role
 from cases.episodes.services import open_episode
 from cases.families import services
 from cases.meetings import services as meetings
+from cases.models import Relationship
 from tests.cases.case_api_helpers import NHS_NUMBER, create_person, years_ago
 from tests.cases.episode_api_helpers import make_place
-from tests.factories import FamilyFactory, LocalityFactory, TeamFactory, UserFactory
+from tests.factories import FamilyFactory, LocalityFactory, PersonFactory, TeamFactory, UserFactory
 from thresholds.models import Level
 
 
@@ -99,3 +100,26 @@ def meeting(manager, locality, make_episode):
         chair=manager,
         venue="Room 2, Brackenford Hub",
     )
+
+
+@pytest.fixture
+def family(team):
+    family = FamilyFactory(owning_team=team, name="The Okafor family")
+    mother = PersonFactory(
+        record_type="adult",
+        given_name="Ngozi",
+        family_name="Okafor",
+        owning_team=team,
+        families=[family],
+    )
+    child = PersonFactory(
+        given_name="Amara", family_name="Okafor", owning_team=team, families=[family]
+    )
+    Relationship.objects.create(
+        family=family,
+        from_person=mother,
+        to_person=child,
+        relationship_type="mother",
+        has_parental_responsibility=True,
+    )
+    return family
