@@ -55,14 +55,8 @@ def test_decision_queries(
 
 
 QUEUE_QUERIES = 16
-
-
 SCREENING_QUERIES = 33
-
-
 DECIDE_QUERIES = 22
-
-
 DECISION_QUERIES = 15
 
 
