@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.assessments import services
-from tests.assessments.test_services import person
+from tests.assessments.assessment_helpers import person
 from tests.cases.episode_helpers import allocated_episode
 from tests.dates import years_before
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory

@@ -5,8 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.assessments import services
-from tests.assessments.assessment_page_helpers import detail, section_url
-from tests.assessments.test_services import complete_everything, person, section
+from tests.assessments.assessment_helpers import (
+    complete_everything,
+    detail,
+    person,
+    section,
+    section_url,
+)
 from tests.dates import years_before
 from tests.factories import PersonFactory
 

@@ -12,8 +12,14 @@ from assessments.assessments import services
 from assessments.models import Assessment, AssessmentStatus
 from audit.models import AuditAction, AuditEvent
 from cases.models import EpisodeStatus
-from tests.assessments.assessment_page_helpers import detail, section_url
-from tests.assessments.test_services import RATED, complete_everything, person, section
+from tests.assessments.assessment_helpers import (
+    RATED,
+    complete_everything,
+    detail,
+    person,
+    section,
+    section_url,
+)
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,16 +1,10 @@
 """Set-up and checks shared by the episode API tests: a locality with its teams and
-users, episodes made through the services, and the refusal a response should be."""
+users, and the refusal a response should be."""
 
 from dataclasses import dataclass
 
 from accounts.models import AgencyType, Role
-from cases.episodes import services as episodes
-from tests.factories import AgencyFactory, FamilyFactory, LocalityFactory, TeamFactory, UserFactory
-from thresholds.models import Level
-
-
-def level(rank):
-    return Level.objects.get(framework__is_current=True, rank=rank)
+from tests.factories import AgencyFactory, LocalityFactory, TeamFactory, UserFactory
 
 
 @dataclass
@@ -42,25 +36,6 @@ def make_place(name="North"):
         csc_team=csc,
         social_worker=UserFactory(roles=[Role.SOCIAL_WORKER], teams=[csc], agency=csc.agency),
         csc_manager=UserFactory(roles=[Role.SOCIAL_WORKER], manages=[csc], agency=csc.agency),
-    )
-
-
-def new_episode(place, *, family=None, rank=3, **extra):
-    family = family or FamilyFactory(owning_team=TeamFactory())
-    return episodes.open_episode(
-        by=None,
-        family=family,
-        locality=place.locality,
-        level=level(rank),
-        cause="front_door",
-        **extra,
-    )
-
-
-def allocated_episode(place, **extra):
-    episode = new_episode(place, **extra)
-    return episodes.episode_allocate(
-        by=place.manager, episode=episode, lead_professional=place.worker, team=place.team
     )
 
 

@@ -8,14 +8,8 @@ from accounts.models import Role
 from audit.models import AuditAction, AuditEvent
 from cases.episodes import services as episodes
 from cases.models import Episode
-from tests.cases.episode_api_helpers import (
-    allocated_episode,
-    level,
-    make_place,
-    new_episode,
-    refused,
-    url,
-)
+from tests.cases.episode_api_helpers import make_place, refused, url
+from tests.cases.episode_helpers import allocated_episode, level, new_episode
 from tests.factories import UserFactory
 from thresholds.models import LevelChange
 

@@ -8,7 +8,8 @@ from cases.episodes import services as episodes
 from cases.meetings import services as meetings
 from cases.models import TafMember
 from cases.transitions.models import Direction, Transition, TransitionStatus
-from tests.cases.episode_api_helpers import allocated_episode, level, new_episode, url
+from tests.cases.episode_api_helpers import url
+from tests.cases.episode_helpers import allocated_episode, level, new_episode
 from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from cases.episodes import services as episodes
 from cases.models import AgendaItem, Episode
-from tests.cases.episode_api_helpers import allocated_episode, make_place, new_episode, refused
+from tests.cases.episode_api_helpers import make_place, refused
+from tests.cases.episode_helpers import allocated_episode, new_episode
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AgencyType, Role
-from tests.cases.episode_api_helpers import allocated_episode, refused, url
+from tests.cases.episode_api_helpers import refused, url
+from tests.cases.episode_helpers import allocated_episode
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

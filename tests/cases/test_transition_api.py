@@ -5,7 +5,8 @@ import pytest
 
 from cases.models import Episode, EpisodeStatus
 from cases.transitions.models import Transition, TransitionStatus
-from tests.cases.episode_api_helpers import allocated_episode, level, refused, url
+from tests.cases.episode_api_helpers import refused, url
+from tests.cases.episode_helpers import allocated_episode, level
 from tests.factories import FamilyFactory
 
 pytestmark = pytest.mark.django_db

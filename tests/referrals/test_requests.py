@@ -14,29 +14,22 @@ from django.utils import timezone
 from audit.models import AuditAction, AuditEvent
 from referrals import timescales
 from referrals.models import RequestAttachment, RequestForSupport, RequestPerson, Source, Status
-from referrals.requests import services
 from tests.referrals.request_helpers import PDF, PNG, RequestFactory, child
+from tests.referrals.screening_helpers import submit_request
 
 pytestmark = pytest.mark.django_db
 
 
 def submit(by, **overrides):
-    fields = {
-        "source": Source.PROFESSIONAL,
-        "people": [child(), {"role": "parent_or_carer", "given_name": "Grace"}],
-        "presenting_needs": ["neglect", "school-attendance"],
-        "requester_name": "Sam Teacher",
-        "requester_agency_name": "Brackenford Primary",
-        "requester_email": "sam@school.example",
-        "concerns": "Mia is often hungry.",
-        "consent": "given",
-        "consent_given_by": "Grace Okafor, mother",
-        "consent_covers": "both",
-        "consent_given_on": timezone.localdate(),
-        "urgency": "soon",
-        **overrides,
-    }
-    return services.request_submit(by=by, **fields)
+    return submit_request(
+        by,
+        **{
+            "people": [child(), {"role": "parent_or_carer", "given_name": "Grace"}],
+            "presenting_needs": ["neglect", "school-attendance"],
+            "concerns": "Mia is often hungry.",
+            **overrides,
+        },
+    )
 
 
 # The service

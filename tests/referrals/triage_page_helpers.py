@@ -1,35 +1,16 @@
 """Requests, threshold levels and addresses shared by the triage page tests."""
 
 from django.urls import reverse
-from django.utils import timezone
 
-from referrals.models import Source
-from referrals.requests import services as request_services
 from referrals.screening import services as screening_services
 from tests.factories import FamilyFactory, PersonFactory
-from tests.referrals.screening_helpers import current_framework, level
+from tests.referrals.screening_helpers import current_framework, level, submit_request
 
 
 def submit(by, **overrides):
-    fields = {
-        "source": Source.PROFESSIONAL,
-        "people": [
-            {"role": "child", "given_name": "Mia", "family_name": "Okafor"},
-            {"role": "parent_or_carer", "given_name": "Grace", "family_name": "Okafor"},
-        ],
-        "presenting_needs": ["neglect"],
-        "requester_name": "Sam Teacher",
-        "requester_agency_name": "Brackenford Primary",
-        "requester_email": "sam@school.example",
-        "concerns": "Mia is often hungry.",
-        "consent": "given",
-        "consent_given_by": "Grace Okafor, mother",
-        "consent_covers": "both",
-        "consent_given_on": timezone.localdate(),
-        "urgency": "routine",
-        **overrides,
-    }
-    return request_services.request_submit(by=by, **fields)
+    return submit_request(
+        by, **{"concerns": "Mia is often hungry.", "urgency": "routine", **overrides}
+    )
 
 
 def indicators_at(rank):
