@@ -4,9 +4,24 @@ import datetime
 
 from referrals.models import Outcome
 from referrals.screening import services as screening_services
-from tests.referrals.screening_helpers import indicators_at, level
+from tests.referrals.screening_helpers import indicators_at, level, submit_request
 
 MIA_BORN = datetime.date(2017, 3, 14)
+
+
+def request_about_mia(by):
+    """A request whose only person is Mia, with her date of birth."""
+    return submit_request(
+        by,
+        people=[
+            {
+                "role": "child",
+                "given_name": "Mia",
+                "family_name": "Okafor",
+                "date_of_birth": MIA_BORN,
+            }
+        ],
+    )
 
 
 def url(request_for_support, action=""):

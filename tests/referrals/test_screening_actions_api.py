@@ -10,7 +10,7 @@ from audit.models import AuditAction, AuditEvent
 from referrals.models import ScreeningCheck
 from referrals.screening import services as screening_services
 from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory
-from tests.referrals.screening_api_helpers import MIA_BORN, child_of, url
+from tests.referrals.screening_api_helpers import MIA_BORN, child_of, request_about_mia, url
 from tests.referrals.screening_helpers import indicators_at, level, submit_request
 
 pytestmark = pytest.mark.django_db
@@ -99,17 +99,7 @@ def test_candidates_include_records_the_officer_cannot_open_yet_which_can_be_mat
         families=[elsewhere],
         owning_team=elsewhere.owning_team,
     )
-    request_for_support = submit_request(
-        practitioner,
-        people=[
-            {
-                "role": "child",
-                "given_name": "Mia",
-                "family_name": "Okafor",
-                "date_of_birth": MIA_BORN,
-            }
-        ],
-    )
+    request_for_support = request_about_mia(practitioner)
     client = client_as(triage_officer)
 
     response = client.get(url(request_for_support, "candidates"))
@@ -135,17 +125,7 @@ def test_candidates_include_records_the_officer_cannot_open_yet_which_can_be_mat
 def test_create_person_answers_409_with_matches_then_creates(
     client_as, team, triage_officer, practitioner, family
 ):
-    request_for_support = submit_request(
-        practitioner,
-        people=[
-            {
-                "role": "child",
-                "given_name": "Mia",
-                "family_name": "Okafor",
-                "date_of_birth": MIA_BORN,
-            }
-        ],
-    )
+    request_for_support = request_about_mia(practitioner)
     client = client_as(triage_officer)
     payload = {
         "request_person": child_of(request_for_support).pk,
