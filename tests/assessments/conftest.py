@@ -5,9 +5,16 @@ from django.utils import timezone
 
 from assessments.assessments import services
 from tests.assessments.assessment_helpers import person
+from tests.assessments.plan_helpers import agreed_plan
 from tests.cases.episode_helpers import allocated_episode
 from tests.dates import years_before
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Files the tests make (the family plan PDF) go to a folder of their own."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -55,3 +62,9 @@ def assessment(north, episode, family):
         children=[person(family, "Mia"), person(family, "Kai")],
         adults=[person(family, "Grace")],
     )
+
+
+@pytest.fixture
+def plan(place):
+    """An agreed plan in the place, for the family plan PDF tests."""
+    return agreed_plan(place)

@@ -28,16 +28,6 @@ FAKE_PDF = b"%PDF-1.4 a stand-in for the family's copy"
 MARKUP = "<b>bold</b> & <script>x</script>"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def plan(place):
-    return agreed_plan(place)
-
-
 @pytest.fixture
 def stub_pdf(monkeypatch):
     calls = []
