@@ -22,7 +22,8 @@ from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
 from tests.access_matrix import routes as r
-from tests.access_matrix.rules import ROUTE_RULES, RULES
+from tests.access_matrix.route_rules import ROUTE_RULES
+from tests.access_matrix.rules import RULES
 from tests.access_matrix.scenario import FAMILY_NAME, FAMILY_SECRETS, LEAD, ROLES, build
 from tests.openapi import generated_schema
 
@@ -145,7 +146,7 @@ def test_route(key, world, db):
     rule = ROUTE_RULES.get(key)
     table = "\n".join(f"  {role}: {observed[role]}" for role in ROLES)
     assert rule is not None, (
-        f"{key} ({url}) has no rule: name one in tests/access_matrix/rules.py.\n"
+        f"{key} ({url}) has no rule: name one in tests/access_matrix/route_rules.py.\n"
         f"What it answers today:\n{table}"
     )
     expected = RULES[rule]

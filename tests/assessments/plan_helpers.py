@@ -1,8 +1,10 @@
 """Set-up shared by the plan, review, reminder and PDF tests: an allocated episode whose
-Early Help Assessment is approved, and a TAF plan made through the services."""
+Early Help Assessment is approved, a TAF plan made through the services, and the plan
+pages' addresses."""
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.assessments import services
@@ -119,3 +121,8 @@ def draft_plan(place, *, family=None, outcomes=1, actions_per_outcome=1):
 def agreed_plan(place, **kwargs):
     plan = draft_plan(place, **kwargs)
     return plans.plan_agree(by=place.worker, plan=plan)
+
+
+def url(name, *args):
+    """A plan page's address."""
+    return reverse(f"plans:{name}", args=args)

@@ -10,7 +10,7 @@ from assessments.assessments import services
 from assessments.assessments.loader import DEFAULT_TEMPLATE
 from assessments.models import Assessment, AssessmentSection, AssessmentTemplate
 from audit.models import AuditAction, AuditEvent
-from tests.assessments.test_services import RATED, complete_everything
+from tests.assessments.assessment_helpers import RATED, complete_everything
 from tests.cases.episode_helpers import allocated_episode
 from tests.dates import years_before
 from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory

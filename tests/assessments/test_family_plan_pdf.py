@@ -20,28 +20,12 @@ from cases.models import TafMember
 from earlyhelp import pdf
 from earlyhelp.exceptions import ServiceError
 from tests.assessments.plan_helpers import agreed_plan, draft_plan
-from tests.cases.episode_helpers import make_locality
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
 FAKE_PDF = b"%PDF-1.4 a stand-in for the family's copy"
 MARKUP = "<b>bold</b> & <script>x</script>"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def place():
-    return make_locality("North")
-
-
-@pytest.fixture
-def plan(place):
-    return agreed_plan(place)
 
 
 @pytest.fixture

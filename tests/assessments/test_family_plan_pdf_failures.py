@@ -14,7 +14,6 @@ from accounts.models import User
 from assessments.documents import services as documents
 from assessments.models import FamilyPlanDocument, FamilyPlanDocumentStatus
 from earlyhelp import pdf
-from tests.assessments.plan_helpers import agreed_plan
 from tests.cases.episode_helpers import make_locality
 from tests.conftest import client_for
 
@@ -26,11 +25,6 @@ ASKED_AT = datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 TRY_AGAIN = "The family plan PDF could not be made — try again."
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def clock(time_machine):
     time_machine.move_to(ASKED_AT, tick=False)
@@ -40,11 +34,6 @@ def clock(time_machine):
 @pytest.fixture
 def place(clock):
     return make_locality("North")
-
-
-@pytest.fixture
-def plan(place):
-    return agreed_plan(place)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
-"""The assessment pages: start, the task list, a section's form (every outcome keeps what
-was typed), the manager's decision, read-only once approved, new versions and comparing
-them, who may see them, audit events and query counts."""
+"""The assessment pages: start, the task list, a section's form and its errors, submit,
+approve and return, versions, and who may see them."""
 
 import re
 
@@ -13,61 +12,17 @@ from assessments.assessments import services
 from assessments.models import Assessment, AssessmentStatus
 from audit.models import AuditAction, AuditEvent
 from cases.models import EpisodeStatus
-from tests.assessments.test_services import RATED, complete_everything, person, section
-from tests.cases.episode_helpers import allocated_episode
-from tests.dates import years_before
-from tests.factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
+from tests.assessments.assessment_helpers import (
+    RATED,
+    complete_everything,
+    detail,
+    person,
+    section,
+    section_url,
+)
+from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def family():
-    family = FamilyFactory(owning_team=TeamFactory())
-    today = timezone.localdate()
-    PersonFactory(
-        given_name="Mia",
-        family_name="Okafor",
-        date_of_birth=years_before(today, 9),
-        families=[family],
-    )
-    PersonFactory(
-        given_name="Kai",
-        family_name="Okafor",
-        date_of_birth=years_before(today, 3),
-        families=[family],
-    )
-    PersonFactory(
-        given_name="Grace",
-        family_name="Okafor",
-        record_type="adult",
-        date_of_birth=None,
-        families=[family],
-    )
-    return family
-
-
-@pytest.fixture
-def episode(north, family):
-    return allocated_episode(north, family=family)
-
-
-@pytest.fixture
-def assessment(north, episode, family):
-    return services.assessment_start(
-        by=north.worker,
-        episode=episode,
-        children=[person(family, "Mia"), person(family, "Kai")],
-        adults=[person(family, "Grace")],
-    )
-
-
-def detail(assessment):
-    return reverse("assessments:detail", args=[assessment.uuid])
-
-
-def section_url(item):
-    return reverse("assessments:section", args=[item.assessment.uuid, item.uuid])
 
 
 def health_post(item, *, complete, narrative="Misses breakfast most days.", revision=None):
@@ -424,91 +379,3 @@ def test_pages_are_audited(client, north, assessment):
     client.post(section_url(item), health_post(item, complete=False))
     changes = AuditEvent.objects.for_object(assessment).filter(action=AuditAction.CHANGE)
     assert changes.filter(detail__step="save section").exists()
-
-
-# Query counts
-
-
-@pytest.mark.parametrize("size", [2, 25])
-def test_task_list_query_count_does_not_grow(
-    client, django_assert_max_num_queries, north, episode, family, size
-):
-    today = timezone.localdate()
-    children = [
-        PersonFactory(
-            given_name=f"Child{n}",
-            date_of_birth=years_before(today, 6),
-            families=[family],
-        )
-        for n in range(size)
-    ]
-    assessment = services.assessment_start(
-        by=north.worker, episode=episode, children=children, adults=[person(family, "Grace")]
-    )
-    for item in assessment.sections.all()[:size]:
-        services.assessment_section_save(
-            by=north.worker, section=item, answers={}, expected_revision=0
-        )
-    client.force_login(north.worker)
-    with django_assert_max_num_queries(16):
-        response = client.get(detail(assessment))
-    assert response.status_code == 200
-    assert response.content.decode().count("govuk-task-list__item--with-link") == 2 * size + 5
-
-
-@pytest.mark.parametrize("size", [2, 25])
-def test_read_only_task_list_query_count_does_not_grow(
-    client, django_assert_max_num_queries, north, episode, family, size
-):
-    today = timezone.localdate()
-    children = [
-        PersonFactory(
-            given_name=f"Child{n}",
-            date_of_birth=years_before(today, 6),
-            families=[family],
-        )
-        for n in range(size)
-    ]
-    assessment = services.assessment_start(
-        by=north.worker, episode=episode, children=children, adults=[person(family, "Grace")]
-    )
-    complete_everything(north.worker, assessment)
-    services.assessment_submit(by=north.worker, assessment=assessment)
-    client.force_login(north.manager)
-    with django_assert_max_num_queries(16):
-        response = client.get(detail(assessment))
-    assert response.status_code == 200
-
-
-def test_section_page_query_count(client, django_assert_max_num_queries, north, assessment):
-    item = section(assessment, "family_environment")
-    client.force_login(north.worker)
-    with django_assert_max_num_queries(16):
-        assert client.get(section_url(item)).status_code == 200
-
-
-@pytest.mark.parametrize("size", [2, 25])
-def test_compare_page_query_count_does_not_grow(
-    client, django_assert_max_num_queries, north, episode, family, size
-):
-    today = timezone.localdate()
-    children = [
-        PersonFactory(
-            given_name=f"Child{n}",
-            date_of_birth=years_before(today, 6),
-            families=[family],
-        )
-        for n in range(size)
-    ]
-    first = services.assessment_start(
-        by=north.worker, episode=episode, children=children, adults=[person(family, "Grace")]
-    )
-    complete_everything(north.worker, first)
-    services.assessment_submit(by=north.worker, assessment=first)
-    services.assessment_approve(by=north.manager, assessment=first)
-    second = services.assessment_new_version(by=north.worker, assessment=first)
-    client.force_login(north.worker)
-    with django_assert_max_num_queries(20):
-        response = client.get(reverse("assessments:compare", args=[second.uuid]))
-    assert response.status_code == 200
-    assert "No answers changed." in response.content.decode()

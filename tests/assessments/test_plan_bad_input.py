@@ -5,16 +5,10 @@ with everything typed kept (pages); never a 500."""
 import pytest
 
 from tests.assessments.plan_helpers import agreed_plan, draft_plan
-from tests.cases.episode_helpers import make_locality
 
 pytestmark = pytest.mark.django_db
 
 NOT_A_UUID = "not-a-uuid"
-
-
-@pytest.fixture
-def place():
-    return make_locality("North")
 
 
 def _post(api_client, user, path, body):

@@ -13,13 +13,12 @@ from assessments.models import Assessment, AssessmentStatus
 from cases.models import EpisodeStatus
 from earlyhelp import access, working_days
 from earlyhelp.exceptions import ServiceError
-from tests.cases.episode_helpers import allocated_episode, level
+from tests.assessments.assessment_helpers import RATED, complete_everything, section
+from tests.cases.episode_helpers import level
 from tests.dates import years_before
 from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-RATED = {"rating": "some_need", "narrative": "Misses breakfast most days."}
 
 
 @pytest.fixture
@@ -30,56 +29,6 @@ def family():
     PersonFactory(given_name="Kai", date_of_birth=years_before(today, 3), families=[family])
     PersonFactory(given_name="Grace", record_type="adult", date_of_birth=None, families=[family])
     return family
-
-
-@pytest.fixture
-def episode(north, family):
-    return allocated_episode(north, family=family)
-
-
-def person(family, name):
-    return family.members.get(given_name=name)
-
-
-@pytest.fixture
-def assessment(north, episode, family):
-    return services.assessment_start(
-        by=north.worker,
-        episode=episode,
-        children=[person(family, "Mia"), person(family, "Kai")],
-        adults=[person(family, "Grace")],
-    )
-
-
-def section(assessment, key, subject_name=None):
-    sections = assessment.sections.filter(key=key)
-    if subject_name:
-        sections = sections.filter(person__given_name=subject_name)
-    return sections.get()
-
-
-def complete_everything(user, assessment):
-    for item in assessment.sections.all():
-        spec = services.section_spec_for(assessment, item)
-        answers = {}
-        for question in spec.questions:
-            answers[question.key] = (
-                {
-                    "rating": RATED["rating"],
-                    "narrative": RATED["narrative"],
-                }
-                if question.type == "rating"
-                else (
-                    6
-                    if question.type == "scale"
-                    else str(level(3).uuid)
-                    if question.type == "level"
-                    else "Recorded with the family at home."
-                )
-            )
-        services.assessment_section_save(
-            by=user, section=item, answers=answers, expected_revision=item.revision, complete=True
-        )
 
 
 def test_starting_makes_a_section_per_subject_and_moves_the_episode_to_assessing(

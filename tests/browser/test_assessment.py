@@ -16,7 +16,7 @@ from assessments.models import (
     PlanStatus,
     Review,
 )
-from tests.assessments.test_services import complete_everything
+from tests.assessments.assessment_helpers import complete_everything
 from tests.browser.conftest import axe_violations, screenshot
 from tests.browser.test_front_door import sign_in
 from tests.cases.episode_helpers import allocated_episode, make_locality

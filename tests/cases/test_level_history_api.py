@@ -5,7 +5,8 @@ import pytest
 
 from audit.models import AuditAction, AuditEvent
 from cases.episodes import services as episodes
-from tests.cases.test_episode_api import allocated_episode, level, make_place, new_episode
+from tests.cases.episode_api_helpers import make_place
+from tests.cases.episode_helpers import allocated_episode, level, new_episode
 from thresholds.models import LevelChange
 
 pytestmark = pytest.mark.django_db

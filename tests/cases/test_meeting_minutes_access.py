@@ -81,6 +81,17 @@ def north(db):
     }
 
 
+def meeting_under_way(north):
+    """A meeting the locality manager chairs, started an hour ago, nothing decided yet."""
+    return meetings.meeting_schedule(
+        by=north["manager"],
+        locality=north["locality"],
+        starts_at=timezone.now() - datetime.timedelta(hours=1),
+        chair=north["manager"],
+        venue="Room 2",
+    )
+
+
 def held_meeting(north, *, chair):
     manager = north["manager"]
     meeting = meetings.meeting_schedule(
@@ -205,13 +216,7 @@ def test_page_hides_the_decision_of_a_family_the_reader_may_not_see(north):
 
 
 def test_minutes_form_tells_the_chair_not_to_name_families(north):
-    meeting = meetings.meeting_schedule(
-        by=north["manager"],
-        locality=north["locality"],
-        starts_at=timezone.now() - datetime.timedelta(hours=1),
-        chair=north["manager"],
-        venue="Room 2",
-    )
+    meeting = meeting_under_way(north)
     client = Client()
     client.force_login(north["manager"])
     page = client.get(reverse("meetings:detail", args=[meeting.uuid])).content.decode()
@@ -220,13 +225,7 @@ def test_minutes_form_tells_the_chair_not_to_name_families(north):
 
 
 def test_decide_api_records_the_discussion(north):
-    meeting = meetings.meeting_schedule(
-        by=north["manager"],
-        locality=north["locality"],
-        starts_at=timezone.now() - datetime.timedelta(hours=1),
-        chair=north["manager"],
-        venue="Room 2",
-    )
+    meeting = meeting_under_way(north)
     item = meeting.agenda_items.get(episode=north["b"])
     api = APIClient()
     api.force_authenticate(User.objects.get(pk=north["manager"].pk))
@@ -257,13 +256,7 @@ def test_attendee_reads_the_meeting_in_queries_that_do_not_grow(
         )
         if n % 2:
             TafMember.objects.create(episode=episode, user=north["housing"], role="TAF member")
-    meeting = meetings.meeting_schedule(
-        by=north["manager"],
-        locality=north["locality"],
-        starts_at=timezone.now() - datetime.timedelta(hours=1),
-        chair=north["manager"],
-        venue="Room 2",
-    )
+    meeting = meeting_under_way(north)
     meetings.meeting_attendee_add(by=north["manager"], meeting=meeting, user=north["housing"])
     meeting.agenda_items.update(
         decision="defer",

@@ -163,7 +163,8 @@ def test_a_step_down_not_accepted_closes_its_episode_and_stays_with_social_care(
     assert not Episode.objects.open().filter(family=family).exists()
 
 
-def test_a_step_up_within_12_months_of_a_step_down_is_a_bounce_back(north):
+def stepped_down_and_allocated(north, *, days_ago):
+    """A step down approved `days_ago` days ago, and the episode it opened, allocated."""
     family = FamilyFactory(owning_team=north.social_care_team)
     down = transitions.transition_approve(
         by=north.social_care_manager, transition=step_down(north, family)
@@ -172,8 +173,13 @@ def test_a_step_up_within_12_months_of_a_step_down_is_a_bounce_back(north):
         by=north.manager, episode=down.episode, lead_professional=north.worker, team=north.team
     )
     Transition.objects.filter(pk=down.pk).update(
-        responded_at=timezone.now() - datetime.timedelta(days=120)
+        responded_at=timezone.now() - datetime.timedelta(days=days_ago)
     )
+    return down, episode
+
+
+def test_a_step_up_within_12_months_of_a_step_down_is_a_bounce_back(north):
+    down, episode = stepped_down_and_allocated(north, days_ago=120)
 
     up = step_up(north, episode)
 
@@ -182,16 +188,7 @@ def test_a_step_up_within_12_months_of_a_step_down_is_a_bounce_back(north):
 
 
 def test_a_step_up_long_after_a_step_down_is_not_a_bounce_back(north):
-    family = FamilyFactory(owning_team=north.social_care_team)
-    down = transitions.transition_approve(
-        by=north.social_care_manager, transition=step_down(north, family)
-    )
-    episode = episodes.episode_allocate(
-        by=north.manager, episode=down.episode, lead_professional=north.worker, team=north.team
-    )
-    Transition.objects.filter(pk=down.pk).update(
-        responded_at=timezone.now() - datetime.timedelta(days=400)
-    )
+    _, episode = stepped_down_and_allocated(north, days_ago=400)
     assert step_up(north, episode).bounce_back_of is None
 
 

@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from tests.referrals.test_requests import professional_post as _professional_post
+from tests.referrals.request_helpers import professional_post as _professional_post
 
 
 def professional_post(**overrides):

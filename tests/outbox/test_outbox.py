@@ -22,7 +22,7 @@ from referrals.requests import services as referral_services
 from tests.factories import UserFactory
 from tests.outbox.helpers import professional_post
 from tests.outbox.redis_server import free_port
-from tests.referrals.test_requests import RequestFactory, public_post
+from tests.referrals.request_helpers import RequestFactory, public_post
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from referrals.tasks import send_request_acknowledgement
 from tests.factories import TeamFactory, UserFactory
 from tests.outbox.helpers import professional_post
 from tests.outbox.redis_server import OwnRedis
-from tests.referrals.test_requests import public_post
+from tests.referrals.request_helpers import public_post
 
 ACKNOWLEDGEMENT = "referrals.send_request_acknowledgement"
 

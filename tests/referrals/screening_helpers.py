@@ -1,12 +1,13 @@
-"""Shared set-up for the front door's screening tests: a request in the queue, and the
-default threshold framework's levels and indicators."""
+"""Shared set-up for the front door's screening tests: a request in the queue, the
+default threshold framework's levels and indicators, and deciding a request."""
 
 from django.utils import timezone
 
 from accounts.models import Role
-from referrals.models import Source
+from referrals.models import Outcome, Source
 from referrals.requests import services as request_services
 from referrals.screening import services as screening_services
+from referrals.screening.decisions import services as decisions
 from tests.factories import UserFactory
 from thresholds.models import Framework
 
@@ -57,3 +58,22 @@ def level(rank):
 
 def indicators_at(rank, count=1):
     return list(current_framework().indicators.filter(level__rank=rank).order_by("pk")[:count])
+
+
+def decide(by, request, outcome=Outcome.TAF, rank=3, **extra):
+    data = decisions.DecisionInput(
+        outcome=outcome,
+        level=level(rank),
+        rationale=extra.pop("rationale", "Several needs across school and home."),
+        **extra,
+    )
+    return decisions.request_decide(by=by, request=request, data=data)
+
+
+def match_child(by, request, person):
+    child = request.people.get(role="child")
+    return match(by, child, person)
+
+
+def override_reason(reason="Universal services meet the need."):
+    return {"level_override_reason": reason}

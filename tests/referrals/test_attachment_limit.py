@@ -19,11 +19,6 @@ USER_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "user-guide.md"
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def pdfs(count, start=1):
     return [
         SimpleUploadedFile(f"file {n}.pdf", PDF, content_type="application/pdf")

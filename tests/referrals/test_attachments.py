@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.7\n" + b"\x00" * 64
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def request_with_file(practitioner):
     upload = SimpleUploadedFile("school report.pdf", PDF, content_type="application/pdf")

@@ -12,16 +12,10 @@ from cases.models import CaseNote, NoteType
 from referrals.models import RequestForSupport
 from referrals.screening import services as services
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
-from tests.referrals.screening_helpers import make_triage_officer, submit_request
+from tests.referrals.screening_api_helpers import MIA_BORN, request_about_mia
+from tests.referrals.screening_helpers import submit_request
 
 pytestmark = pytest.mark.django_db
-
-MIA_BORN = datetime.date(2017, 3, 14)
-
-
-@pytest.fixture
-def triage_officer(team):
-    return make_triage_officer(team)
 
 
 @pytest.fixture
@@ -72,17 +66,7 @@ def okafor():
 
 @pytest.fixture
 def request_for_support(practitioner):
-    return submit_request(
-        practitioner,
-        people=[
-            {
-                "role": "child",
-                "given_name": "Mia",
-                "family_name": "Okafor",
-                "date_of_birth": MIA_BORN,
-            }
-        ],
-    )
+    return request_about_mia(practitioner)
 
 
 def api_url(request_for_support, action):

@@ -30,11 +30,6 @@ def officer(team):
     return make_triage_officer(team)
 
 
-@pytest.fixture
-def request_for_support(practitioner):
-    return submit(practitioner)
-
-
 def moves(request_for_support):
     return list(
         RequestStatusChange.objects.filter(request=request_for_support).values_list(

@@ -1,83 +1,25 @@
-"""Triage pages: the queue, screening a request, deciding it, and what the requester sees."""
+"""Triage pages: the queue, claiming and assigning, and screening a request."""
 
 import datetime
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 
 from accounts.models import Role
 from audit.models import AuditAction, AuditEvent
-from cases.models import Episode, EpisodeStatus
-from referrals.models import Decision, RequestForSupport, ScreeningCheck, Source, Status
-from referrals.requests import services as request_services
+from referrals.models import RequestForSupport, ScreeningCheck, Status
 from referrals.screening import services as screening_services
-from referrals.screening.decisions import services as decisions
 from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, UserFactory
-from tests.referrals.screening_helpers import match
-from thresholds.models import Framework
+from tests.referrals.screening_helpers import level, match
+from tests.referrals.triage_page_helpers import indicators_at, screening_url, submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def triage_officer(team):
-    return UserFactory(roles=[Role.TRIAGE_OFFICER], agency=team.agency, teams=[team])
 
 
 @pytest.fixture
 def other_officer(team):
     return UserFactory(roles=[Role.TRIAGE_OFFICER], agency=team.agency, teams=[team])
-
-
-@pytest.fixture
-def officer_client(client, triage_officer):
-    client.force_login(triage_officer)
-    return client
-
-
-def submit(by, **overrides):
-    fields = {
-        "source": Source.PROFESSIONAL,
-        "people": [
-            {"role": "child", "given_name": "Mia", "family_name": "Okafor"},
-            {"role": "parent_or_carer", "given_name": "Grace", "family_name": "Okafor"},
-        ],
-        "presenting_needs": ["neglect"],
-        "requester_name": "Sam Teacher",
-        "requester_agency_name": "Brackenford Primary",
-        "requester_email": "sam@school.example",
-        "concerns": "Mia is often hungry.",
-        "consent": "given",
-        "consent_given_by": "Grace Okafor, mother",
-        "consent_covers": "both",
-        "consent_given_on": timezone.localdate(),
-        "urgency": "routine",
-        **overrides,
-    }
-    return request_services.request_submit(by=by, **fields)
-
-
-def framework():
-    return Framework.objects.get(is_current=True)
-
-
-def level(rank):
-    return framework().levels.get(rank=rank)
-
-
-def indicators_at(rank):
-    return list(framework().indicators.filter(level__rank=rank))
-
-
-def screening_url(item, name="screening", **kwargs):
-    return reverse(f"referrals:{name}", kwargs={"uuid": item.uuid, **kwargs})
 
 
 # The queue
@@ -360,198 +302,3 @@ def test_ticking_indicators_shows_the_suggested_level(officer_client, practition
     assert f"Suggested level: {level(3).name}" in html or "Suggested level:" in html
     assert response.context["suggested_level"] == level(3)
     assert set(item.indicators.all()) == set(chosen)
-
-
-# Deciding
-
-
-def _decide_data(**overrides):
-    data = {
-        "outcome": "taf",
-        "level": level(3).pk,
-        "rationale": "Several needs across school and home.",
-        "level_override_reason": "",
-        "locality": "",
-    }
-    data.update(overrides)
-    return data
-
-
-def _screened(practitioner, officer, team, **submit_overrides):
-    family = FamilyFactory(owning_team=team)
-    mia = PersonFactory(given_name="Mia", family_name="Okafor", owning_team=team, families=[family])
-    item = submit(practitioner, **submit_overrides)
-    screening_services.screening_match_person(
-        by=officer, request_person=item.people.get(role="child"), person=mia
-    )
-    screening_services.screening_indicators_set(
-        by=officer, request=item, indicators=indicators_at(3)[:1]
-    )
-    return item
-
-
-def test_decide_taf_opens_an_episode(officer_client, triage_officer, practitioner, team):
-    item = _screened(practitioner, triage_officer, team)
-    page = officer_client.get(screening_url(item, "decide"))
-    assert page.status_code == 200
-    assert page.context["form"]["level"].value() == level(3).pk
-
-    response = officer_client.post(screening_url(item, "decide"), _decide_data())
-    assert response.status_code == 302
-    assert response.url == screening_url(item, "decision")
-    decision = Decision.objects.get(request=item)
-    episode = Episode.objects.get(opened_from_request=item)
-    assert decision.episode == episode
-    assert episode.status == EpisodeStatus.AWAITING_ALLOCATION
-
-    detail = officer_client.get(response.url)
-    assert detail.status_code == 200
-    assert "awaiting allocation" in detail.content.decode()
-    # Deciding again is not offered.
-    again = officer_client.get(screening_url(item, "decide"))
-    assert again.status_code == 302
-    assert again.url == screening_url(item, "decision")
-
-
-def test_decide_without_consent_keeps_typed_values(
-    officer_client, triage_officer, practitioner, team
-):
-    item = _screened(
-        practitioner,
-        triage_officer,
-        team,
-        consent="not_given",
-        consent_given_by="",
-        consent_covers="",
-        consent_not_given_reason="Mum said no",
-    )
-    page = officer_client.get(screening_url(item, "decide"))
-    assert "Early help is voluntary" in page.content.decode()
-
-    response = officer_client.post(
-        screening_url(item, "decide"), _decide_data(rationale="My careful reasons")
-    )
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "govuk-error-summary" in html
-    assert escape(decisions.CONSENT_REFUSAL) in html
-    assert response.context["form"].errors["outcome"] == [decisions.CONSENT_REFUSAL]
-    assert "My careful reasons" in html
-    assert not Decision.objects.filter(request=item).exists()
-
-
-def test_decide_a_different_level_needs_a_reason(
-    officer_client, triage_officer, practitioner, team
-):
-    item = _screened(practitioner, triage_officer, team)
-    response = officer_client.post(
-        screening_url(item, "decide"), _decide_data(outcome="single_agency", level=level(2).pk)
-    )
-    assert response.status_code == 200
-    form = response.context["form"]
-    assert "level_override_reason" in form.errors
-    response = officer_client.post(
-        screening_url(item, "decide"),
-        _decide_data(outcome="single_agency", level=level(2).pk, level_override_reason="Less"),
-    )
-    assert "single_agency" in response.context["form"].errors
-    assert 'value="single_agency" checked' in response.content.decode()
-
-
-def test_referrer_sees_the_outcome_not_the_case(
-    client, officer_client, triage_officer, practitioner, team
-):
-    item = _screened(practitioner, triage_officer, team)
-    officer_client.post(screening_url(item, "decide"), _decide_data())
-    client.force_login(practitioner)
-    response = client.get(reverse("referrals:request-detail", kwargs={"uuid": item.uuid}))
-    assert response.status_code == 200
-    html = response.content.decode()
-    item.refresh_from_db()
-    assert item.outcome_summary in html
-    assert "Decided" in html
-    indicator = indicators_at(3)[0]
-    assert indicator.text not in html
-    assert "Episode" not in html
-    assert "awaiting allocation" not in html.lower()
-    assert client.get(screening_url(item, "decision")).status_code == 403
-
-
-def test_decision_page_audited(officer_client, triage_officer, practitioner, team):
-    item = _screened(practitioner, triage_officer, team)
-    officer_client.post(screening_url(item, "decide"), _decide_data())
-    before = AuditEvent.objects.filter(actor=triage_officer, action=AuditAction.VIEW).count()
-    officer_client.get(screening_url(item, "decision"))
-    after = AuditEvent.objects.filter(actor=triage_officer, action=AuditAction.VIEW).count()
-    assert after == before + 1
-
-
-# Queries: the same bound at 2 rows and at 50
-
-
-@pytest.mark.parametrize("count", [2, 50])
-def test_queue_queries(officer_client, practitioner, django_assert_max_num_queries, count):
-    for _ in range(count):
-        submit(practitioner)
-    with django_assert_max_num_queries(QUEUE_QUERIES):
-        response = officer_client.get(reverse("referrals:triage-queue"))
-    assert len(response.context["rows"]) == count
-
-
-@pytest.mark.parametrize("count", [2, 50])
-def test_screening_queries(
-    officer_client, triage_officer, practitioner, django_assert_max_num_queries, count
-):
-    item = submit(practitioner)
-    agency = AgencyFactory()
-    for n in range(count):
-        screening_services.screening_check_add(
-            by=triage_officer, request=item, agency=agency, question=f"Question {n}"
-        )
-    with django_assert_max_num_queries(SCREENING_QUERIES):
-        response = officer_client.get(screening_url(item))
-    assert len(response.context["check_rows"]) == count
-
-
-@pytest.mark.parametrize("count", [2, 50])
-def test_decision_queries(
-    officer_client, triage_officer, practitioner, team, django_assert_max_num_queries, count
-):
-    item = _screened(practitioner, triage_officer, team)
-    for n in range(count):
-        screening_services.screening_check_add(
-            by=triage_officer, request=item, agency_name="Police", question=f"Question {n}"
-        )
-    with django_assert_max_num_queries(DECIDE_QUERIES):
-        assert officer_client.get(screening_url(item, "decide")).status_code == 200
-    officer_client.post(screening_url(item, "decide"), _decide_data())
-    with django_assert_max_num_queries(DECISION_QUERIES):
-        assert officer_client.get(screening_url(item, "decision")).status_code == 200
-
-
-QUEUE_QUERIES = 16
-SCREENING_QUERIES = 33
-DECIDE_QUERIES = 22
-DECISION_QUERIES = 15
-
-
-@pytest.mark.parametrize("count", [2, 50])
-def test_assign_page_queries(
-    officer_client, practitioner, team, django_assert_max_num_queries, count
-):
-    item = submit(practitioner)
-    for _ in range(count):
-        UserFactory(roles=[Role.TRIAGE_OFFICER], teams=[team])
-    with django_assert_max_num_queries(12):
-        response = officer_client.get(screening_url(item, "assign"))
-    assert response.content.decode().count('name="assigned_to"') == count + 1
-
-
-@pytest.mark.parametrize("count", [2, 50])
-def test_withdraw_page_queries(client, practitioner, django_assert_max_num_queries, count):
-    people = [{"role": "child", "given_name": f"Child{n}"} for n in range(count)]
-    item = submit(practitioner, people=people)
-    client.force_login(practitioner)
-    with django_assert_max_num_queries(10):
-        response = client.get(reverse("referrals:request-withdraw", args=[item.uuid]))
-    assert response.status_code == 200

@@ -11,14 +11,9 @@ from referrals.models import Outcome, RequestForSupport, Status
 from referrals.requests import services as request_services
 from referrals.screening.decisions import services as decisions
 from tests.factories import TeamFactory, UserFactory
-from tests.referrals.screening_helpers import level, make_triage_officer, submit_request
+from tests.referrals.screening_helpers import level, make_triage_officer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def request_for_support(practitioner):
-    return submit_request(practitioner)
 
 
 def test_the_requester_withdraws_their_request_and_is_not_emailed_about_it(
