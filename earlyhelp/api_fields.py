@@ -38,11 +38,46 @@ def team_field(message, **kwargs):
     return UUIDRecordField(queryset=Team.objects.all(), message=message, **kwargs)
 
 
+def choices_help(choices):
+    """A field's help text listing the values it takes."""
+    return "One of: " + ", ".join(value for value, _ in choices)
+
+
 def choice_text(choices, **kwargs):
     """A read-only choice sent as its value. Not an enum in the schema: several records
     have a `status`, each with its own choices, and the schema names enums by field."""
-    values = ", ".join(value for value, _ in choices)
-    return serializers.CharField(read_only=True, help_text=f"One of: {values}", **kwargs)
+    return serializers.CharField(read_only=True, help_text=choices_help(choices), **kwargs)
+
+
+def optional_text(**kwargs):
+    """Text a body may leave out or send blank; the service says when it is needed."""
+    return serializers.CharField(required=False, allow_blank=True, default="", **kwargs)
+
+
+def score_field(what):
+    """A 0-10 scaling score, which may be left out (the service says when it is needed)."""
+    message = f"Enter {what} as a whole number from 0 to 10"
+    return serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="0 to 10",
+        error_messages={"invalid": message, "max_string_length": message},
+    )
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    """For the schema: the one error format (`earlyhelp.api`), for answers that add to it."""
+
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class InvalidBodySerializer(ErrorBodySerializer):
+    """For the schema: a 400 or 409 in the one error format, with messages by field."""
+
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 class TeamNameSerializer(serializers.ModelSerializer):

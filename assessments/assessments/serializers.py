@@ -12,8 +12,13 @@ from cases.episodes.serializers import FamilyRefSerializer
 from cases.models import Episode, Person
 from cases.people.serializers import PersonRefSerializer
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
-from earlyhelp.api_fields import choice_text
-from referrals.requests.serializers import LevelRefSerializer
+from earlyhelp.api_fields import (
+    ErrorBodySerializer,
+    InvalidBodySerializer,
+    choice_text,
+    optional_text,
+)
+from thresholds.serializers import LevelRefSerializer
 
 # Templates
 
@@ -38,9 +43,7 @@ class AssessmentTemplateSerializer(serializers.ModelSerializer):
 
 
 class AssessmentTemplateImportSerializer(serializers.Serializer):
-    source_name = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=200
-    )
+    source_name = optional_text(max_length=200)
     content = serializers.CharField(
         trim_whitespace=False,
         help_text="The template file's text, YAML or JSON (see assessments/loader.py)",
@@ -227,9 +230,7 @@ class AssessmentCreateSerializer(serializers.Serializer):
 
 
 class AssessmentReturnSerializer(serializers.Serializer):
-    comments = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="What needs to change"
-    )
+    comments = optional_text(help_text="What needs to change")
 
 
 class AssessmentSectionSaveSerializer(serializers.Serializer):
@@ -249,25 +250,18 @@ class AssessmentSectionSaveSerializer(serializers.Serializer):
     )
 
 
-class AssessmentSectionConflictSerializer(serializers.Serializer):
+class AssessmentSectionConflictSerializer(ErrorBodySerializer):
     """409: someone saved the section since the revision sent. `section` is as it now is."""
 
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
     section = AssessmentSectionSerializer()
 
 
-class AssessmentSectionIncompleteSerializer(serializers.Serializer):
+class AssessmentSectionIncompleteSerializer(InvalidBodySerializer):
     """400 on completing a section with answers missing: the answers are saved
     (`saved` is true, `revision` is the new one); `errors` names what is missing. Any other
     400 (answers of the wrong shape, an assessment that cannot change) is the plain error,
     without `saved`, `revision` and `section`."""
 
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
     saved = serializers.BooleanField(required=False)
     revision = serializers.IntegerField(required=False)
     section = AssessmentSectionSerializer(required=False)

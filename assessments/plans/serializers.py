@@ -22,13 +22,13 @@ from cases.episodes.serializers import FamilyRefSerializer
 from cases.models import Episode, Person, TafMember
 from cases.people.serializers import PersonRefSerializer
 from earlyhelp.api import UUIDRecordField, VisibleRecordField, VisibleRecordFilter
-from earlyhelp.api_fields import choice_text
-
-
-def choices_help(choices):
-    """A field's help text listing the values it takes."""
-    return "One of: " + ", ".join(value for value, _ in choices)
-
+from earlyhelp.api_fields import (
+    ErrorBodySerializer,
+    choice_text,
+    choices_help,
+    optional_text,
+    score_field,
+)
 
 # Representations
 
@@ -187,22 +187,6 @@ class PlanDetailSerializer(PlanSerializer):
 # Bodies
 
 
-def score_field(what):
-    """A 0-10 scaling score, which may be left out (the service says when it is needed)."""
-    message = f"Enter {what} as a whole number from 0 to 10"
-    return serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="0 to 10",
-        error_messages={"invalid": message, "max_string_length": message},
-    )
-
-
-def optional_text(**kwargs):
-    return serializers.CharField(required=False, allow_blank=True, default="", **kwargs)
-
-
 class PlanCreateSerializer(serializers.Serializer):
     episode = VisibleRecordField(
         queryset=Episode.objects.all(), error_messages={"does_not_exist": "Choose an episode"}
@@ -229,12 +213,9 @@ class PlanAgreeSerializer(serializers.Serializer):
     )
 
 
-class PlanConflictSerializer(serializers.Serializer):
+class PlanConflictSerializer(ErrorBodySerializer):
     """409: someone saved the plan since the revision sent. `plan` is as it now is."""
 
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
     plan = PlanDetailSerializer()
 
 

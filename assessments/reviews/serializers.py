@@ -11,16 +11,12 @@ from rest_framework import serializers
 
 from accounts.api import UserRefSerializer
 from assessments.models import Plan, Rag, Review, ReviewDecision, ReviewProgress
-from assessments.plans.serializers import (
-    TafMemberRefSerializer,
-    choices_help,
-    optional_text,
-    score_field,
-)
-from cases.episodes.serializers import FamilyRefSerializer, level_field
+from assessments.plans.serializers import TafMemberRefSerializer
+from cases.episodes.serializers import FamilyRefSerializer
 from cases.models import ClosureReason, Episode, OutcomesAchieved, TafMember
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
-from earlyhelp.api_fields import choice_text, team_field
+from earlyhelp.api_fields import choice_text, choices_help, optional_text, score_field, team_field
+from thresholds.serializers import level_field
 
 # Representations
 

@@ -29,6 +29,7 @@ from cases.people.identifiers import (
 )
 from earlyhelp import access
 from earlyhelp.api import VisibleRecordField, may_see_sensitive, request_user
+from earlyhelp.api_fields import InvalidBodySerializer
 
 
 class TeamContactSerializer(serializers.ModelSerializer):
@@ -420,12 +421,8 @@ class SearchResultPageSerializer(serializers.Serializer):
     results = SearchResultSerializer(many=True)
 
 
-class PossibleDuplicatesSerializer(serializers.Serializer):
+class PossibleDuplicatesSerializer(InvalidBodySerializer):
     """409: records like this one exist. Check them; send again with
     `confirmed_not_duplicate: true` to create the record anyway."""
 
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
     matches = SearchResultSerializer(many=True)

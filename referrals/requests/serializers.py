@@ -20,7 +20,7 @@ from referrals.models import (
     Urgency,
 )
 from referrals.requests.services import NO_PRESENTING_NEED, PERSON_FIELDS
-from thresholds.models import Level
+from thresholds.serializers import LevelRefSerializer
 
 
 class RequestPersonSerializer(serializers.ModelSerializer):
@@ -154,12 +154,6 @@ class UserNameSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["uuid", "full_name"]
-
-
-class LevelRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Level
-        fields = ["uuid", "rank", "name", "statutory"]
 
 
 class DecisionSummarySerializer(serializers.ModelSerializer):

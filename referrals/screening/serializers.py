@@ -13,6 +13,7 @@ from cases.models import Family, Person
 from cases.people.serializers import SearchResultSerializer
 from earlyhelp import working_days
 from earlyhelp.api import UUIDRecordField, VisibleRecordField
+from earlyhelp.api_fields import optional_text
 from referrals.models import (
     CHILD_ROLES,
     Consent,
@@ -25,7 +26,6 @@ from referrals.models import (
 )
 from referrals.requests.serializers import (
     REQUEST_FIELDS,
-    LevelRefSerializer,
     SentFieldsMixin,
     UserNameSerializer,
 )
@@ -36,8 +36,8 @@ from referrals.screening.services import (
     CHOOSE_A_TRIAGE_OFFICER,
     suggested_level,
 )
-from thresholds.api import IndicatorSerializer, LevelSerializer
 from thresholds.models import Indicator, Level
+from thresholds.serializers import IndicatorSerializer, LevelRefSerializer, LevelSerializer
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -160,7 +160,7 @@ class CheckCreateSerializer(serializers.Serializer):
         message="Choose an agency from the list, or enter its name",
     )
     agency_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    question = serializers.CharField(required=False, allow_blank=True, default="")
+    question = optional_text()
     asked_at = serializers.DateTimeField(required=False)
     answer = serializers.CharField(required=False, allow_blank=True)
     answered_at = serializers.DateTimeField(required=False, allow_null=True)
@@ -350,11 +350,9 @@ class DecisionCreateSerializer(serializers.Serializer):
         default=None,
         message="Choose a level from the threshold framework in use",
     )
-    rationale = serializers.CharField(required=False, allow_blank=True, default="")
-    level_override_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    signposted_to = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=200
-    )
+    rationale = optional_text()
+    level_override_reason = optional_text()
+    signposted_to = optional_text(max_length=200)
     single_agency = UUIDRecordField(
         queryset=Agency.objects.all(),
         required=False,
@@ -362,12 +360,8 @@ class DecisionCreateSerializer(serializers.Serializer):
         default=None,
         message="Choose an agency from the list, or enter its name",
     )
-    single_agency_name = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=200
-    )
-    social_care_reference = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=50
-    )
+    single_agency_name = optional_text(max_length=200)
+    social_care_reference = optional_text(max_length=50)
     locality = UUIDRecordField(
         queryset=Locality.objects.all(),
         required=False,
