@@ -34,6 +34,18 @@ def user_field(message, **kwargs):
     return UUIDRecordField(queryset=active_users(), message=message, **kwargs)
 
 
+def optional_record(queryset, message, **kwargs):
+    """A record named by UUID that a body may leave out or send as null."""
+    return UUIDRecordField(
+        queryset=queryset,
+        message=message,
+        required=False,
+        allow_null=True,
+        default=None,
+        **kwargs,
+    )
+
+
 def team_field(message, **kwargs):
     return UUIDRecordField(queryset=Team.objects.all(), message=message, **kwargs)
 

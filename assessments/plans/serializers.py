@@ -8,7 +8,7 @@ import django_filters
 from rest_framework import serializers
 
 from accounts.api import UserRefSerializer
-from accounts.models import Agency, User
+from accounts.models import Agency
 from assessments.models import (
     ActionStatus,
     Plan,
@@ -21,11 +21,13 @@ from assessments.plans.checks import OWNER_USER_MESSAGE
 from cases.episodes.serializers import FamilyRefSerializer
 from cases.models import Episode, Person, TafMember
 from cases.people.serializers import PersonRefSerializer
-from earlyhelp.api import UUIDRecordField, VisibleRecordField, VisibleRecordFilter
+from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
 from earlyhelp.api_fields import (
     ErrorBodySerializer,
+    active_users,
     choice_text,
     choices_help,
+    optional_record,
     optional_text,
     score_field,
 )
@@ -252,24 +254,15 @@ class PlanActionWriteSerializer(serializers.Serializer):
         error_messages={"does_not_exist": "Choose an outcome of this plan"},
     )
     description = optional_text()
-    owner_user = UUIDRecordField(
-        # Any user by UUID: whether they may own an action of this plan is the plan service's
-        # question, answered from the same list as the plan page's form (one message for
-        # both, so the answer does not say whether the UUID exists).
-        queryset=User.objects.filter(is_active=True),
-        message=OWNER_USER_MESSAGE,
-        required=False,
-        allow_null=True,
-        default=None,
+    # Any user by UUID: whether they may own an action of this plan is the plan service's
+    # question, answered from the same list as the plan page's form (one message for both,
+    # so the answer does not say whether the UUID exists).
+    owner_user = optional_record(
+        active_users(),
+        OWNER_USER_MESSAGE,
         help_text="The lead professional, a member of the episode's team or a user in the TAF",
     )
-    owner_agency = UUIDRecordField(
-        queryset=Agency.objects.all(),
-        message="Choose an agency from the list",
-        required=False,
-        allow_null=True,
-        default=None,
-    )
+    owner_agency = optional_record(Agency.objects.all(), "Choose an agency from the list")
     owner_name = optional_text(
         max_length=200, help_text="A named contact at the agency, or in the family"
     )
