@@ -8,10 +8,10 @@ from rest_framework import serializers
 
 from accounts.api import UserRefSerializer
 from assessments.models import Assessment, AssessmentSection, AssessmentStatus, AssessmentTemplate
-from cases.episodes.serializers import FamilyRefSerializer
+from cases.episodes.serializers import EpisodeWorkSerializer
 from cases.models import Episode, Person
 from cases.people.serializers import PersonRefSerializer
-from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
+from earlyhelp.api import VisibleRecordField, VisibleRecordFilter, status_filter
 from earlyhelp.api_fields import (
     ErrorBodySerializer,
     InvalidBodySerializer,
@@ -101,9 +101,7 @@ class AssessmentSectionSummarySerializer(serializers.ModelSerializer):
         return self.context.get("section_titles", {}).get(section.key, section.key)
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
-    episode = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
-    family = FamilyRefSerializer(source="episode.family", read_only=True)
+class AssessmentSerializer(EpisodeWorkSerializer):
     template = AssessmentTemplateRefSerializer(read_only=True)
     status = choice_text(AssessmentStatus.choices)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -269,10 +267,7 @@ class AssessmentSectionIncompleteSerializer(InvalidBodySerializer):
 
 class AssessmentFilter(django_filters.FilterSet):
     episode = VisibleRecordFilter(model=Episode)
-    status = django_filters.ChoiceFilter(
-        choices=AssessmentStatus.choices,
-        error_messages={"invalid_choice": "Choose a status from the list"},
-    )
+    status = status_filter(AssessmentStatus.choices)
 
     class Meta:
         model = Assessment

@@ -18,10 +18,10 @@ from assessments.models import (
     SupportingFamiliesArea,
 )
 from assessments.plans.checks import OWNER_USER_MESSAGE
-from cases.episodes.serializers import FamilyRefSerializer
+from cases.episodes.serializers import EpisodeWorkSerializer
 from cases.models import Episode, Person, TafMember
 from cases.people.serializers import PersonRefSerializer
-from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
+from earlyhelp.api import VisibleRecordField, VisibleRecordFilter, status_filter
 from earlyhelp.api_fields import (
     ErrorBodySerializer,
     active_users,
@@ -115,9 +115,7 @@ class PlanActionSerializer(serializers.ModelSerializer):
         ]
 
 
-class PlanSerializer(serializers.ModelSerializer):
-    episode = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
-    family = FamilyRefSerializer(source="episode.family", read_only=True)
+class PlanSerializer(EpisodeWorkSerializer):
     previous = serializers.SlugRelatedField(
         slug_field="uuid",
         read_only=True,
@@ -290,10 +288,7 @@ class PlanActionStatusSerializer(serializers.Serializer):
 
 class PlanFilter(django_filters.FilterSet):
     episode = VisibleRecordFilter(model=Episode)
-    status = django_filters.ChoiceFilter(
-        choices=PlanStatus.choices,
-        error_messages={"invalid_choice": "Choose a status from the list"},
-    )
+    status = status_filter(PlanStatus.choices)
 
     class Meta:
         model = Plan
@@ -310,10 +305,7 @@ class PlanOutcomeFilter(django_filters.FilterSet):
 
 class PlanActionFilter(django_filters.FilterSet):
     plan = VisibleRecordFilter(model=Plan)
-    status = django_filters.ChoiceFilter(
-        choices=ActionStatus.choices,
-        error_messages={"invalid_choice": "Choose a status from the list"},
-    )
+    status = status_filter(ActionStatus.choices)
 
     class Meta:
         model = PlanAction

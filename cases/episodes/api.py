@@ -44,7 +44,7 @@ from cases.transitions.models import Transition
 from cases.transitions.selectors import TRANSITION_RELATED
 from earlyhelp import access
 from earlyhelp.access import Permission
-from earlyhelp.api import VisibleRecordFilter
+from earlyhelp.api import VisibleRecordFilter, status_filter
 from earlyhelp.api_actions import service_action
 from earlyhelp.api_fields import fields_renamed
 from earlyhelp.viewsets import CaseViewSet
@@ -56,10 +56,7 @@ from earlyhelp.viewsets import CaseViewSet
 
 
 class EpisodeFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(
-        choices=EpisodeStatus.choices,
-        error_messages={"invalid_choice": "Choose a status from the list"},
-    )
+    status = status_filter(EpisodeStatus.choices)
     locality = UUIDChoiceFilter(
         queryset=Locality.objects.all(),
         error_messages={"invalid_choice": "Choose a locality from the list"},

@@ -36,6 +36,13 @@ class FamilyRefSerializer(serializers.ModelSerializer):
         fields = ["uuid", "name"]
 
 
+class EpisodeWorkSerializer(serializers.ModelSerializer):
+    # The base of an episode's work (assessments, plans, reviews): shown with the episode
+    # and its family. No docstring: the schema would give it to the serializers below.
+    episode = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    family = FamilyRefSerializer(source="episode.family", read_only=True)
+
+
 class TransitionSerializer(serializers.ModelSerializer):
     """A step up or step down, with when the receiving team should have accepted it."""
 

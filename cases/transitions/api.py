@@ -25,7 +25,7 @@ from cases.transitions import services as transitions
 from cases.transitions.models import Direction, Transition, TransitionStatus
 from cases.transitions.selectors import TRANSITION_RELATED, transitions_for
 from earlyhelp import access
-from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
+from earlyhelp.api import VisibleRecordField, VisibleRecordFilter, status_filter
 from earlyhelp.api_actions import service_action
 from earlyhelp.api_fields import fields_renamed, optional_text, team_field
 from earlyhelp.viewsets import CaseViewSet
@@ -38,10 +38,7 @@ class TransitionFilter(django_filters.FilterSet):
         choices=Direction.choices,
         error_messages={"invalid_choice": "Choose up or down"},
     )
-    status = django_filters.ChoiceFilter(
-        choices=TransitionStatus.choices,
-        error_messages={"invalid_choice": "Choose a status from the list"},
-    )
+    status = status_filter(TransitionStatus.choices)
     waiting = django_filters.ChoiceFilter(
         choices=[("me", "Me")],
         method="waiting_for",

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import Agency, User
 from cases.people.identifiers import normalise_postcode, validate_postcode
+from cases.people.serializers import checked_identifier
 from referrals.models import (
     PROFESSIONAL_REQUEST_FIELDS,
     Consent,
@@ -32,10 +33,7 @@ class RequestPersonSerializer(serializers.ModelSerializer):
         fields = list(PERSON_FIELDS)
 
     def validate_postcode(self, value):
-        value = normalise_postcode(value)
-        if value:
-            validate_postcode(value)
-        return value
+        return checked_identifier(value, normalise_postcode, validate_postcode)
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
