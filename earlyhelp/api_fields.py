@@ -79,16 +79,15 @@ def score_field(what):
 
 
 class ErrorBodySerializer(serializers.Serializer):
-    """For the schema: the one error format (`earlyhelp.api`), for answers that add to it."""
-
+    # For the schema: the one error format (`earlyhelp.api`), for answers that add to it.
+    # No docstring: the schema would give it to every subclass that has none.
     status = serializers.IntegerField()
     code = serializers.CharField()
     message = serializers.CharField()
 
 
 class InvalidBodySerializer(ErrorBodySerializer):
-    """For the schema: a 400 or 409 in the one error format, with messages by field."""
-
+    # The one error format with messages by field (a 400, or a 409 that names a field).
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 

@@ -1,4 +1,5 @@
-"""The API base for case records, shared by every domain's viewsets."""
+"""The API base shared by every domain's viewsets: records named by UUID, list and detail,
+create and update through one service, and the case records' permission."""
 
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import BasePermission
@@ -89,13 +90,18 @@ class CaseViewSet(RecordViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
 
-def require_may_create(user):
-    """Asked before a new record's body is read, so a user who may not create case records
-    gets 403 rather than a 400 about what they sent. The service asks again: it is the
-    authority."""
-    require_before_body(
-        user,
-        access.Permission.CREATE_CASE_RECORDS,
-        None,
-        refusal="You do not have permission to do this",
-    )
+class NewCaseRecordMixin(ServiceCreateMixin):
+    """The create of a record that starts a case (a family, a person).
+
+    Whether the user may create case records is asked before the body is read, so one who
+    may not gets 403 rather than a 400 about what they sent. The service asks again: it is
+    the authority."""
+
+    def create(self, request, *args, **kwargs):
+        require_before_body(
+            request.user,
+            access.Permission.CREATE_CASE_RECORDS,
+            None,
+            refusal="You do not have permission to do this",
+        )
+        return super().create(request, *args, **kwargs)

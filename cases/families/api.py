@@ -29,9 +29,9 @@ from earlyhelp.api import VisibleRecordFilter
 from earlyhelp.api_actions import service_action
 from earlyhelp.viewsets import (
     CaseViewSet,
+    NewCaseRecordMixin,
     ServiceCreateMixin,
     ServiceUpdateMixin,
-    require_may_create,
 )
 
 Permission = access.Permission
@@ -83,7 +83,7 @@ class FamilyViewSet(
     AuditedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    ServiceCreateMixin,
+    NewCaseRecordMixin,
     ServiceUpdateMixin,
     CaseViewSet,
 ):
@@ -98,10 +98,6 @@ class FamilyViewSet(
 
     def detail_queryset(self):
         return selectors.family_detail_for(self.request.user)
-
-    def create(self, request, *args, **kwargs):
-        require_may_create(request.user)
-        return super().create(request, *args, **kwargs)
 
 
 @extend_schema_view(

@@ -38,9 +38,8 @@ from earlyhelp.api import PageNumberPagination, VisibleRecordFilter, may_see_sen
 from earlyhelp.api_actions import service_action
 from earlyhelp.viewsets import (
     CaseViewSet,
-    ServiceCreateMixin,
+    NewCaseRecordMixin,
     ServiceUpdateMixin,
-    require_may_create,
 )
 
 Permission = access.Permission
@@ -128,7 +127,7 @@ class PersonViewSet(
     AuditedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    ServiceCreateMixin,
+    NewCaseRecordMixin,
     ServiceUpdateMixin,
     CaseViewSet,
 ):
@@ -153,7 +152,6 @@ class PersonViewSet(
         return self.detail_queryset().get(pk=person.pk)
 
     def create(self, request, *args, **kwargs):
-        require_may_create(request.user)
         try:
             return super().create(request, *args, **kwargs)
         except search.PossibleDuplicates as duplicates:
