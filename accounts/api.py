@@ -5,7 +5,7 @@ through the same services as the admin.
 """
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import BasePermission
@@ -17,6 +17,7 @@ from accounts.models import Agency, Locality, Team, User
 from audit.services import record_view
 from audit.views import AuditedViewSetMixin
 from earlyhelp import access
+from earlyhelp.viewsets import RecordViewSet, ServiceCreateMixin, ServiceUpdateMixin
 
 
 class UsesService(BasePermission):
@@ -181,67 +182,55 @@ class _DirectoryViewSet(
     AuditedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    ServiceCreateMixin,
+    ServiceUpdateMixin,
+    RecordViewSet,
 ):
-    lookup_field = "uuid"
     permission_classes = [ConfiguresForWrites]
     selector = None
-    save_service = None
-    instance_kwarg = None
 
-    def get_queryset(self):
-        return type(self).selector(self.request.user)
+    def detail_queryset(self):
+        return self.selector(self.request.user)
 
-    def _as_listed(self, instance):
+    def detail_object(self, instance):
         """The record as the selector reads it (with its counts), to answer a change."""
-        return self.get_queryset().get(pk=instance.pk)
+        return self.detail_queryset().get(pk=instance.pk)
 
     def perform_create(self, serializer):
-        serializer.instance = self._as_listed(
-            type(self).save_service(by=self.request.user, **serializer.validated_data)
-        )
+        super().perform_create(serializer)
+        serializer.instance = self.detail_object(serializer.instance)
 
     def perform_update(self, serializer):
-        serializer.instance = self._as_listed(
-            type(self).save_service(
-                by=self.request.user,
-                **{self.instance_kwarg: serializer.instance},
-                **serializer.validated_data,
-            )
-        )
+        super().perform_update(serializer)
+        serializer.instance = self.detail_object(serializer.instance)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def archive(self, request, uuid=None):
         """Archive the record: it stays in history but is no longer offered."""
         instance = services.record_archive(by=request.user, instance=self.get_object())
-        return Response(self.get_serializer(self._as_listed(instance)).data)
+        return self.detail_response(instance)
 
 
 class AgencyViewSet(_DirectoryViewSet):
-    serializer_class = AgencySerializer
+    detail_serializer_class = AgencySerializer
     filterset_class = AgencyFilter
     selector = staticmethod(selectors.agencies_for)
-    save_service = staticmethod(services.agency_save)
-    instance_kwarg = "agency"
+    create_service = update_service = staticmethod(services.agency_save)
 
 
 class LocalityViewSet(_DirectoryViewSet):
-    serializer_class = LocalitySerializer
+    detail_serializer_class = LocalitySerializer
     filterset_class = LocalityFilter
     selector = staticmethod(selectors.localities_for)
-    save_service = staticmethod(services.locality_save)
-    instance_kwarg = "locality"
+    create_service = update_service = staticmethod(services.locality_save)
 
 
 class TeamViewSet(_DirectoryViewSet):
-    serializer_class = TeamSerializer
+    detail_serializer_class = TeamSerializer
     filterset_class = TeamFilter
     selector = staticmethod(selectors.teams_for)
-    save_service = staticmethod(services.team_save)
-    instance_kwarg = "team"
+    create_service = update_service = staticmethod(services.team_save)
 
     @extend_schema(responses=TeamMembershipSerializer)
     @action(detail=True, methods=["get"])
@@ -257,13 +246,14 @@ class TeamViewSet(_DirectoryViewSet):
         return Response(TeamMembershipSerializer(team).data)
 
 
-class UserViewSet(AuditedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class UserViewSet(
+    AuditedViewSetMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordViewSet
+):
     """Colleagues the policy lets this user see. Accounts are managed in the admin."""
 
-    serializer_class = UserSerializer
+    detail_serializer_class = UserSerializer
     filterset_class = UserFilter
-    lookup_field = "uuid"
     permission_classes = [UsesService]
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return selectors.users_for(self.request.user)

@@ -9,6 +9,7 @@ Every error response has the same shape:
 
 import uuid as uuid_lib
 
+import django_filters
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -85,6 +86,13 @@ class VisibleRecordFilter(UUIDChoiceFilter):
             {"invalid_choice": f"Choose a {model._meta.verbose_name} you can see"},
         )
         super().__init__(*args, **kwargs)
+
+
+def status_filter(choices):
+    """A list's filter by status, one of `choices`."""
+    return django_filters.ChoiceFilter(
+        choices=choices, error_messages={"invalid_choice": "Choose a status from the list"}
+    )
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -8,7 +8,7 @@ with the record as it now is. `service_action` writes those steps and the schema
 import functools
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -46,12 +46,24 @@ class ServiceActionMixin:
     def detail_object(self, obj):
         return obj
 
+    def detail_data(self, obj):
+        """The record as it now is, as an answer shows it."""
+        serializer_class = self.detail_serializer_class
+        return serializer_class(self.detail_object(obj), context=self.get_serializer_context()).data
+
     def detail_response(self, obj, status_code=200, serializer_class=None):
         """The record as it now is, or `obj` through another serializer (another record)."""
         if serializer_class is None:
-            serializer_class, obj = self.detail_serializer_class, self.detail_object(obj)
+            return Response(self.detail_data(obj), status=status_code)
         data = serializer_class(obj, context=self.get_serializer_context()).data
         return Response(data, status=status_code)
+
+
+def conflict_response(message, **current):
+    """409: someone saved the record since the revision the client started from. `current`
+    names the record as it now is, so the client can show both and save again."""
+    body = {"status": status.HTTP_409_CONFLICT, "code": "conflict", "message": message, **current}
+    return Response(body, status=status.HTTP_409_CONFLICT)
 
 
 def require_before_body(user, permission, obj, refusal=None):

@@ -1,10 +1,11 @@
-"""The API base for case records, shared by every domain's viewsets."""
+"""The API base shared by every domain's viewsets: records named by UUID, list and detail,
+create and update through one service, and the case records' permission."""
 
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.permissions import BasePermission
 
 from earlyhelp import access
-from earlyhelp.api_actions import require_before_body
+from earlyhelp.api_actions import ServiceActionMixin, require_before_body
 
 
 class WorksOnCases(BasePermission):
@@ -16,22 +17,91 @@ class WorksOnCases(BasePermission):
         return access.has_role(request.user, *access.PRACTICE_ROLES)
 
 
-class CaseViewSet(viewsets.GenericViewSet):
-    """Case records under the access policy, for the practice roles. Subclasses put
+class ListAndDetailMixin:
+    """A list shows each record in brief, everything else shows it in full.
+
+    `list_serializer_class` (if set) serves the list and `detail_serializer_class` the rest:
+    retrieve, and the answer of every action (`ServiceActionMixin` answers with it). A
+    viewset whose list and detail are the same sets only `detail_serializer_class`.
+
+    `list_queryset()` is what a list reads; `detail_queryset()` what everything else looks
+    records up in, usually the same records with what the detail shows prefetched.
+    """
+
+    list_serializer_class = None
+    detail_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "list" and self.list_serializer_class is not None:
+            return self.list_serializer_class
+        if self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return super().get_serializer_class()
+
+    def get_queryset(self):
+        if self.action == "list":
+            return self.list_queryset()
+        return self.detail_queryset()
+
+    def list_queryset(self):
+        return self.detail_queryset()
+
+    def detail_queryset(self):
+        raise NotImplementedError(f"{type(self).__name__} names the records it reads")
+
+
+class ServiceCreateMixin(mixins.CreateModelMixin):
+    """DRF's create, through one service: `create_service(by=, **body)`, set with
+    `staticmethod`."""
+
+    create_service = None
+
+    def perform_create(self, serializer):
+        serializer.instance = self.create_service(by=self.request.user, **serializer.validated_data)
+
+
+class ServiceUpdateMixin(mixins.UpdateModelMixin):
+    """DRF's update, through one service: `update_service(by=, <model name>=record,
+    **body)`, set with `staticmethod`."""
+
+    update_service = None
+
+    def perform_update(self, serializer):
+        record = serializer.instance
+        serializer.instance = self.update_service(
+            by=self.request.user,
+            **{record._meta.model_name: record},
+            **serializer.validated_data,
+        )
+
+
+class RecordViewSet(ServiceActionMixin, ListAndDetailMixin, viewsets.GenericViewSet):
+    """Records named by UUID, whose actions each call one service. Subclasses put
     AuditedViewSetMixin first, so list and retrieve are audited."""
+
+    lookup_field = "uuid"
+
+
+class CaseViewSet(RecordViewSet):
+    """Case records under the access policy, for the practice roles."""
 
     permission_classes = [WorksOnCases]
     # Changes are PATCH: PUT would blank every field a client left out.
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
 
-def require_may_create(user):
-    """Asked before a new record's body is read, so a user who may not create case records
-    gets 403 rather than a 400 about what they sent. The service asks again: it is the
-    authority."""
-    require_before_body(
-        user,
-        access.Permission.CREATE_CASE_RECORDS,
-        None,
-        refusal="You do not have permission to do this",
-    )
+class NewCaseRecordMixin(ServiceCreateMixin):
+    """The create of a record that starts a case (a family, a person).
+
+    Whether the user may create case records is asked before the body is read, so one who
+    may not gets 403 rather than a 400 about what they sent. The service asks again: it is
+    the authority."""
+
+    def create(self, request, *args, **kwargs):
+        require_before_body(
+            request.user,
+            access.Permission.CREATE_CASE_RECORDS,
+            None,
+            refusal="You do not have permission to do this",
+        )
+        return super().create(request, *args, **kwargs)

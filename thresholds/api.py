@@ -6,74 +6,29 @@ admin and the import command, both of which use the services.
 """
 
 from django.http import Http404
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from earlyhelp.viewsets import ListAndDetailMixin
 from thresholds import selectors
-from thresholds.models import Domain, Framework, Indicator, Level
+from thresholds.serializers import FrameworkSerializer, FrameworkSummarySerializer
 
 
-class LevelSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Level
-        fields = ["uuid", "rank", "name", "description", "colour", "statutory"]
-
-
-class DomainSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Domain
-        fields = ["uuid", "key", "name", "description"]
-
-
-class IndicatorSerializer(serializers.ModelSerializer):
-    level = serializers.IntegerField(source="level.rank", read_only=True)
-    level_uuid = serializers.UUIDField(source="level.uuid", read_only=True)
-    domain = serializers.CharField(source="domain.key", read_only=True)
-
-    class Meta:
-        model = Indicator
-        fields = ["uuid", "text", "level", "level_uuid", "domain"]
-
-
-class FrameworkSummarySerializer(serializers.ModelSerializer):
-    status = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Framework
-        fields = ["uuid", "version", "name", "status", "published_at"]
-
-
-class FrameworkSerializer(FrameworkSummarySerializer):
-    levels = LevelSerializer(many=True, read_only=True)
-    domains = DomainSerializer(many=True, read_only=True)
-    indicators = IndicatorSerializer(many=True, read_only=True)
-
-    class Meta(FrameworkSummarySerializer.Meta):
-        fields = [
-            *FrameworkSummarySerializer.Meta.fields,
-            "description",
-            "levels",
-            "domains",
-            "indicators",
-        ]
-
-
-class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+class FrameworkViewSet(ListAndDetailMixin, viewsets.ReadOnlyModelViewSet):
     """Published versions of the thresholds of need, newest first."""
 
     permission_classes = [AllowAny]
     lookup_field = "uuid"
+    list_serializer_class = FrameworkSummarySerializer
+    detail_serializer_class = FrameworkSerializer
 
-    def get_queryset(self):
-        queryset = selectors.published_frameworks()
-        if self.action == "list":
-            return queryset
-        return selectors.with_contents(queryset)
+    def list_queryset(self):
+        return selectors.published_frameworks()
 
-    def get_serializer_class(self):
-        return FrameworkSummarySerializer if self.action == "list" else FrameworkSerializer
+    def detail_queryset(self):
+        return selectors.with_contents(self.list_queryset())
 
     @action(detail=False, methods=["get"])
     def current(self, request):

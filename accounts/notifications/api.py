@@ -3,14 +3,14 @@ only, whatever their role; anyone else's answers 404."""
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
+from rest_framework import mixins, serializers
 
 from accounts.api import UsesService
 from accounts.models import Notification
 from accounts.notifications import services
 from audit.views import AuditedViewSetMixin
+from earlyhelp.api_actions import service_action
+from earlyhelp.viewsets import RecordViewSet
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -40,23 +40,15 @@ class NotificationFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="One of your notifications"),
 )
 class NotificationViewSet(
-    AuditedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordViewSet
 ):
     permission_classes = [UsesService]
-    serializer_class = NotificationSerializer
+    detail_serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
-    lookup_field = "uuid"
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return services.notifications_for(self.request.user)
 
-    @extend_schema(summary="Mark the notification read", request=None)
-    @action(detail=True, methods=["post"])
-    def read(self, request, uuid=None):
-        notification = services.notification_mark_read(
-            by=request.user, notification=self.get_object()
-        )
-        return Response(self.get_serializer(notification).data)
+    @service_action("Mark the notification read")
+    def read(self, request, notification):
+        return services.notification_mark_read(by=request.user, notification=notification)

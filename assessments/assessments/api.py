@@ -19,7 +19,7 @@ administrators import and publish them.
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from accounts.api import ConfiguresForWrites
@@ -41,10 +41,10 @@ from assessments.assessments.serializers import (
 from assessments.models import Assessment, AssessmentSection, AssessmentTemplate
 from audit.views import AuditedViewSetMixin
 from earlyhelp import access
-from earlyhelp.api_actions import ServiceActionMixin, require_before_body, service_action
+from earlyhelp.api_actions import conflict_response, require_before_body, service_action
 from earlyhelp.api_fields import fields_renamed
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.viewsets import WorksOnCases
+from earlyhelp.viewsets import CaseViewSet, RecordViewSet
 
 # Templates
 
@@ -65,17 +65,12 @@ class ConfiguresTemplates(ConfiguresForWrites):
     ),
 )
 class AssessmentTemplateViewSet(
-    AuditedViewSetMixin,
-    ServiceActionMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordViewSet
 ):
     permission_classes = [ConfiguresTemplates]
-    serializer_class = detail_serializer_class = AssessmentTemplateSerializer
-    lookup_field = "uuid"
+    detail_serializer_class = AssessmentTemplateSerializer
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return AssessmentTemplate.objects.all()
 
     def create(self, request):
@@ -111,29 +106,19 @@ class AssessmentTemplateViewSet(
     ),
 )
 class AssessmentViewSet(
-    AuditedViewSetMixin,
-    ServiceActionMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
 ):
     """Each action answers with the assessment as it now is."""
 
-    permission_classes = [WorksOnCases]
-    lookup_field = "uuid"
-    filterset_class = AssessmentFilter
+    list_serializer_class = AssessmentSerializer
     detail_serializer_class = AssessmentDetailSerializer
+    filterset_class = AssessmentFilter
 
-    def get_queryset(self):
-        assessments_qs = selectors.assessments_for(self.request.user)
-        if self.action == "list":
-            return assessments_qs
-        return selectors.with_parts(assessments_qs)
+    def list_queryset(self):
+        return selectors.assessments_for(self.request.user)
 
-    def get_serializer_class(self):
-        if self.action == "list":
-            return AssessmentSerializer
-        return AssessmentDetailSerializer
+    def detail_queryset(self):
+        return selectors.with_parts(self.list_queryset())
 
     def detail_object(self, assessment):
         # The user has just acted on it: shown even if it has now left their view.
@@ -203,15 +188,11 @@ _SAVE_RESPONSES = {
         responses=_SAVE_RESPONSES,
     ),
 )
-class AssessmentSectionViewSet(
-    AuditedViewSetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    permission_classes = [WorksOnCases]
-    serializer_class = AssessmentSectionSerializer
-    lookup_field = "uuid"
+class AssessmentSectionViewSet(AuditedViewSetMixin, mixins.RetrieveModelMixin, CaseViewSet):
+    detail_serializer_class = AssessmentSectionSerializer
     http_method_names = ["get", "put", "patch", "head", "options"]
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return selectors.sections_for(self.request.user)
 
     def update(self, request, uuid=None):
@@ -220,11 +201,10 @@ class AssessmentSectionViewSet(
     def partial_update(self, request, uuid=None):
         return self._save(replace=False)
 
-    def _section_data(self, section):
-        section = AssessmentSection.objects.select_related(*selectors.SECTION_RELATED).get(
+    def detail_object(self, section):
+        return AssessmentSection.objects.select_related(*selectors.SECTION_RELATED).get(
             pk=section.pk
         )
-        return AssessmentSectionSerializer(section, context=self.get_serializer_context()).data
 
     def _save(self, *, replace):
         section = self.get_object()
@@ -234,45 +214,35 @@ class AssessmentSectionViewSet(
             section.assessment.episode,
             "Only the lead professional can write the assessment",
         )
-        body = AssessmentSectionSaveSerializer(data=self.request.data)
-        body.is_valid(raise_exception=True)
-        answers = body.validated_data["answers"]
+        body = self.parse_body(AssessmentSectionSaveSerializer)
+        answers = body["answers"]
         if not replace:
             answers = {**section.answers, **answers}
-        expected = body.validated_data["revision"]
+        expected = body["revision"]
         try:
             section = services.assessment_section_save(
                 by=self.request.user,
                 section=section,
                 answers=answers,
                 expected_revision=expected,
-                complete=body.validated_data["complete"],
+                complete=body["complete"],
             )
         except ServiceError as error:
             current = AssessmentSection.objects.select_related("assessment").get(pk=section.pk)
             if current.assessment.is_editable and current.revision != expected:
-                return self._conflict(error, current)
+                return conflict_response(error.message, section=self.detail_data(current))
             raise
         except DjangoValidationError as error:
             messages = error.message_dict if hasattr(error, "error_dict") else {}
             if services.SAVED_NOT_COMPLETE in messages.get(NON_FIELD_ERRORS, ()):
                 return self._incomplete(messages, section)
             raise
-        return Response(self._section_data(section))
-
-    def _conflict(self, error, section):
-        body = {
-            "status": status.HTTP_409_CONFLICT,
-            "code": "conflict",
-            "message": error.message,
-            "section": self._section_data(section),
-        }
-        return Response(body, status=status.HTTP_409_CONFLICT)
+        return self.detail_response(section)
 
     def _incomplete(self, messages, section):
         errors = dict(messages)
         errors["non_field_errors"] = errors.pop(NON_FIELD_ERRORS)
-        data = self._section_data(section)
+        data = self.detail_data(section)
         body = {
             "status": status.HTTP_400_BAD_REQUEST,
             "code": "invalid",

@@ -8,12 +8,17 @@ from rest_framework import serializers
 
 from accounts.api import UserRefSerializer
 from assessments.models import Assessment, AssessmentSection, AssessmentStatus, AssessmentTemplate
-from cases.episodes.serializers import FamilyRefSerializer
+from cases.episodes.serializers import EpisodeWorkSerializer
 from cases.models import Episode, Person
 from cases.people.serializers import PersonRefSerializer
-from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
-from earlyhelp.api_fields import choice_text
-from referrals.requests.serializers import LevelRefSerializer
+from earlyhelp.api import VisibleRecordField, VisibleRecordFilter, status_filter
+from earlyhelp.api_fields import (
+    ErrorBodySerializer,
+    InvalidBodySerializer,
+    choice_text,
+    optional_text,
+)
+from thresholds.serializers import LevelRefSerializer
 
 # Templates
 
@@ -38,9 +43,7 @@ class AssessmentTemplateSerializer(serializers.ModelSerializer):
 
 
 class AssessmentTemplateImportSerializer(serializers.Serializer):
-    source_name = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=200
-    )
+    source_name = optional_text(max_length=200)
     content = serializers.CharField(
         trim_whitespace=False,
         help_text="The template file's text, YAML or JSON (see assessments/loader.py)",
@@ -98,9 +101,7 @@ class AssessmentSectionSummarySerializer(serializers.ModelSerializer):
         return self.context.get("section_titles", {}).get(section.key, section.key)
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
-    episode = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
-    family = FamilyRefSerializer(source="episode.family", read_only=True)
+class AssessmentSerializer(EpisodeWorkSerializer):
     template = AssessmentTemplateRefSerializer(read_only=True)
     status = choice_text(AssessmentStatus.choices)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -227,9 +228,7 @@ class AssessmentCreateSerializer(serializers.Serializer):
 
 
 class AssessmentReturnSerializer(serializers.Serializer):
-    comments = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="What needs to change"
-    )
+    comments = optional_text(help_text="What needs to change")
 
 
 class AssessmentSectionSaveSerializer(serializers.Serializer):
@@ -249,25 +248,18 @@ class AssessmentSectionSaveSerializer(serializers.Serializer):
     )
 
 
-class AssessmentSectionConflictSerializer(serializers.Serializer):
+class AssessmentSectionConflictSerializer(ErrorBodySerializer):
     """409: someone saved the section since the revision sent. `section` is as it now is."""
 
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
     section = AssessmentSectionSerializer()
 
 
-class AssessmentSectionIncompleteSerializer(serializers.Serializer):
+class AssessmentSectionIncompleteSerializer(InvalidBodySerializer):
     """400 on completing a section with answers missing: the answers are saved
     (`saved` is true, `revision` is the new one); `errors` names what is missing. Any other
     400 (answers of the wrong shape, an assessment that cannot change) is the plain error,
     without `saved`, `revision` and `section`."""
 
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
     saved = serializers.BooleanField(required=False)
     revision = serializers.IntegerField(required=False)
     section = AssessmentSectionSerializer(required=False)
@@ -275,10 +267,7 @@ class AssessmentSectionIncompleteSerializer(serializers.Serializer):
 
 class AssessmentFilter(django_filters.FilterSet):
     episode = VisibleRecordFilter(model=Episode)
-    status = django_filters.ChoiceFilter(
-        choices=AssessmentStatus.choices,
-        error_messages={"invalid_choice": "Choose a status from the list"},
-    )
+    status = status_filter(AssessmentStatus.choices)
 
     class Meta:
         model = Assessment

@@ -11,9 +11,8 @@ import django_filters
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from accounts.api import UserRefSerializer
 from assessments.documents import selectors as document_selectors
@@ -23,7 +22,7 @@ from audit.views import AuditedViewSetMixin
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
 from earlyhelp.api_fields import choice_text
 from earlyhelp.downloads import download_response
-from earlyhelp.viewsets import WorksOnCases
+from earlyhelp.viewsets import CaseViewSet
 
 
 class FamilyPlanDocumentSerializer(serializers.ModelSerializer):
@@ -86,35 +85,24 @@ class FamilyPlanDocumentFilter(django_filters.FilterSet):
     ),
 )
 class FamilyPlanDocumentViewSet(
-    AuditedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
 ):
     """The family's copy of a plan as a PDF: ask for it, follow its status, download it."""
 
-    permission_classes = [WorksOnCases]
-    serializer_class = FamilyPlanDocumentSerializer
-    lookup_field = "uuid"
+    detail_serializer_class = FamilyPlanDocumentSerializer
     filterset_class = FamilyPlanDocumentFilter
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return document_selectors.documents_visible_to(self.request.user)
 
-    def create(self, request):
-        body = FamilyPlanDocumentRequestSerializer(
-            data=request.data, context=self.get_serializer_context()
-        )
-        body.is_valid(raise_exception=True)
-        document = documents.plan_document_request(
-            by=request.user, plan=body.validated_data["plan"]
-        )
+    def detail_object(self, document):
         # The user has just asked for it; without a broker it is already made.
-        document = FamilyPlanDocument.objects.select_related("plan", "requested_by").get(
-            pk=document.pk
-        )
-        data = FamilyPlanDocumentSerializer(document, context=self.get_serializer_context()).data
-        return Response(data, status=status.HTTP_202_ACCEPTED)
+        return FamilyPlanDocument.objects.select_related("plan", "requested_by").get(pk=document.pk)
+
+    def create(self, request):
+        body = self.parse_body(FamilyPlanDocumentRequestSerializer)
+        document = documents.plan_document_request(by=request.user, plan=body["plan"])
+        return self.detail_response(document, status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         summary="Download the PDF (404 until it is ready)",

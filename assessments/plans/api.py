@@ -12,7 +12,7 @@ A plan's narrative is saved with a revision, as assessment sections are: a save 
 a revision someone else has since saved over answers 409, with the plan as it now is."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from assessments.models import Plan
@@ -38,9 +38,9 @@ from assessments.plans.serializers import (
 )
 from audit.views import AuditedViewSetMixin
 from earlyhelp import access
-from earlyhelp.api_actions import ServiceActionMixin, require_before_body, service_action
+from earlyhelp.api_actions import conflict_response, require_before_body, service_action
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.viewsets import WorksOnCases
+from earlyhelp.viewsets import CaseViewSet
 
 # Plans
 
@@ -64,30 +64,20 @@ from earlyhelp.viewsets import WorksOnCases
     ),
 )
 class PlanViewSet(
-    AuditedViewSetMixin,
-    ServiceActionMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
 ):
     """Each action answers with the plan as it now is."""
 
-    permission_classes = [WorksOnCases]
-    lookup_field = "uuid"
+    list_serializer_class = PlanSerializer
+    detail_serializer_class = PlanDetailSerializer
     filterset_class = PlanFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
-    detail_serializer_class = PlanDetailSerializer
 
-    def get_queryset(self):
-        plans_qs = selectors.plans_for(self.request.user)
-        if self.action == "list":
-            return plans_qs
-        return selectors.with_parts(plans_qs)
+    def list_queryset(self):
+        return selectors.plans_for(self.request.user)
 
-    def get_serializer_class(self):
-        if self.action == "list":
-            return PlanSerializer
-        return PlanDetailSerializer
+    def detail_queryset(self):
+        return selectors.with_parts(self.list_queryset())
 
     def detail_object(self, plan):
         # The user has just acted on it: shown even if it has now left their view.
@@ -121,21 +111,9 @@ class PlanViewSet(
         except ServiceError as error:
             current = Plan.objects.get(pk=plan.pk)
             if current.is_editable and current.revision != expected:
-                return self._conflict(error, current)
+                return conflict_response(error.message, plan=self.detail_data(current))
             raise
         return self.detail_response(plan)
-
-    def _conflict(self, error, plan):
-        shown = PlanDetailSerializer(
-            self.detail_object(plan), context=self.get_serializer_context()
-        )
-        body = {
-            "status": status.HTTP_409_CONFLICT,
-            "code": "conflict",
-            "message": error.message,
-            "plan": shown.data,
-        }
-        return Response(body, status=status.HTTP_409_CONFLICT)
 
     @service_action(
         "Agree the plan with the family and the TAF: it is in force (lead professional)",
@@ -159,17 +137,11 @@ class PlanViewSet(
 
 
 class PlanPartViewSet(
-    AuditedViewSetMixin,
-    ServiceActionMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
 ):
     """An outcome or action of a draft plan: PUT replaces it, PATCH changes the fields
     sent; changes and removals are refused once the plan is agreed."""
 
-    permission_classes = [WorksOnCases]
-    lookup_field = "uuid"
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     write_serializer = None
     create_serializer = None
@@ -222,12 +194,12 @@ class PlanPartViewSet(
     ),
 )
 class PlanOutcomeViewSet(PlanPartViewSet):
-    serializer_class = detail_serializer_class = PlanOutcomeSerializer
+    detail_serializer_class = PlanOutcomeSerializer
     filterset_class = PlanOutcomeFilter
     write_serializer = PlanOutcomeWriteSerializer
     create_serializer = PlanOutcomeCreateSerializer
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return selectors.outcomes_for(self.request.user)
 
     def related_queryset(self):
@@ -277,12 +249,12 @@ class PlanOutcomeViewSet(PlanPartViewSet):
     destroy=extend_schema(summary="Remove an action from a draft plan (lead professional)"),
 )
 class PlanActionViewSet(PlanPartViewSet):
-    serializer_class = detail_serializer_class = PlanActionSerializer
+    detail_serializer_class = PlanActionSerializer
     filterset_class = PlanActionFilter
     write_serializer = PlanActionWriteSerializer
     create_serializer = PlanActionCreateSerializer
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return selectors.actions_for(self.request.user)
 
     def related_queryset(self):

@@ -8,7 +8,7 @@ import django_filters
 from rest_framework import serializers
 
 from accounts.api import UserRefSerializer
-from accounts.models import Agency, User
+from accounts.models import Agency
 from assessments.models import (
     ActionStatus,
     Plan,
@@ -18,17 +18,19 @@ from assessments.models import (
     SupportingFamiliesArea,
 )
 from assessments.plans.checks import OWNER_USER_MESSAGE
-from cases.episodes.serializers import FamilyRefSerializer
+from cases.episodes.serializers import EpisodeWorkSerializer
 from cases.models import Episode, Person, TafMember
 from cases.people.serializers import PersonRefSerializer
-from earlyhelp.api import UUIDRecordField, VisibleRecordField, VisibleRecordFilter
-from earlyhelp.api_fields import choice_text
-
-
-def choices_help(choices):
-    """A field's help text listing the values it takes."""
-    return "One of: " + ", ".join(value for value, _ in choices)
-
+from earlyhelp.api import VisibleRecordField, VisibleRecordFilter, status_filter
+from earlyhelp.api_fields import (
+    ErrorBodySerializer,
+    active_users,
+    choice_text,
+    choices_help,
+    optional_record,
+    optional_text,
+    score_field,
+)
 
 # Representations
 
@@ -113,9 +115,7 @@ class PlanActionSerializer(serializers.ModelSerializer):
         ]
 
 
-class PlanSerializer(serializers.ModelSerializer):
-    episode = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
-    family = FamilyRefSerializer(source="episode.family", read_only=True)
+class PlanSerializer(EpisodeWorkSerializer):
     previous = serializers.SlugRelatedField(
         slug_field="uuid",
         read_only=True,
@@ -187,22 +187,6 @@ class PlanDetailSerializer(PlanSerializer):
 # Bodies
 
 
-def score_field(what):
-    """A 0-10 scaling score, which may be left out (the service says when it is needed)."""
-    message = f"Enter {what} as a whole number from 0 to 10"
-    return serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="0 to 10",
-        error_messages={"invalid": message, "max_string_length": message},
-    )
-
-
-def optional_text(**kwargs):
-    return serializers.CharField(required=False, allow_blank=True, default="", **kwargs)
-
-
 class PlanCreateSerializer(serializers.Serializer):
     episode = VisibleRecordField(
         queryset=Episode.objects.all(), error_messages={"does_not_exist": "Choose an episode"}
@@ -229,12 +213,9 @@ class PlanAgreeSerializer(serializers.Serializer):
     )
 
 
-class PlanConflictSerializer(serializers.Serializer):
+class PlanConflictSerializer(ErrorBodySerializer):
     """409: someone saved the plan since the revision sent. `plan` is as it now is."""
 
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
     plan = PlanDetailSerializer()
 
 
@@ -271,24 +252,15 @@ class PlanActionWriteSerializer(serializers.Serializer):
         error_messages={"does_not_exist": "Choose an outcome of this plan"},
     )
     description = optional_text()
-    owner_user = UUIDRecordField(
-        # Any user by UUID: whether they may own an action of this plan is the plan service's
-        # question, answered from the same list as the plan page's form (one message for
-        # both, so the answer does not say whether the UUID exists).
-        queryset=User.objects.filter(is_active=True),
-        message=OWNER_USER_MESSAGE,
-        required=False,
-        allow_null=True,
-        default=None,
+    # Any user by UUID: whether they may own an action of this plan is the plan service's
+    # question, answered from the same list as the plan page's form (one message for both,
+    # so the answer does not say whether the UUID exists).
+    owner_user = optional_record(
+        active_users(),
+        OWNER_USER_MESSAGE,
         help_text="The lead professional, a member of the episode's team or a user in the TAF",
     )
-    owner_agency = UUIDRecordField(
-        queryset=Agency.objects.all(),
-        message="Choose an agency from the list",
-        required=False,
-        allow_null=True,
-        default=None,
-    )
+    owner_agency = optional_record(Agency.objects.all(), "Choose an agency from the list")
     owner_name = optional_text(
         max_length=200, help_text="A named contact at the agency, or in the family"
     )
@@ -316,10 +288,7 @@ class PlanActionStatusSerializer(serializers.Serializer):
 
 class PlanFilter(django_filters.FilterSet):
     episode = VisibleRecordFilter(model=Episode)
-    status = django_filters.ChoiceFilter(
-        choices=PlanStatus.choices,
-        error_messages={"invalid_choice": "Choose a status from the list"},
-    )
+    status = status_filter(PlanStatus.choices)
 
     class Meta:
         model = Plan
@@ -336,10 +305,7 @@ class PlanOutcomeFilter(django_filters.FilterSet):
 
 class PlanActionFilter(django_filters.FilterSet):
     plan = VisibleRecordFilter(model=Plan)
-    status = django_filters.ChoiceFilter(
-        choices=ActionStatus.choices,
-        error_messages={"invalid_choice": "Choose a status from the list"},
-    )
+    status = status_filter(ActionStatus.choices)
 
     class Meta:
         model = PlanAction

@@ -8,7 +8,7 @@ service's message). Reviews are a record of a meeting: they are not changed afte
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, status
 
 from assessments.models import Review
 from assessments.reviews import selectors
@@ -20,8 +20,7 @@ from assessments.reviews.serializers import (
     review_errors,
 )
 from audit.views import AuditedViewSetMixin
-from earlyhelp.api_actions import ServiceActionMixin
-from earlyhelp.viewsets import WorksOnCases
+from earlyhelp.viewsets import CaseViewSet
 
 
 @extend_schema_view(
@@ -40,19 +39,13 @@ from earlyhelp.viewsets import WorksOnCases
     ),
 )
 class ReviewViewSet(
-    AuditedViewSetMixin,
-    ServiceActionMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
 ):
-    permission_classes = [WorksOnCases]
-    serializer_class = detail_serializer_class = ReviewSerializer
-    lookup_field = "uuid"
+    detail_serializer_class = ReviewSerializer
     filterset_class = ReviewFilter
     http_method_names = ["get", "post", "head", "options"]
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return selectors.with_record(selectors.reviews_for(self.request.user))
 
     def detail_object(self, review):

@@ -11,16 +11,12 @@ from rest_framework import serializers
 
 from accounts.api import UserRefSerializer
 from assessments.models import Plan, Rag, Review, ReviewDecision, ReviewProgress
-from assessments.plans.serializers import (
-    TafMemberRefSerializer,
-    choices_help,
-    optional_text,
-    score_field,
-)
-from cases.episodes.serializers import FamilyRefSerializer, level_field
+from assessments.plans.serializers import TafMemberRefSerializer
+from cases.episodes.serializers import EpisodeWorkSerializer
 from cases.models import ClosureReason, Episode, OutcomesAchieved, TafMember
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
-from earlyhelp.api_fields import choice_text, team_field
+from earlyhelp.api_fields import choice_text, choices_help, optional_text, score_field, team_field
+from thresholds.serializers import level_field
 
 # Representations
 
@@ -47,9 +43,7 @@ class ReviewProgressSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReviewSerializer(serializers.ModelSerializer):
-    episode = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
-    family = FamilyRefSerializer(source="episode.family", read_only=True)
+class ReviewSerializer(EpisodeWorkSerializer):
     plan = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     plan_version = serializers.IntegerField(source="plan.version", read_only=True)
     attendees = TafMemberRefSerializer(many=True, read_only=True)

@@ -13,8 +13,6 @@ UUID in a body that does not exist, or may not be used, is a 400 on that field.
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from accounts.filters import UUIDChoiceFilter
 from accounts.models import Locality
@@ -46,8 +44,8 @@ from cases.transitions.models import Transition
 from cases.transitions.selectors import TRANSITION_RELATED
 from earlyhelp import access
 from earlyhelp.access import Permission
-from earlyhelp.api import VisibleRecordFilter
-from earlyhelp.api_actions import ServiceActionMixin, service_action
+from earlyhelp.api import VisibleRecordFilter, status_filter
+from earlyhelp.api_actions import service_action
 from earlyhelp.api_fields import fields_renamed
 from earlyhelp.viewsets import CaseViewSet
 
@@ -58,10 +56,7 @@ from earlyhelp.viewsets import CaseViewSet
 
 
 class EpisodeFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(
-        choices=EpisodeStatus.choices,
-        error_messages={"invalid_choice": "Choose a status from the list"},
-    )
+    status = status_filter(EpisodeStatus.choices)
     locality = UUIDChoiceFilter(
         queryset=Locality.objects.all(),
         error_messages={"invalid_choice": "Choose a locality from the list"},
@@ -85,28 +80,24 @@ class EpisodeFilter(django_filters.FilterSet):
 
 class EpisodeViewSet(
     AuditedViewSetMixin,
-    ServiceActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     CaseViewSet,
 ):
     """Each action answers with the episode as it now is."""
 
+    list_serializer_class = EpisodeSerializer
     detail_serializer_class = EpisodeDetailSerializer
-
-    lookup_field = "uuid"
     filterset_class = EpisodeFilter
 
-    def get_queryset(self):
-        episodes_qs = episodes_for(self.request.user)
-        if self.action == "retrieve":
-            return with_details(episodes_qs)
-        return episodes_qs
+    def list_queryset(self):
+        return episodes_for(self.request.user)
 
-    def get_serializer_class(self):
-        if self.action == "list":
-            return EpisodeSerializer
-        return EpisodeDetailSerializer
+    def detail_queryset(self):
+        # An action finds the episode without its details: it answers with detail_object.
+        if self.action == "retrieve":
+            return with_details(self.list_queryset())
+        return self.list_queryset()
 
     def detail_object(self, episode):
         # The user has just acted on it: shown even if it has now left their view (closed).
@@ -224,11 +215,10 @@ class TafMemberViewSet(
     mixins.CreateModelMixin,
     CaseViewSet,
 ):
-    lookup_field = "uuid"
-    serializer_class = TafMemberSerializer
+    detail_serializer_class = TafMemberSerializer
     filterset_class = TafMemberFilter
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return (
             access.visible(self.request.user, TafMember.objects.all())
             .select_related("episode", "user", "agency")
@@ -236,24 +226,10 @@ class TafMemberViewSet(
         )
 
     def create(self, request, *args, **kwargs):
-        serializer = TafMemberCreateSerializer(
-            data=request.data, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        member = episodes.taf_member_add(by=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(member).data, status=status.HTTP_201_CREATED)
+        body = self.parse_body(TafMemberCreateSerializer)
+        member = episodes.taf_member_add(by=request.user, **body)
+        return self.detail_response(member, status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary="End a TAF membership (lead professional)",
-        request=TafMemberEndSerializer,
-        responses=TafMemberSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def end(self, request, uuid=None):
-        member = self.get_object()
-        serializer = TafMemberEndSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        member = episodes.taf_member_end(
-            by=request.user, member=member, **serializer.validated_data
-        )
-        return Response(self.get_serializer(member).data)
+    @service_action("End a TAF membership (lead professional)", body=TafMemberEndSerializer)
+    def end(self, request, member, **body):
+        return episodes.taf_member_end(by=request.user, member=member, **body)

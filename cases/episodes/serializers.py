@@ -19,21 +19,28 @@ from cases.models import (
 from cases.transitions import services as transitions
 from cases.transitions.models import Transition, TransitionStatus
 from earlyhelp.api import UUIDRecordField, VisibleRecordField
-from earlyhelp.api_fields import TeamNameSerializer, choice_text, team_field, user_field
-from referrals.requests.serializers import LevelRefSerializer
-from thresholds.models import Level
-
-
-def level_field(message, **kwargs):
-    return UUIDRecordField(
-        queryset=Level.objects.filter(framework__is_current=True), message=message, **kwargs
-    )
+from earlyhelp.api_fields import (
+    TeamNameSerializer,
+    choice_text,
+    choices_help,
+    optional_text,
+    team_field,
+    user_field,
+)
+from thresholds.serializers import LevelRefSerializer, level_field
 
 
 class FamilyRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Family
         fields = ["uuid", "name"]
+
+
+class EpisodeWorkSerializer(serializers.ModelSerializer):
+    # The base of an episode's work (assessments, plans, reviews): shown with the episode
+    # and its family. No docstring: the schema would give it to the serializers below.
+    episode = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    family = FamilyRefSerializer(source="episode.family", read_only=True)
 
 
 class TransitionSerializer(serializers.ModelSerializer):
@@ -221,43 +228,37 @@ class EpisodeDetailSerializer(EpisodeSerializer):
 class AllocateSerializer(serializers.Serializer):
     lead_professional = user_field("Choose a practitioner who uses the service")
     team = team_field("Choose the lead professional's team")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = optional_text()
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = optional_text()
 
 
 class LevelChangeRequestSerializer(serializers.Serializer):
     level = level_field("Choose a level of the current threshold framework")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = optional_text()
 
 
 class RequestClosureSerializer(serializers.Serializer):
     """Checked by the service, which names what is missing."""
 
-    closure_reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="One of: " + ", ".join(ClosureReason.values),
+    closure_reason = optional_text(
+        help_text=choices_help(ClosureReason.choices),
     )
-    closure_summary = serializers.CharField(required=False, allow_blank=True, default="")
-    outcomes_achieved = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="One of: " + ", ".join(OutcomesAchieved.values),
+    closure_summary = optional_text()
+    outcomes_achieved = optional_text(
+        help_text=choices_help(OutcomesAchieved.choices),
     )
-    family_feedback = serializers.CharField(required=False, allow_blank=True, default="")
+    family_feedback = optional_text()
 
 
 class StepUpSerializer(serializers.Serializer):
     to_level = level_field("Choose a level of the current threshold framework")
     receiving_team = team_field("Choose a children's social care team")
     reason = serializers.CharField(error_messages={"blank": "Enter the reason"})
-    evidence = serializers.CharField(required=False, allow_blank=True, default="")
-    handover_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence = optional_text()
+    handover_notes = optional_text()
 
 
 class TafMemberCreateSerializer(serializers.Serializer):
@@ -275,9 +276,9 @@ class TafMemberCreateSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
     )
-    contact_name = serializers.CharField(required=False, allow_blank=True, default="")
+    contact_name = optional_text()
     contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
-    contact_phone = serializers.CharField(required=False, allow_blank=True, default="")
+    contact_phone = optional_text()
     started_on = serializers.DateField(required=False, allow_null=True)
 
 

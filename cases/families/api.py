@@ -26,8 +26,13 @@ from cases.families.serializers import (
 from cases.models import Family, FamilyMembership, Person, Relationship
 from earlyhelp import access
 from earlyhelp.api import VisibleRecordFilter
-from earlyhelp.api_actions import ServiceActionMixin, service_action
-from earlyhelp.viewsets import CaseViewSet, require_may_create
+from earlyhelp.api_actions import service_action
+from earlyhelp.viewsets import (
+    CaseViewSet,
+    NewCaseRecordMixin,
+    ServiceCreateMixin,
+    ServiceUpdateMixin,
+)
 
 Permission = access.Permission
 
@@ -78,36 +83,21 @@ class FamilyViewSet(
     AuditedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    NewCaseRecordMixin,
+    ServiceUpdateMixin,
     CaseViewSet,
 ):
-    lookup_field = "uuid"
+    list_serializer_class = FamilySerializer
+    detail_serializer_class = FamilyDetailSerializer
     filterset_class = FamilyFilter
+    create_service = staticmethod(services.family_create)
+    update_service = staticmethod(services.family_update)
 
-    def get_queryset(self):
-        if self.action == "list":
-            return selectors.families_for(self.request.user)
+    def list_queryset(self):
+        return selectors.families_for(self.request.user)
+
+    def detail_queryset(self):
         return selectors.family_detail_for(self.request.user)
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return FamilySerializer
-        return FamilyDetailSerializer
-
-    def create(self, request, *args, **kwargs):
-        require_may_create(request.user)
-        return super().create(request, *args, **kwargs)
-
-    def perform_create(self, serializer):
-        serializer.instance = services.family_create(
-            by=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.family_update(
-            by=self.request.user, family=serializer.instance, **serializer.validated_data
-        )
 
 
 @extend_schema_view(
@@ -117,23 +107,19 @@ class FamilyViewSet(
 )
 class MembershipViewSet(
     AuditedViewSetMixin,
-    ServiceActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
+    ServiceCreateMixin,
     CaseViewSet,
 ):
-    serializer_class = MembershipSerializer
+    # Memberships and relationships have no UUID: they are parts of the family's record.
+    lookup_field = "pk"
     detail_serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
+    create_service = staticmethod(services.family_member_add)
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return selectors.memberships_for(self.request.user)
-
-    def perform_create(self, serializer):
-        serializer.instance = services.family_member_add(
-            by=self.request.user, **serializer.validated_data
-        )
 
     @service_action(
         "The person has left the household",
@@ -155,20 +141,17 @@ class RelationshipViewSet(
     AuditedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
+    ServiceCreateMixin,
     mixins.DestroyModelMixin,
     CaseViewSet,
 ):
-    serializer_class = RelationshipSerializer
+    lookup_field = "pk"
+    detail_serializer_class = RelationshipSerializer
     filterset_class = RelationshipFilter
+    create_service = staticmethod(services.relationship_add)
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return selectors.relationships_for(self.request.user)
-
-    def perform_create(self, serializer):
-        serializer.instance = services.relationship_add(
-            by=self.request.user, **serializer.validated_data
-        )
 
     def perform_destroy(self, instance):
         services.relationship_remove(by=self.request.user, relationship=instance)
@@ -190,19 +173,20 @@ class NoteViewSet(
     AuditedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
+    ServiceCreateMixin,
     CaseViewSet,
 ):
-    lookup_field = "uuid"
+    detail_serializer_class = NoteSerializer
     filter_backends = []
+    create_service = staticmethod(services.note_add)
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return selectors.all_notes_for(self.request.user)
 
     def get_serializer_class(self):
         if self.action == "create":
             return NoteCreateSerializer
-        return NoteSerializer
+        return super().get_serializer_class()
 
     def list(self, request, *args, **kwargs):
         query = NoteQuerySerializer(
@@ -212,6 +196,3 @@ class NoteViewSet(
         notes = selectors.notes_for(request.user, **query.validated_data)
         page = self.paginate_queryset(notes)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def perform_create(self, serializer):
-        serializer.instance = services.note_add(by=self.request.user, **serializer.validated_data)

@@ -33,14 +33,22 @@ from accounts.api import LocalityRefSerializer, UserRefSerializer
 from accounts.filters import UUIDChoiceFilter
 from accounts.models import Agency, Locality
 from audit.views import AuditedViewSetMixin
-from cases.episodes.serializers import EpisodeSerializer, level_field
+from cases.episodes.serializers import EpisodeSerializer
 from cases.meetings import services as meetings
 from cases.models import AgendaItem, AllocationMeeting, Attendance, ItemDecision, MeetingAttendee
 from earlyhelp import access
 from earlyhelp.api import UUIDRecordField, VisibleRecordFilter
-from earlyhelp.api_actions import ServiceActionMixin, service_action
-from earlyhelp.api_fields import TeamNameSerializer, fields_renamed, team_field, user_field
+from earlyhelp.api_actions import service_action
+from earlyhelp.api_fields import (
+    TeamNameSerializer,
+    choices_help,
+    fields_renamed,
+    optional_text,
+    team_field,
+    user_field,
+)
 from earlyhelp.viewsets import CaseViewSet
+from thresholds.serializers import level_field
 
 
 class AttendeeSerializer(serializers.ModelSerializer):
@@ -126,12 +134,12 @@ class ScheduleSerializer(serializers.Serializer):
         error_messages={"required": "Enter the date and time of the meeting"}
     )
     chair = user_field("Choose a practitioner or manager to chair")
-    venue = serializers.CharField(required=False, allow_blank=True, default="")
+    venue = optional_text()
 
 
 class AttendeeCreateSerializer(serializers.Serializer):
     user = user_field("Choose someone who uses the service", required=False, allow_null=True)
-    name = serializers.CharField(required=False, allow_blank=True, default="")
+    name = optional_text()
     agency = UUIDRecordField(
         queryset=Agency.objects.all(),
         message="Choose an agency from the list",
@@ -144,7 +152,7 @@ class AttendeeCreateSerializer(serializers.Serializer):
 
 
 class MinutesSerializer(serializers.Serializer):
-    minutes = serializers.CharField(required=False, allow_blank=True, default="")
+    minutes = optional_text()
     complete = serializers.BooleanField(
         required=False,
         default=False,
@@ -153,12 +161,9 @@ class MinutesSerializer(serializers.Serializer):
 
 
 class DecideSerializer(serializers.Serializer):
-    decision = serializers.CharField(help_text="One of: " + ", ".join(ItemDecision.values))
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
-    discussion = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
+    decision = serializers.CharField(help_text=choices_help(ItemDecision.choices))
+    notes = optional_text()
+    discussion = optional_text(
         help_text="The minute of what was said about this family: kept on the item, read "
         "only by those who may see the family (never put family matters in the general "
         "minutes)",
@@ -167,7 +172,7 @@ class DecideSerializer(serializers.Serializer):
         "Choose a practitioner who uses the service", required=False, allow_null=True
     )
     team = team_field("Choose the lead professional's team", required=False, allow_null=True)
-    referred_to = serializers.CharField(required=False, allow_blank=True, default="")
+    referred_to = optional_text()
     receiving_team = team_field(
         "Choose a children's social care team", required=False, allow_null=True
     )
@@ -234,7 +239,6 @@ ATTENDEE_PARAMETER = OpenApiParameter(
 )
 class MeetingViewSet(
     AuditedViewSetMixin,
-    ServiceActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -243,20 +247,19 @@ class MeetingViewSet(
     """Each change answers with the meeting as it now is (adding an attendee, with the
     attendee)."""
 
-    lookup_field = "uuid"
-    filterset_class = MeetingFilter
+    list_serializer_class = MeetingSerializer
     detail_serializer_class = MeetingDetailSerializer
+    filterset_class = MeetingFilter
 
-    def get_queryset(self):
+    def list_queryset(self):
         meetings_qs = access.visible(self.request.user, AllocationMeeting.objects.all())
-        if self.action == "retrieve":
-            return with_agenda(meetings_qs, self.request.user)
         return meetings_qs.select_related("locality", "chair")
 
-    def get_serializer_class(self):
-        if self.action == "list":
-            return MeetingSerializer
-        return MeetingDetailSerializer
+    def detail_queryset(self):
+        # An action finds the meeting without its agenda: it answers with detail_object.
+        if self.action == "retrieve":
+            return with_agenda(self.list_queryset(), self.request.user)
+        return self.list_queryset()
 
     def detail_object(self, meeting):
         # The user has just changed it as one who runs it.
@@ -347,11 +350,10 @@ class AgendaItemFilter(django_filters.FilterSet):
 class AgendaItemViewSet(
     AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
 ):
-    lookup_field = "uuid"
-    serializer_class = AgendaItemSerializer
+    detail_serializer_class = AgendaItemSerializer
     filterset_class = AgendaItemFilter
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return agenda_items_for(self.request.user)
 
     @extend_schema(

@@ -35,8 +35,12 @@ from cases.people.serializers import (
 )
 from earlyhelp import access
 from earlyhelp.api import PageNumberPagination, VisibleRecordFilter, may_see_sensitive
-from earlyhelp.api_actions import ServiceActionMixin, service_action
-from earlyhelp.viewsets import CaseViewSet, require_may_create
+from earlyhelp.api_actions import service_action
+from earlyhelp.viewsets import (
+    CaseViewSet,
+    NewCaseRecordMixin,
+    ServiceUpdateMixin,
+)
 
 Permission = access.Permission
 
@@ -67,6 +71,32 @@ class PersonFilter(django_filters.FilterSet):
         )
 
 
+def adds_to_person(summary, body, respond):
+    """A POST that adds a part to a person's record (for those who may change it),
+    answering 201 with the part added."""
+    return service_action(
+        summary,
+        body=body,
+        respond=respond,
+        permission=Permission.CHANGE_CASE_RECORD,
+        status_code=status.HTTP_201_CREATED,
+    )
+
+
+def possible_duplicates_response(user, duplicates, context):
+    """409, with the records that may be this person as this user may see them (wherever a
+    person record is created: here and in screening)."""
+    results = services.results_for(user, duplicates.matches)
+    body = {
+        "status": status.HTTP_409_CONFLICT,
+        "code": "possible_duplicates",
+        "message": duplicates.message,
+        "errors": {duplicates.field: [duplicates.message]},
+        "matches": SearchResultSerializer(results, many=True, context=context).data,
+    }
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
 class MergeFilter(django_filters.FilterSet):
     person = VisibleRecordFilter(
         model=Person, label="Person (UUID), kept or merged", method="involving"
@@ -95,63 +125,38 @@ class MergeFilter(django_filters.FilterSet):
 )
 class PersonViewSet(
     AuditedViewSetMixin,
-    ServiceActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    NewCaseRecordMixin,
+    ServiceUpdateMixin,
     CaseViewSet,
 ):
+    list_serializer_class = PersonSerializer
     detail_serializer_class = PersonDetailSerializer
-
-    lookup_field = "uuid"
     filterset_class = PersonFilter
+    create_service = staticmethod(services.person_create)
+    update_service = staticmethod(services.person_update)
 
-    def get_queryset(self):
-        if self.action == "list":
-            return selectors.people_for(self.request.user)
+    def list_queryset(self):
+        return selectors.people_for(self.request.user)
+
+    def detail_queryset(self):
         return selectors.person_detail_for(self.request.user)
 
     def get_serializer_class(self):
-        if self.action == "list":
-            return PersonSerializer
         if self.action == "create":
             return PersonCreateSerializer
-        return PersonDetailSerializer
+        return super().get_serializer_class()
 
     def detail_object(self, person):
-        return selectors.person_detail_for(self.request.user).get(pk=person.pk)
+        return self.detail_queryset().get(pk=person.pk)
 
     def create(self, request, *args, **kwargs):
-        require_may_create(request.user)
         try:
             return super().create(request, *args, **kwargs)
         except search.PossibleDuplicates as duplicates:
-            return self.possible_duplicates(duplicates)
-
-    def perform_create(self, serializer):
-        serializer.instance = services.person_create(
-            by=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.person_update(
-            by=self.request.user, person=serializer.instance, **serializer.validated_data
-        )
-
-    def possible_duplicates(self, duplicates):
-        """409, with the matches as this user may see them."""
-        results = services.results_for(self.request.user, duplicates.matches)
-        body = {
-            "status": status.HTTP_409_CONFLICT,
-            "code": "possible_duplicates",
-            "message": duplicates.message,
-            "errors": {duplicates.field: [duplicates.message]},
-            "matches": SearchResultSerializer(
-                results, many=True, context=self.get_serializer_context()
-            ).data,
-        }
-        return Response(body, status=status.HTTP_409_CONFLICT)
+            context = self.get_serializer_context()
+            return possible_duplicates_response(request.user, duplicates, context)
 
     @service_action(
         "Record the birth of an unborn child: the same record becomes a child's",
@@ -161,22 +166,14 @@ class PersonViewSet(
     def birth(self, request, person, **body):
         return services.person_record_birth(by=request.user, person=person, **body)
 
-    @service_action(
-        "Add a previous name or alias",
-        body=OtherNameSerializer,
-        respond=OtherNameSerializer,
-        permission=Permission.CHANGE_CASE_RECORD,
-        status_code=status.HTTP_201_CREATED,
-    )
+    @adds_to_person("Add a previous name or alias", OtherNameSerializer, OtherNameSerializer)
     def names(self, request, person, **body):
         return services.person_name_add(by=request.user, person=person, **body)
 
-    @service_action(
+    @adds_to_person(
         "Add an address (a new current address ends the previous one)",
-        body=AddressCreateSerializer,
-        respond=AddressSerializer,
-        permission=Permission.CHANGE_CASE_RECORD,
-        status_code=status.HTTP_201_CREATED,
+        AddressCreateSerializer,
+        AddressSerializer,
     )
     def addresses(self, request, person, **body):
         address = services.person_address_add(by=request.user, person=person, **body)
@@ -223,18 +220,14 @@ class PersonViewSet(
 )
 class MergeViewSet(
     AuditedViewSetMixin,
-    ServiceActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     CaseViewSet,
 ):
     detail_serializer_class = PersonMergeSerializer
-
-    lookup_field = "uuid"
-    serializer_class = PersonMergeSerializer
     filterset_class = MergeFilter
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return selectors.merges_for(self.request.user).order_by("-merged_at", "-id")
 
     @service_action(

@@ -29,6 +29,15 @@ from cases.people.identifiers import (
 )
 from earlyhelp import access
 from earlyhelp.api import VisibleRecordField, may_see_sensitive, request_user
+from earlyhelp.api_fields import InvalidBodySerializer
+
+
+def checked_identifier(value, normalise, validate):
+    """An identifier as typed, normalised, and checked if there is one."""
+    value = normalise(value)
+    if value:
+        validate(value)
+    return value
 
 
 class TeamContactSerializer(serializers.ModelSerializer):
@@ -48,7 +57,8 @@ class PersonRefSerializer(serializers.ModelSerializer):
         fields = ["uuid", "full_name", "record_type", "date_of_birth", "age"]
 
 
-PERSON_FIELDS = [
+# Who the person is: the start of every full representation, and of a search result.
+IDENTITY_FIELDS = [
     "uuid",
     "record_type",
     "full_name",
@@ -59,6 +69,10 @@ PERSON_FIELDS = [
     "date_of_birth",
     "date_of_birth_is_approximate",
     "expected_date_of_delivery",
+]
+
+PERSON_FIELDS = [
+    *IDENTITY_FIELDS,
     "age",
     "sex",
     "gender",
@@ -352,22 +366,13 @@ class SearchQuerySerializer(serializers.Serializer):
         return year
 
     def validate_nhs_number(self, value):
-        value = normalise_nhs_number(value)
-        if value:
-            validate_nhs_number(value)
-        return value
+        return checked_identifier(value, normalise_nhs_number, validate_nhs_number)
 
     def validate_upn(self, value):
-        value = normalise_upn(value)
-        if value:
-            validate_upn(value)
-        return value
+        return checked_identifier(value, normalise_upn, validate_upn)
 
     def validate_postcode(self, value):
-        value = normalise_postcode(value)
-        if value:
-            validate_postcode(value)
-        return value
+        return checked_identifier(value, normalise_postcode, validate_postcode)
 
 
 class SearchPersonSerializer(serializers.ModelSerializer):
@@ -375,21 +380,7 @@ class SearchPersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = [
-            "uuid",
-            "record_type",
-            "full_name",
-            "given_name",
-            "middle_names",
-            "family_name",
-            "known_as",
-            "date_of_birth",
-            "date_of_birth_is_approximate",
-            "expected_date_of_delivery",
-            "sex",
-            "nhs_number",
-            "upn",
-        ]
+        fields = [*IDENTITY_FIELDS, "sex", "nhs_number", "upn"]
 
 
 class ContactSerializer(serializers.Serializer):
@@ -420,12 +411,8 @@ class SearchResultPageSerializer(serializers.Serializer):
     results = SearchResultSerializer(many=True)
 
 
-class PossibleDuplicatesSerializer(serializers.Serializer):
+class PossibleDuplicatesSerializer(InvalidBodySerializer):
     """409: records like this one exist. Check them; send again with
     `confirmed_not_duplicate: true` to create the record anyway."""
 
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
     matches = SearchResultSerializer(many=True)

@@ -19,18 +19,18 @@ from rest_framework.decorators import action
 
 from accounts.api import UserRefSerializer
 from audit.views import AuditedViewSetMixin
-from cases.episodes.serializers import FamilyRefSerializer, TransitionSerializer, level_field
+from cases.episodes.serializers import FamilyRefSerializer, TransitionSerializer
 from cases.models import Episode, Family
 from cases.transitions import services as transitions
 from cases.transitions.models import Direction, Transition, TransitionStatus
 from cases.transitions.selectors import TRANSITION_RELATED, transitions_for
 from earlyhelp import access
-from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
-from earlyhelp.api_actions import ServiceActionMixin, service_action
-from earlyhelp.api_fields import fields_renamed, team_field
+from earlyhelp.api import VisibleRecordField, VisibleRecordFilter, status_filter
+from earlyhelp.api_actions import service_action
+from earlyhelp.api_fields import fields_renamed, optional_text, team_field
 from earlyhelp.viewsets import CaseViewSet
-from referrals.requests.serializers import LevelRefSerializer
 from thresholds.models import LevelChange
+from thresholds.serializers import LevelRefSerializer, level_field
 
 
 class TransitionFilter(django_filters.FilterSet):
@@ -38,10 +38,7 @@ class TransitionFilter(django_filters.FilterSet):
         choices=Direction.choices,
         error_messages={"invalid_choice": "Choose up or down"},
     )
-    status = django_filters.ChoiceFilter(
-        choices=TransitionStatus.choices,
-        error_messages={"invalid_choice": "Choose a status from the list"},
-    )
+    status = status_filter(TransitionStatus.choices)
     waiting = django_filters.ChoiceFilter(
         choices=[("me", "Me")],
         method="waiting_for",
@@ -69,16 +66,16 @@ class StepDownSerializer(serializers.Serializer):
     reason = serializers.CharField(
         error_messages={"blank": "Enter the reason", "required": "Enter the reason"}
     )
-    evidence = serializers.CharField(required=False, allow_blank=True, default="")
-    handover_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence = optional_text()
+    handover_notes = optional_text()
 
 
 class TransitionReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = optional_text()
 
 
 class AcceptSerializer(serializers.Serializer):
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = optional_text()
 
 
 @extend_schema_view(
@@ -87,19 +84,16 @@ class AcceptSerializer(serializers.Serializer):
 )
 class TransitionViewSet(
     AuditedViewSetMixin,
-    ServiceActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     CaseViewSet,
 ):
     """Each action answers with the transition as it now is."""
 
-    lookup_field = "uuid"
-    serializer_class = TransitionSerializer
     detail_serializer_class = TransitionSerializer
     filterset_class = TransitionFilter
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return transitions_for(self.request.user)
 
     def detail_object(self, transition):
@@ -193,10 +187,12 @@ class LevelChangeFilter(django_filters.FilterSet):
 class LevelHistoryViewSet(
     AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
 ):
-    serializer_class = LevelChangeSerializer
+    # A change of level has no UUID: it is a line of the family's history.
+    lookup_field = "pk"
+    detail_serializer_class = LevelChangeSerializer
     filterset_class = LevelChangeFilter
 
-    def get_queryset(self):
+    def detail_queryset(self):
         return (
             access.visible(self.request.user, LevelChange.objects.all())
             .select_related(

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import Agency, User
 from cases.people.identifiers import normalise_postcode, validate_postcode
+from cases.people.serializers import checked_identifier
 from referrals.models import (
     PROFESSIONAL_REQUEST_FIELDS,
     Consent,
@@ -20,7 +21,7 @@ from referrals.models import (
     Urgency,
 )
 from referrals.requests.services import NO_PRESENTING_NEED, PERSON_FIELDS
-from thresholds.models import Level
+from thresholds.serializers import LevelRefSerializer
 
 
 class RequestPersonSerializer(serializers.ModelSerializer):
@@ -32,10 +33,7 @@ class RequestPersonSerializer(serializers.ModelSerializer):
         fields = list(PERSON_FIELDS)
 
     def validate_postcode(self, value):
-        value = normalise_postcode(value)
-        if value:
-            validate_postcode(value)
-        return value
+        return checked_identifier(value, normalise_postcode, validate_postcode)
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -154,12 +152,6 @@ class UserNameSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["uuid", "full_name"]
-
-
-class LevelRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Level
-        fields = ["uuid", "rank", "name", "statutory"]
 
 
 class DecisionSummarySerializer(serializers.ModelSerializer):

@@ -21,8 +21,8 @@ from rest_framework.response import Response
 from accounts.models import Role
 from audit.services import record_list, record_view
 from cases.people import search
-from cases.people import services as people_services
-from cases.people.serializers import PossibleDuplicatesSerializer, SearchResultSerializer
+from cases.people.api import possible_duplicates_response
+from cases.people.serializers import PossibleDuplicatesSerializer
 from earlyhelp import access
 from earlyhelp.api_actions import ServiceActionMixin, service_action
 from referrals.models import RequestForSupport, ScreeningCheck
@@ -85,19 +85,6 @@ class TriageQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             filters=self.request.query_params.dict(),
         )
         return page
-
-
-def possible_duplicates_response(user, duplicates, context):
-    """409 with the records that may be this person, as the people API answers."""
-    results = people_services.results_for(user, duplicates.matches)
-    body = {
-        "status": status.HTTP_409_CONFLICT,
-        "code": "possible_duplicates",
-        "message": duplicates.message,
-        "errors": {duplicates.field: [duplicates.message]},
-        "matches": SearchResultSerializer(results, many=True, context=context).data,
-    }
-    return Response(body, status=status.HTTP_409_CONFLICT)
 
 
 def screening_action(summary, **kwargs):

@@ -13,6 +13,7 @@ from cases.models import Family, Person
 from cases.people.serializers import SearchResultSerializer
 from earlyhelp import working_days
 from earlyhelp.api import UUIDRecordField, VisibleRecordField
+from earlyhelp.api_fields import optional_record, optional_text
 from referrals.models import (
     CHILD_ROLES,
     Consent,
@@ -25,7 +26,6 @@ from referrals.models import (
 )
 from referrals.requests.serializers import (
     REQUEST_FIELDS,
-    LevelRefSerializer,
     SentFieldsMixin,
     UserNameSerializer,
 )
@@ -36,8 +36,8 @@ from referrals.screening.services import (
     CHOOSE_A_TRIAGE_OFFICER,
     suggested_level,
 )
-from thresholds.api import IndicatorSerializer, LevelSerializer
 from thresholds.models import Indicator, Level
+from thresholds.serializers import IndicatorSerializer, LevelRefSerializer, LevelSerializer
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -160,7 +160,7 @@ class CheckCreateSerializer(serializers.Serializer):
         message="Choose an agency from the list, or enter its name",
     )
     agency_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    question = serializers.CharField(required=False, allow_blank=True, default="")
+    question = optional_text()
     asked_at = serializers.DateTimeField(required=False)
     answer = serializers.CharField(required=False, allow_blank=True)
     answered_at = serializers.DateTimeField(required=False, allow_null=True)
@@ -286,13 +286,18 @@ class CandidatesSerializer(serializers.Serializer):
     candidates = CandidateSerializer(source="results", many=True)
 
 
-class CreatePersonSerializer(serializers.Serializer):
-    request_person = RequestPersonChoiceField(help_text="The id of someone on this request")
-    owning_team = VisibleRecordField(
+def owning_team_field():
+    """One of the officer's teams, to be responsible for a record screening creates."""
+    return VisibleRecordField(
         queryset=Team.objects.current(),
         error_messages={"does_not_exist": "Choose one of your own teams"},
         help_text="The UUID of one of your teams: it will be responsible for the record",
     )
+
+
+class CreatePersonSerializer(serializers.Serializer):
+    request_person = RequestPersonChoiceField(help_text="The id of someone on this request")
+    owning_team = owning_team_field()
     confirmed_not_duplicate = serializers.BooleanField(
         default=False,
         help_text="Send true, after checking the matches a 409 answer listed, to create "
@@ -306,11 +311,7 @@ class LinkFamilySerializer(serializers.Serializer):
 
 class CreateFamilySerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    owning_team = VisibleRecordField(
-        queryset=Team.objects.current(),
-        error_messages={"does_not_exist": "Choose one of your own teams"},
-        help_text="The UUID of one of your teams: it will be responsible for the record",
-    )
+    owning_team = owning_team_field()
 
 
 class ConsentSerializer(serializers.Serializer):
@@ -343,37 +344,20 @@ class IndicatorsResultSerializer(serializers.Serializer):
 
 class DecisionCreateSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    level = UUIDRecordField(
-        queryset=Level.objects.all(),
-        required=False,
-        allow_null=True,
-        default=None,
-        message="Choose a level from the threshold framework in use",
+    level = optional_record(
+        Level.objects.all(), "Choose a level from the threshold framework in use"
     )
-    rationale = serializers.CharField(required=False, allow_blank=True, default="")
-    level_override_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    signposted_to = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=200
+    rationale = optional_text()
+    level_override_reason = optional_text()
+    signposted_to = optional_text(max_length=200)
+    single_agency = optional_record(
+        Agency.objects.all(), "Choose an agency from the list, or enter its name"
     )
-    single_agency = UUIDRecordField(
-        queryset=Agency.objects.all(),
-        required=False,
-        allow_null=True,
-        default=None,
-        message="Choose an agency from the list, or enter its name",
-    )
-    single_agency_name = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=200
-    )
-    social_care_reference = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=50
-    )
-    locality = UUIDRecordField(
-        queryset=Locality.objects.all(),
-        required=False,
-        allow_null=True,
-        default=None,
-        message="Choose a locality",
+    single_agency_name = optional_text(max_length=200)
+    social_care_reference = optional_text(max_length=50)
+    locality = optional_record(
+        Locality.objects.all(),
+        "Choose a locality",
         help_text="For a Team Around the Family: the locality that will allocate the "
         "episode (defaults to the family's)",
     )
