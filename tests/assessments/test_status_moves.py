@@ -2,8 +2,6 @@
 refused with a message, and every move the services make is recorded with who, when and
 why."""
 
-import itertools
-
 import pytest
 from django.utils import timezone
 
@@ -24,6 +22,7 @@ from assessments.plans import services as plans
 from earlyhelp.exceptions import ServiceError
 from tests.assessments.plan_helpers import agreed_plan, approved_assessment, family_of_three
 from tests.cases.episode_helpers import allocated_episode, make_locality
+from tests.status_moves import assert_move_refused, illegal_moves
 
 pytestmark = pytest.mark.django_db
 
@@ -33,40 +32,20 @@ def north():
     return make_locality("North")
 
 
-def _illegal(statuses, allowed):
-    return [
-        (before, after)
-        for before, after in itertools.product(statuses, statuses)
-        if after not in allowed[before]
-    ]
-
-
 @pytest.mark.parametrize(
     "before,after",
-    _illegal(AssessmentStatus, ASSESSMENT_ALLOWED_MOVES),
+    illegal_moves(AssessmentStatus, ASSESSMENT_ALLOWED_MOVES),
     ids=lambda s: str(s),
 )
 def test_every_illegal_assessment_move_is_refused_with_a_message(before, after):
-    assessment = Assessment(status=before)
-    with pytest.raises(ServiceError) as error:
-        ASSESSMENT_MOVES.move(assessment, after, by=None)
-    assert error.value.message == (
-        f"An assessment that is {before.label.lower()} cannot become {after.label.lower()}"
-    )
-    assert assessment.status == before
+    assert_move_refused(ASSESSMENT_MOVES, Assessment(status=before), after, "An assessment")
 
 
 @pytest.mark.parametrize(
-    "before,after", _illegal(PlanStatus, PLAN_ALLOWED_MOVES), ids=lambda s: str(s)
+    "before,after", illegal_moves(PlanStatus, PLAN_ALLOWED_MOVES), ids=lambda s: str(s)
 )
 def test_every_illegal_plan_move_is_refused_with_a_message(before, after):
-    plan = Plan(status=before)
-    with pytest.raises(ServiceError) as error:
-        PLAN_MOVES.move(plan, after, by=None)
-    assert error.value.message == (
-        f"A plan that is {before.label.lower()} cannot become {after.label.lower()}"
-    )
-    assert plan.status == before
+    assert_move_refused(PLAN_MOVES, Plan(status=before), after, "A plan")
 
 
 def _moves(history, **record):

@@ -35,21 +35,23 @@ def _assert_one_refusal(user, family, path, status=404):
     assert event.detail["lookup"] == {"uuid": str(family.uuid)}
 
 
+def _assert_hidden_and_audited(response, user, family, path):
+    assert response.status_code == 404
+    assert "Hughes" not in response.content.decode()
+    _assert_one_refusal(user, family, path)
+
+
 def test_a_partner_users_404_on_a_real_family_page_is_audited(client, outsider, family):
     path = reverse("cases:family-detail", args=[family.uuid])
     response = client_for(client, outsider).get(path)
-    assert response.status_code == 404
-    assert "Hughes" not in response.content.decode()
-    _assert_one_refusal(outsider, family, path)
+    _assert_hidden_and_audited(response, outsider, family, path)
 
 
 def test_a_partner_users_404_on_a_real_family_in_the_api_is_audited(api_client, outsider, family):
     api_client.force_authenticate(outsider)
     path = f"/api/families/{family.uuid}/"
     response = api_client.get(path)
-    assert response.status_code == 404
-    assert "Hughes" not in response.content.decode()
-    _assert_one_refusal(outsider, family, path)
+    _assert_hidden_and_audited(response, outsider, family, path)
 
 
 def test_a_refused_change_through_the_api_is_audited_too(api_client, outsider, family):

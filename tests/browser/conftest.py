@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from tests.factories import TEST_PASSWORD  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
@@ -34,8 +36,8 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
+def new_page(browser):
+    """A page in a context of its own (a second person's browser), recording CSP refusals."""
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     page.csp_violations = []
@@ -45,8 +47,33 @@ def page(browser):
             "Content Security Policy" in message.text and page.csp_violations.append(message.text)
         ),
     )
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
+
+
+def sign_in_here(page, user):
+    """Sign in on the sign-in page the browser is on."""
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(page, live_server, user):
+    page.goto(f"{live_server.url}/sign-in/")
+    sign_in_here(page, user)
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def fill_date(scope, day, month, year):
+    scope.get_by_label("Day").fill(str(day))
+    scope.get_by_label("Month").fill(str(month))
+    scope.get_by_label("Year").fill(str(year))
 
 
 def axe_violations(page, impacts=("serious", "critical")):

@@ -10,8 +10,7 @@ from django.utils import timezone
 from accounts.models import Role
 from cases.episodes.services import open_episode
 from cases.models import AllocationMeeting, EpisodeStatus
-from tests.browser.conftest import axe_violations, screenshot
-from tests.browser.test_front_door import fill_date, sign_in
+from tests.browser.conftest import axe_violations, fill_date, screenshot, sign_in
 from tests.factories import (
     AgencyFactory,
     FamilyFactory,

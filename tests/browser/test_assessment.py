@@ -17,8 +17,7 @@ from assessments.models import (
     Review,
 )
 from tests.assessments.assessment_helpers import complete_everything
-from tests.browser.conftest import axe_violations, screenshot
-from tests.browser.test_front_door import sign_in
+from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.cases.episode_helpers import allocated_episode, make_locality
 from tests.dates import years_before
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory

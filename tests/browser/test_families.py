@@ -3,8 +3,8 @@
 import pytest
 
 from accounts.models import Role
-from tests.browser.conftest import axe_violations, screenshot
-from tests.factories import TEST_PASSWORD, TeamFactory, UserFactory
+from tests.browser.conftest import axe_violations, fill_date, screenshot, sign_in
+from tests.factories import TeamFactory, UserFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,19 +25,8 @@ def practitioner():
     )
 
 
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def fill_date(page, legend, day, month, year):
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day))
-    group.get_by_label("Month").fill(str(month))
-    group.get_by_label("Year").fill(str(year))
+def fill_date_of_birth(page, day, month, year):
+    fill_date(page.get_by_role("group", name="Date of birth"), day, month, year)
 
 
 def add_person(page, record_type, given, family, born, sex):
@@ -45,7 +34,7 @@ def add_person(page, record_type, given, family, born, sex):
     page.get_by_label(record_type, exact=True).check()
     page.get_by_label("Given name").fill(given)
     page.get_by_label("Family name", exact=True).fill(family)
-    fill_date(page, "Date of birth", *born)
+    fill_date_of_birth(page, *born)
     page.get_by_label(sex, exact=True).check()
     page.get_by_role("button", name="Create record").click()
     page.get_by_text(f"{given} {family} added to").wait_for()
@@ -90,7 +79,7 @@ def test_create_a_family_and_find_a_child_by_a_misspelt_name(live_server, page, 
     page.get_by_role("link", name="Find a person").first.click()
     page.get_by_label("Given name").fill("Marta")
     page.get_by_label("Family name").fill("Kowalczyk")
-    fill_date(page, "Date of birth", 21, 11, 2019)
+    fill_date_of_birth(page, 21, 11, 2019)
     page.get_by_role("button", name="Search").click()
     first = page.locator(".app-match").first
     assert first.get_by_role("link").inner_text() == "Jakub Kowalczyk"

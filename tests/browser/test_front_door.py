@@ -8,9 +8,8 @@ import pytest
 from accounts.models import Role
 from cases.models import Episode
 from referrals.models import Decision, RequestForSupport
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, fill_date, new_page, screenshot, sign_in
 from tests.factories import (
-    TEST_PASSWORD,
     FamilyFactory,
     LocalityFactory,
     PersonFactory,
@@ -24,20 +23,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
 ]
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def fill_date(scope, day, month, year):
-    scope.get_by_label("Day").fill(str(day))
-    scope.get_by_label("Month").fill(str(month))
-    scope.get_by_label("Year").fill(str(year))
 
 
 @pytest.fixture
@@ -101,16 +86,7 @@ def test_a_request_is_screened_and_opens_an_episode_awaiting_allocation(
     assert request.reference in page.locator("main").inner_text()
 
     # A triage officer claims it from the queue.
-    officer_context = browser.new_context(locale="en-GB")
-    officer_page = officer_context.new_page()
-    officer_page.csp_violations = []
-    officer_page.on(
-        "console",
-        lambda message: (
-            "Content Security Policy" in message.text
-            and officer_page.csp_violations.append(message.text)
-        ),
-    )
+    officer_page = new_page(browser)
     sign_in(officer_page, live_server, people["officer"])
     officer_page.get_by_role("link", name="Triage queue").click()
     assert request.reference in officer_page.locator("table").inner_text()
@@ -154,7 +130,7 @@ def test_a_request_is_screened_and_opens_an_episode_awaiting_allocation(
     assert episode.status == "awaiting_allocation"
     assert episode.locality.name == "North Brackenford"
     assert Decision.objects.get().level.rank == 3
-    officer_context.close()
+    officer_page.context.close()
 
     # The teacher sees the outcome, not the case.
     page.goto(f"{live_server.url}/requests/{request.uuid}/")

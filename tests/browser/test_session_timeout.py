@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from assessments.assessments import services
 from assessments.models import AssessmentSection
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, screenshot, sign_in, sign_in_here
 from tests.cases.episode_helpers import allocated_episode, make_locality
-from tests.factories import TEST_PASSWORD, FamilyFactory, PersonFactory, TeamFactory
+from tests.factories import FamilyFactory, PersonFactory, TeamFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -58,19 +58,6 @@ def setting(short_session):
 
 def section_url(live_server, assessment, section):
     return f"{live_server.url}/assessments/{assessment.uuid}/sections/{section.uuid}/"
-
-
-def sign_in_here(page, user):
-    """Sign in on the sign-in page the browser is on."""
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/sign-in/")
-    sign_in_here(page, user)
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def end_server_sessions():

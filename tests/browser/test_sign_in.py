@@ -3,8 +3,8 @@
 import pytest
 
 from accounts.models import Role
-from tests.browser.conftest import axe_violations, screenshot
-from tests.factories import TEST_PASSWORD, TeamFactory, UserFactory
+from tests.browser.conftest import axe_violations, screenshot, sign_in_here
+from tests.factories import TeamFactory, UserFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,9 +32,7 @@ def test_sign_in_see_home_and_sign_out(live_server, page, practitioner):
     assert axe_violations(page) == []
     screenshot(page, "sign-in")
 
-    page.get_by_label("Email address").fill(practitioner.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_here(page, practitioner)
 
     page.wait_for_url(f"{live_server.url}/")
     assert page.get_by_role("heading", level=1).inner_text() == "Chloe Bennett"
@@ -90,9 +88,7 @@ def test_api_documentation_renders_from_local_assets(live_server, page, practiti
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(f"{live_server.url}/sign-in/?next=/api/docs/")
-    page.get_by_label("Email address").fill(practitioner.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_here(page, practitioner)
     page.wait_for_url(f"{live_server.url}/api/docs/")
     page.get_by_text("/api/agencies/").first.wait_for()
     assert page.csp_violations == []

@@ -6,9 +6,8 @@ import pytest
 from accounts.models import AgencyType, Role
 from cases.models import EpisodeStatus
 from cases.transitions.models import Transition, TransitionStatus
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, new_page, screenshot, sign_in
 from tests.factories import (
-    TEST_PASSWORD,
     AgencyFactory,
     FamilyFactory,
     LocalityFactory,
@@ -22,27 +21,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
 ]
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def new_page(browser):
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    page.csp_violations = []
-    page.on(
-        "console",
-        lambda message: (
-            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
-        ),
-    )
-    return page
 
 
 @pytest.fixture

@@ -1,42 +1,11 @@
 """Set-up and checks shared by the episode API tests: a locality with its teams and
 users, and the refusal a response should be."""
 
-from dataclasses import dataclass
-
-from accounts.models import AgencyType, Role
-from tests.factories import AgencyFactory, LocalityFactory, TeamFactory, UserFactory
-
-
-@dataclass
-class Place:
-    locality: object
-    team: object
-    manager: object
-    worker: object
-    colleague: object
-    csc_team: object
-    social_worker: object
-    csc_manager: object
+from tests.cases.episode_helpers import make_locality
 
 
 def make_place(name="North"):
-    locality = LocalityFactory(name=name)
-    team = TeamFactory(name=f"Early Help {name}", locality=locality)
-    csc = TeamFactory(
-        name=f"Social Care {name}",
-        locality=locality,
-        agency=AgencyFactory(agency_type=AgencyType.CHILDRENS_SOCIAL_CARE),
-    )
-    return Place(
-        locality=locality,
-        team=team,
-        manager=UserFactory(roles=[Role.LOCALITY_MANAGER], manages=[team], agency=team.agency),
-        worker=UserFactory(roles=[Role.PRACTITIONER], teams=[team], agency=team.agency),
-        colleague=UserFactory(roles=[Role.PRACTITIONER], teams=[team], agency=team.agency),
-        csc_team=csc,
-        social_worker=UserFactory(roles=[Role.SOCIAL_WORKER], teams=[csc], agency=csc.agency),
-        csc_manager=UserFactory(roles=[Role.SOCIAL_WORKER], manages=[csc], agency=csc.agency),
-    )
+    return make_locality(name, social_care="Social Care", managers_join_the_agency=True)
 
 
 def url(episode, step=""):

@@ -25,23 +25,32 @@ class Locality:
     social_care_manager: object
 
 
-def make_locality(name="North"):
+def make_locality(
+    name="North", *, social_care="Assessment and Intervention", managers_join_the_agency=False
+):
+    """Managers of a team belong to an agency of their own unless they join the team's."""
     locality = LocalityFactory(name=name)
     team = TeamFactory(name=f"Early Help {name}", locality=locality)
     csc = TeamFactory(
-        name=f"Assessment and Intervention {name}",
+        name=f"{social_care} {name}",
         locality=locality,
         agency=AgencyFactory(agency_type=AgencyType.CHILDRENS_SOCIAL_CARE),
     )
+
+    def manager_agency(of_team):
+        return {"agency": of_team.agency} if managers_join_the_agency else {}
+
     return Locality(
         locality=locality,
         team=team,
-        manager=UserFactory(roles=[Role.LOCALITY_MANAGER], manages=[team]),
+        manager=UserFactory(roles=[Role.LOCALITY_MANAGER], manages=[team], **manager_agency(team)),
         worker=UserFactory(roles=[Role.PRACTITIONER], teams=[team], agency=team.agency),
         colleague=UserFactory(roles=[Role.PRACTITIONER], teams=[team], agency=team.agency),
         social_care_team=csc,
         social_worker=UserFactory(roles=[Role.SOCIAL_WORKER], teams=[csc], agency=csc.agency),
-        social_care_manager=UserFactory(roles=[Role.SOCIAL_WORKER], manages=[csc]),
+        social_care_manager=UserFactory(
+            roles=[Role.SOCIAL_WORKER], manages=[csc], **manager_agency(csc)
+        ),
     )
 
 

@@ -79,7 +79,7 @@ def world_transitions(place, rows):
             to_level=level(4),
             reason="Harm",
             sending_team=place.team,
-            receiving_team=place.csc_team,
+            receiving_team=place.social_care_team,
             requested_by=place.worker,
             status=TransitionStatus.APPROVED,
             approved_by=place.manager,

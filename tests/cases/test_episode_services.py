@@ -1,7 +1,6 @@
 """An episode's life, the Team Around the Family and who sees the family because of it."""
 
 import datetime
-import itertools
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +22,7 @@ from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
 from tests.cases.episode_helpers import allocated_episode, level, make_locality, new_episode
 from tests.factories import AgencyFactory, FamilyFactory, TeamFactory, UserFactory
+from tests.status_moves import assert_move_refused, illegal_moves
 from thresholds.models import LevelChange
 
 pytestmark = pytest.mark.django_db
@@ -40,22 +40,12 @@ def sees_family(user, family):
 # The lifecycle
 
 
-ILLEGAL_MOVES = [
-    (before, after)
-    for before, after in itertools.product(EpisodeStatus, EpisodeStatus)
-    if after not in ALLOWED_MOVES[before]
-]
+ILLEGAL_MOVES = illegal_moves(EpisodeStatus, ALLOWED_MOVES)
 
 
 @pytest.mark.parametrize("before,after", ILLEGAL_MOVES, ids=lambda s: str(s))
 def test_every_illegal_move_is_refused_with_a_message(before, after):
-    episode = Episode(status=before)
-    with pytest.raises(ServiceError) as error:
-        EPISODE_MOVES.move(episode, after, by=None)
-    assert error.value.message == (
-        f"An episode that is {before.label.lower()} cannot become {after.label.lower()}"
-    )
-    assert episode.status == before
+    assert_move_refused(EPISODE_MOVES, Episode(status=before), after, "An episode")
 
 
 def test_the_whole_life_of_an_episode_through_the_services(north):

@@ -20,7 +20,7 @@ def test_step_up_requested_approved_accepted_closes_the_episode(as_user, place):
     client = as_user(place.worker)
     step_up = {
         "to_level": str(level(4).uuid),
-        "receiving_team": str(place.csc_team.uuid),
+        "receiving_team": str(place.social_care_team.uuid),
         "reason": "Significant harm",
         "evidence": "Police report",
     }
@@ -49,7 +49,7 @@ def test_step_up_requested_approved_accepted_closes_the_episode(as_user, place):
     # Only a manager over the sending team approves; only the receiving team accepts.
     refused(as_user(place.worker).post(t_url + "approve/"), 403)
     # Social care sees nothing until a manager approves it.
-    assert as_user(place.csc_manager).get(t_url).status_code == 404
+    assert as_user(place.social_care_manager).get(t_url).status_code == 404
     waiting = as_user(place.manager).get("/api/transitions/", {"waiting": "me"}).json()
     assert [row["uuid"] for row in waiting["results"]] == [transition["uuid"]]
     response = as_user(place.manager).post(t_url + "approve/")
@@ -62,7 +62,7 @@ def test_step_up_requested_approved_accepted_closes_the_episode(as_user, place):
     assert again["message"] == "This is waiting for the receiving team to accept"
 
     refused(as_user(place.manager).post(t_url + "accept/", {}), 403)
-    csc = as_user(place.csc_manager)
+    csc = as_user(place.social_care_manager)
     assert [
         row["uuid"] for row in csc.get("/api/transitions/", {"waiting": "me"}).json()["results"]
     ] == [transition["uuid"]]
@@ -79,7 +79,7 @@ def test_decline_and_reject(as_user, place):
     episode = allocated_episode(place)
     step_up = {
         "to_level": str(level(4).uuid),
-        "receiving_team": str(place.csc_team.uuid),
+        "receiving_team": str(place.social_care_team.uuid),
         "reason": "Harm",
     }
     first = as_user(place.worker).post(url(episode, "step-up"), step_up).json()
@@ -91,7 +91,7 @@ def test_decline_and_reject(as_user, place):
 
     second = as_user(place.worker).post(url(episode, "step-up"), step_up).json()
     as_user(place.manager).post(f"/api/transitions/{second['uuid']}/approve/")
-    csc = as_user(place.csc_manager)
+    csc = as_user(place.social_care_manager)
     refused(csc.post(f"/api/transitions/{second['uuid']}/reject/", {}), 400, "reason")
     body = csc.post(f"/api/transitions/{second['uuid']}/reject/", {"reason": "Early help"}).json()
     assert body["status"] == "rejected"
@@ -107,12 +107,12 @@ def test_decline_and_reject(as_user, place):
 def test_step_down_approved_opens_a_priority_episode_allocation_accepts_and_bounce_back(
     as_user, place
 ):
-    family = FamilyFactory(owning_team=place.csc_team)
+    family = FamilyFactory(owning_team=place.social_care_team)
     step_down = {
         "family": str(family.uuid),
         "from_level": str(level(4).uuid),
         "to_level": str(level(3).uuid),
-        "sending_team": str(place.csc_team.uuid),
+        "sending_team": str(place.social_care_team.uuid),
         "receiving_team": str(place.team.uuid),
         "reason": "Safety plan working",
         "handover_notes": "Dad engages well",
@@ -140,7 +140,11 @@ def test_step_down_approved_opens_a_priority_episode_allocation_accepts_and_boun
     refused(
         as_user(place.social_worker).post(f"/api/transitions/{transition['uuid']}/approve/"), 403
     )
-    body = as_user(place.csc_manager).post(f"/api/transitions/{transition['uuid']}/approve/").json()
+    body = (
+        as_user(place.social_care_manager)
+        .post(f"/api/transitions/{transition['uuid']}/approve/")
+        .json()
+    )
     assert body["status"] == "approved"
     episode = Episode.objects.get(uuid=body["episode"])
     manager = as_user(place.manager)
@@ -161,7 +165,7 @@ def test_step_down_approved_opens_a_priority_episode_allocation_accepts_and_boun
         url(episode, "step-up"),
         {
             "to_level": str(level(4).uuid),
-            "receiving_team": str(place.csc_team.uuid),
+            "receiving_team": str(place.social_care_team.uuid),
             "reason": "Worse",
         },
     )

@@ -1,28 +1,16 @@
 """A transition's status moves only as TRANSITION_MOVES allows, and each move is recorded."""
 
-import itertools
-
 import pytest
 
 from cases.transitions.models import ALLOWED_MOVES, TRANSITION_MOVES, Transition, TransitionStatus
-from earlyhelp.exceptions import ServiceError
+from tests.status_moves import assert_move_refused, illegal_moves
 
-ILLEGAL_MOVES = [
-    (before, after)
-    for before, after in itertools.product(TransitionStatus, TransitionStatus)
-    if after not in ALLOWED_MOVES[before]
-]
+ILLEGAL_MOVES = illegal_moves(TransitionStatus, ALLOWED_MOVES)
 
 
 @pytest.mark.parametrize("before,after", ILLEGAL_MOVES, ids=lambda s: str(s))
 def test_every_illegal_move_is_refused_with_a_message(before, after):
-    transition = Transition(status=before)
-    with pytest.raises(ServiceError) as error:
-        TRANSITION_MOVES.move(transition, after, by=None)
-    assert error.value.message == (
-        f"A transition that is {before.label.lower()} cannot become {after.label.lower()}"
-    )
-    assert transition.status == before
+    assert_move_refused(TRANSITION_MOVES, Transition(status=before), after, "A transition")
 
 
 def test_only_a_request_waits_for_approval_and_only_an_approved_one_for_an_answer():

@@ -309,31 +309,24 @@ def test_add_relationship_and_note_forms(client, practitioner, family):
         },
     )
     assert "A relationship is between two different people" in response.content.decode()
-    response = client.post(
-        reverse("cases:note-add", args=[family.uuid]),
-        {
-            "note_type": "home_visit",
-            "summary": "Home visit",
-            "body": "Routine improving",
-            "subjects": [amara.pk, ngozi.pk],
-            **date_fields("occurred_on", yesterday),
-            "occurred_time": "25:00",
-        },
-    )
+
+    def add_home_visit_note(**fields):
+        return client.post(
+            reverse("cases:note-add", args=[family.uuid]),
+            {
+                "note_type": "home_visit",
+                "summary": "Home visit",
+                "body": "Routine improving",
+                "subjects": [amara.pk, ngozi.pk],
+                **date_fields("occurred_on", yesterday),
+                **fields,
+            },
+        )
+
+    response = add_home_visit_note(occurred_time="25:00")
     assert "Enter a real time, like 14:30" in response.content.decode()
     assert 'value="Home visit"' in response.content.decode()
-    response = client.post(
-        reverse("cases:note-add", args=[family.uuid]),
-        {
-            "note_type": "home_visit",
-            "summary": "Home visit",
-            "body": "Routine improving",
-            "subjects": [amara.pk, ngozi.pk],
-            **date_fields("occurred_on", yesterday),
-            "occurred_time": "09:30",
-            "is_significant": "on",
-        },
-    )
+    response = add_home_visit_note(occurred_time="09:30", is_significant="on")
     assert response.status_code == 302
     note = CaseNote.objects.get()
     assert set(note.subjects.all()) == {amara, ngozi}
