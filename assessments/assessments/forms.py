@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from assessments.assessments.services import RATINGS
+from assessments.assessments.services import RATINGS, RETURN_COMMENTS_MESSAGE
 from cases.models import Person
 from cases.models.person import RecordType
 from earlyhelp.forms import GovUKMessagesMixin
@@ -181,9 +181,9 @@ class SectionForm(forms.Form):
 
 
 class ReturnForm(GovUKMessagesMixin, forms.Form):
-    return_comments = forms.CharField(
+    comments = forms.CharField(
         label="What needs to change?",
         help_text="The lead professional sees these comments on the assessment",
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter what needs to change"},
+        error_messages={"required": RETURN_COMMENTS_MESSAGE},
     )

@@ -33,6 +33,10 @@ from thresholds.models import Level
 RATINGS = {"strength": "Strength", "some_need": "Some need", "significant_need": "Significant need"}
 STARTABLE = (EpisodeStatus.ALLOCATED, EpisodeStatus.ASSESSING, EpisodeStatus.PLAN_IN_PLACE)
 
+# What the services say when a required answer is missing; the page forms that check the
+# same field themselves use these words too.
+RETURN_COMMENTS_MESSAGE = "Enter what needs to change"
+
 
 def current_template() -> AssessmentTemplate:
     template = AssessmentTemplate.objects.filter(is_current=True).first()
@@ -335,7 +339,7 @@ def assessment_return(*, by: User, assessment: Assessment, comments: str) -> Ass
     assessment = locked(assessment)
     _require_manager(by, assessment)
     if not comments.strip():
-        raise ValidationError({"return_comments": "Enter what needs to change"})
+        raise ValidationError({"comments": RETURN_COMMENTS_MESSAGE})
     ASSESSMENT_MOVES.move(assessment, AssessmentStatus.RETURNED, by=by, reason=comments)
     assessment.return_comments = comments
     assessment.decided_by, assessment.decided_at = by, timezone.now()

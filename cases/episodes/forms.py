@@ -8,7 +8,7 @@ forms (a reason, say) have different ids.
 from django import forms
 
 from accounts.models import Agency
-from cases.episodes import selectors
+from cases.episodes import selectors, services
 from cases.models import ClosureReason, OutcomesAchieved
 from earlyhelp.forms import FilterForm, GovUKDateField, GovUKMessagesMixin
 
@@ -58,11 +58,11 @@ class ReallocateForm(AllocateForm):
 
 
 class FlagForm(GovUKMessagesMixin, forms.Form):
-    flag_reason = forms.CharField(
+    reason = forms.CharField(
         label="Why does it need discussing at the allocation meeting?",
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why the episode needs discussing"},
+        error_messages={"required": services.FLAG_REASON_MESSAGE},
     )
 
 

@@ -37,6 +37,10 @@ from thresholds.models import Level, LevelChangeCause
 
 Permission = access.Permission
 
+# What the services say when a required answer is missing. The page forms that check the
+# same field themselves (so that it is marked required) say it in these words too.
+FLAG_REASON_MESSAGE = "Enter why the episode needs discussing"
+
 
 def open_episode(
     *,
@@ -215,7 +219,7 @@ def episode_flag(*, by: User, episode: Episode, reason: str) -> Episode:
     episode = locked(episode)
     require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
     if not reason.strip():
-        raise ValidationError({"flag_reason": "Enter why the episode needs discussing"})
+        raise ValidationError({"reason": FLAG_REASON_MESSAGE})
     episode.flagged_for_discussion = True
     episode.flag_reason = reason[:300]
     episode.modified_by = by

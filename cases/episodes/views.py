@@ -105,7 +105,7 @@ class EpisodePage(CaseWorkerMixin, View):
                     data, user=user, episode=episode, initial=initial, **kwargs
                 )
             case "flag":
-                return forms.FlagForm(data, initial={"flag_reason": episode.flag_reason}, **kwargs)
+                return forms.FlagForm(data, initial={"reason": episode.flag_reason}, **kwargs)
             case "change_level":
                 return forms.ChangeLevelForm(data, initial={"level": episode.level_id}, **kwargs)
             case "taf_add":
@@ -269,7 +269,7 @@ class FlagView(EpisodeActionView):
 
     def perform(self, form):
         services.episode_flag(
-            by=self.request.user, episode=self.episode, reason=form.cleaned_data["flag_reason"]
+            by=self.request.user, episode=self.episode, reason=form.cleaned_data["reason"]
         )
 
 

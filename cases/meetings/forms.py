@@ -143,7 +143,7 @@ class DecisionForm(GovUKMessagesMixin, forms.Form):
         label="Children's social care team",
     )
     to_level = forms.ChoiceField(required=False, label="Level")
-    decision_notes = forms.CharField(
+    notes = forms.CharField(
         required=False,
         label="Notes",
         help_text="The reasons for the decision: needed unless you allocate or defer",
@@ -187,7 +187,7 @@ class DecisionForm(GovUKMessagesMixin, forms.Form):
         data = self.cleaned_data
         return {
             "decision": data["decision"],
-            "notes": data["decision_notes"].strip(),
+            "notes": data["notes"].strip(),
             "discussion": data["discussion"].strip(),
             "lead_professional": data["lead_professional"],
             "team": data["team"],

@@ -207,7 +207,7 @@ def agenda_item_decide(
     if decision in (ItemDecision.REFER, ItemDecision.NFA, ItemDecision.STEP_UP) and not (
         notes.strip()
     ):
-        errors["decision_notes"] = "Enter the reasons for the decision"
+        errors["notes"] = "Enter the reasons for the decision"
     if errors:
         raise ValidationError(errors)
 

@@ -27,7 +27,7 @@ from cases.transitions.selectors import TRANSITION_RELATED, transitions_for
 from earlyhelp import access
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
 from earlyhelp.api_actions import ServiceActionMixin, service_action
-from earlyhelp.api_fields import fields_renamed, team_field
+from earlyhelp.api_fields import team_field
 from earlyhelp.viewsets import CaseViewSet
 from referrals.requests.serializers import LevelRefSerializer
 from thresholds.models import LevelChange
@@ -126,8 +126,7 @@ class TransitionViewSet(
 
     @service_action("Decline (a manager over the sending team)", body=TransitionReasonSerializer)
     def decline(self, request, transition, **body):
-        with fields_renamed(response_reason="reason"):
-            return transitions.transition_decline(by=request.user, transition=transition, **body)
+        return transitions.transition_decline(by=request.user, transition=transition, **body)
 
     @service_action(
         "Accept: the receiving team takes it on (a manager over the receiving team)",
@@ -142,8 +141,7 @@ class TransitionViewSet(
         body=TransitionReasonSerializer,
     )
     def reject(self, request, transition, **body):
-        with fields_renamed(response_reason="reason"):
-            return transitions.transition_reject(by=request.user, transition=transition, **body)
+        return transitions.transition_reject(by=request.user, transition=transition, **body)
 
 
 # Level history

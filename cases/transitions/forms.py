@@ -6,7 +6,7 @@ forms offer the sensible choices and word the errors.
 
 from django import forms
 
-from cases.transitions import selectors
+from cases.transitions import selectors, services
 from cases.transitions.models import Direction, TransitionStatus
 from earlyhelp.forms import FilterForm, GovUKMessagesMixin
 
@@ -130,12 +130,12 @@ class ApproveForm(forms.Form):
 
 
 class DeclineForm(GovUKMessagesMixin, forms.Form):
-    response_reason = _text("Why are you declining it?", rows=3)
+    reason = _text("Why are you declining it?", rows=3)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "decline")
         super().__init__(*args, **kwargs)
-        self.fields["response_reason"].error_messages["required"] = "Enter why it is declined"
+        self.fields["reason"].error_messages["required"] = services.DECLINE_REASON_MESSAGE
 
 
 class AcceptForm(GovUKMessagesMixin, forms.Form):
@@ -147,12 +147,12 @@ class AcceptForm(GovUKMessagesMixin, forms.Form):
 
 
 class RejectForm(GovUKMessagesMixin, forms.Form):
-    response_reason = _text("Why are you not accepting it?", rows=3)
+    reason = _text("Why are you not accepting it?", rows=3)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "reject")
         super().__init__(*args, **kwargs)
-        self.fields["response_reason"].error_messages["required"] = "Enter why it is not accepted"
+        self.fields["reason"].error_messages["required"] = services.REJECT_REASON_MESSAGE
 
 
 class TransitionFilterForm(FilterForm):

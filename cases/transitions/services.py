@@ -35,6 +35,11 @@ from thresholds.models import Level, LevelChangeCause
 BOUNCE_BACK_WINDOW_DAYS = 365
 PENDING = (TransitionStatus.REQUESTED, TransitionStatus.APPROVED)
 
+# What the services say when a required answer is missing; the page forms that check the
+# same field themselves use these words too.
+DECLINE_REASON_MESSAGE = "Enter why it is declined"
+REJECT_REASON_MESSAGE = "Enter why it is not accepted"
+
 
 def acceptance_due_at(transition: Transition):
     """When an approved transition should have been accepted (in working days)."""
@@ -249,7 +254,7 @@ def transition_decline(*, by: User, transition: Transition, reason: str) -> Tran
         raise PermissionDenied("Only a manager over the sending team can decline this")
     _refuse_unless_can_become(transition, TransitionStatus.DECLINED)
     if not reason.strip():
-        raise ValidationError({"response_reason": "Enter why it is declined"})
+        raise ValidationError({"reason": DECLINE_REASON_MESSAGE})
     transition.responded_by, transition.responded_at = by, timezone.now()
     TRANSITION_MOVES.move(
         transition, TransitionStatus.DECLINED, by=by, reason=reason, at=transition.responded_at
@@ -318,7 +323,7 @@ def transition_reject(*, by: User, transition: Transition, reason: str) -> Trans
         raise PermissionDenied("Only a manager over the receiving team can decline this")
     _refuse_unless_can_become(transition, TransitionStatus.REJECTED)
     if not reason.strip():
-        raise ValidationError({"response_reason": "Enter why it is not accepted"})
+        raise ValidationError({"reason": REJECT_REASON_MESSAGE})
     transition.responded_by, transition.responded_at = by, timezone.now()
     TRANSITION_MOVES.move(
         transition, TransitionStatus.REJECTED, by=by, reason=reason, at=transition.responded_at
