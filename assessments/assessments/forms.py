@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from assessments.assessments.services import RATINGS, RETURN_COMMENTS_MESSAGE
+from assessments.assessments.services import CHILDREN_MESSAGE, RATINGS, RETURN_COMMENTS_MESSAGE
 from cases.models import Person
 from cases.models.person import RecordType
 from earlyhelp.forms import GovUKMessagesMixin
@@ -30,7 +30,7 @@ class StartForm(GovUKMessagesMixin, forms.Form):
         queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Which children does the assessment cover?",
-        error_messages={"required": "Choose at least one child the assessment covers"},
+        error_messages={"required": CHILDREN_MESSAGE},
     )
     adults = PersonChoiceField(
         queryset=Person.objects.none(),

@@ -21,6 +21,7 @@ from assessments.models import (
     AssessmentStatus,
     AssessmentTemplate,
 )
+from assessments.models.assessment import IN_PROGRESS_MESSAGE
 from audit.models import AuditAction
 from audit.services import record
 from cases.episodes import services as episode_services
@@ -35,6 +36,7 @@ STARTABLE = (EpisodeStatus.ALLOCATED, EpisodeStatus.ASSESSING, EpisodeStatus.PLA
 
 # What the services say when a required answer is missing; the page forms that check the
 # same field themselves use these words too.
+CHILDREN_MESSAGE = "Choose at least one child the assessment covers"
 RETURN_COMMENTS_MESSAGE = "Enter what needs to change"
 
 
@@ -78,7 +80,7 @@ def _check_people(episode, children, adults):
     members = set(episode.family.memberships.values_list("person", flat=True))
     errors = {}
     if not children:
-        errors["children"] = "Choose at least one child the assessment covers"
+        errors["children"] = CHILDREN_MESSAGE
     elif any(person.pk not in members for person in children):
         errors["children"] = "Choose children in the family"
     elif any(person.record_type == "adult" for person in children):
@@ -105,7 +107,7 @@ def assessment_start(
     if episode.status not in STARTABLE:
         raise ServiceError("Allocate the episode before assessing")
     if episode.assessments.exclude(status=AssessmentStatus.APPROVED).exists():
-        raise ServiceError("This episode already has an assessment in progress")
+        raise ServiceError(IN_PROGRESS_MESSAGE)
     children, adults = list(children), list(adults)
     _check_people(episode, children, adults)
     template = current_template()
@@ -389,7 +391,7 @@ def assessment_new_version(*, by: User, assessment: Assessment) -> Assessment:
         raise ServiceError("A newer version of this assessment exists")
     episode = assessment.episode
     if episode.assessments.exclude(status=AssessmentStatus.APPROVED).exists():
-        raise ServiceError("This episode already has an assessment in progress")
+        raise ServiceError(IN_PROGRESS_MESSAGE)
     children, adults = list(assessment.children.all()), list(assessment.adults.all())
     version = (episode.assessments.aggregate(last=Max("version"))["last"] or 0) + 1
     new = Assessment.objects.create(

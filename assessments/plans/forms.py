@@ -9,6 +9,7 @@ from assessments.models import (
     PlanOutcome,
     SupportingFamiliesArea,
 )
+from assessments.plans import checks
 from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin
 
 SCORES = [(str(n), str(n)) for n in range(11)]
@@ -58,25 +59,25 @@ class PlanForm(forms.Form):
 
 class OutcomeForm(GovUKMessagesMixin, forms.Form):
     description = text_field(
-        "What will be different?", required=True, rows=3, message="Enter what will be different"
+        "What will be different?", required=True, rows=3, message=checks.OUTCOME_DESCRIPTION_MESSAGE
     )
     people = PersonChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         label="Who is it for?",
-        error_messages={"required": "Choose who the outcome is for"},
+        error_messages={"required": checks.OUTCOME_PEOPLE_MESSAGE},
     )
     need = text_field(
         "What need does it answer?",
         required=True,
         rows=2,
-        message="Enter the need the outcome answers",
+        message=checks.OUTCOME_NEED_MESSAGE,
     )
     area = forms.ChoiceField(
         label="Supporting Families outcome area",
         choices=SupportingFamiliesArea.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the Supporting Families outcome area"},
+        error_messages={"required": checks.OUTCOME_AREA_MESSAGE},
     )
     baseline = score_field(
         "Where are things now, from 0 to 10?",
@@ -124,7 +125,7 @@ class ActionForm(GovUKMessagesMixin, forms.Form):
     mark_optional_fields = False
 
     description = text_field(
-        "What will be done?", required=True, rows=3, message="Enter what will be done"
+        "What will be done?", required=True, rows=3, message=checks.ACTION_DESCRIPTION_MESSAGE
     )
     outcome = OutcomeChoiceField(
         queryset=PlanOutcome.objects.none(),
@@ -161,7 +162,7 @@ class ActionForm(GovUKMessagesMixin, forms.Form):
     due_on = GovUKDateField(
         label="By when?",
         help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter when it will be done by"},
+        error_messages={"required": checks.ACTION_DUE_ON_MESSAGE},
     )
 
     def __init__(self, *args, plan, **kwargs):
@@ -224,7 +225,7 @@ class ActionStatusForm(GovUKMessagesMixin, forms.Form):
     status = forms.ChoiceField(
         label="How is it going?",
         choices=ActionStatus.choices,
-        error_messages={"required": "Choose how the action is going"},
+        error_messages={"required": checks.ACTION_STATUS_MESSAGE},
     )
 
 

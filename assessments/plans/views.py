@@ -16,7 +16,7 @@ from django.views import View
 
 from assessments.documents.selectors import documents_for
 from assessments.models import PLAN_MOVES, Plan, PlanAction, PlanOutcome, PlanStatus
-from assessments.plans import forms, selectors, services
+from assessments.plans import checks, forms, selectors, services
 from assessments.reviews import selectors as review_selectors
 from assessments.reviews import services as review_services
 from audit.services import record_view
@@ -202,7 +202,7 @@ class ActionStatusView(PlanMixin, View):
         )
         form = forms.ActionStatusForm(request.POST, prefix=f"status-{action.uuid}")
         if not form.is_valid():
-            messages.error(request, "Choose how the action is going")
+            messages.error(request, checks.ACTION_STATUS_MESSAGE)
             return to_plan(self.plan, "#actions")
         try:
             action = services.plan_action_set_status(

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assessments.models import Rag, ReviewDecision
 from assessments.plans.forms import SCORES, text_field
+from assessments.reviews import services
 from cases.models import ClosureReason, OutcomesAchieved, TafMember
 from cases.transitions.forms import LevelChoiceField
 from cases.transitions.selectors import social_care_teams, statutory_levels
@@ -24,7 +25,7 @@ class ReviewForm(GovUKMessagesMixin, forms.Form):
     held_on = GovUKDateField(
         label="Date of the review",
         help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter the date of the review"},
+        error_messages={"required": services.HELD_ON_MESSAGE},
     )
     attendees = forms.ModelMultipleChoiceField(
         queryset=TafMember.objects.none(),
@@ -42,16 +43,16 @@ class ReviewForm(GovUKMessagesMixin, forms.Form):
     child_views = text_field(
         "The child's views",
         required=True,
-        message="Enter the child's views, or why they could not be gathered",
+        message=services.CHILD_VIEWS_MESSAGE,
     )
     family_views = text_field(
-        "The family's views", required=True, message="Enter the family's views"
+        "The family's views", required=True, message=services.FAMILY_VIEWS_MESSAGE
     )
     decision = forms.ChoiceField(
         label="What did the review decide?",
         choices=ReviewDecision.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the review's decision"},
+        error_messages={"required": services.DECISION_MESSAGE},
     )
     # Continue
     new_plan_version = forms.BooleanField(
@@ -168,11 +169,9 @@ class ReviewForm(GovUKMessagesMixin, forms.Form):
         ]
 
     def progress(self):
-        from assessments.reviews.services import Progress
-
         data = self.cleaned_data
         return [
-            Progress(
+            services.Progress(
                 outcome=str(outcome.uuid),
                 rag=data.get(f"progress-{outcome.uuid}-rag") or "",
                 score=data.get(f"progress-{outcome.uuid}-score"),

@@ -10,6 +10,7 @@ from django import forms
 from accounts.models import Agency
 from cases.episodes import selectors, services
 from cases.models import ClosureReason, OutcomesAchieved
+from cases.models.episode import TAF_CONTACT_NAME_MESSAGE, TAF_ROLE_MESSAGE
 from earlyhelp.forms import FilterForm, GovUKDateField, GovUKMessagesMixin
 
 
@@ -53,7 +54,7 @@ class ReallocateForm(AllocateForm):
     reason = forms.CharField(
         label="Why is the lead professional changing?",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why the lead professional is changing"},
+        error_messages={"required": services.REALLOCATE_REASON_MESSAGE},
     )
 
 
@@ -78,7 +79,7 @@ class ChangeLevelForm(GovUKMessagesMixin, forms.Form):
     reason = forms.CharField(
         label="Why is the level changing?",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why the level is changing"},
+        error_messages={"required": services.LEVEL_REASON_MESSAGE},
     )
 
     def __init__(self, *args, **kwargs):
@@ -118,7 +119,7 @@ class TafMemberForm(GovUKMessagesMixin, forms.Form):
         label="Role in the Team Around the Family",
         max_length=200,
         help_text="For example, school family support worker",
-        error_messages={"required": "Enter their role in the Team Around the Family"},
+        error_messages={"required": TAF_ROLE_MESSAGE},
     )
     started_on = GovUKDateField(
         label="Date they joined",
@@ -137,7 +138,7 @@ class TafMemberForm(GovUKMessagesMixin, forms.Form):
         if not data.get("user") and not data.get("agency") and "user" not in self.errors:
             self.add_error("user", "Choose someone who uses this service, or an agency")
         elif not data.get("user") and data.get("agency") and not data.get("contact_name"):
-            self.add_error("contact_name", "Enter the name of the contact at the agency")
+            self.add_error("contact_name", TAF_CONTACT_NAME_MESSAGE)
         return data
 
 
@@ -147,18 +148,18 @@ class RequestClosureForm(GovUKMessagesMixin, forms.Form):
         widget=forms.RadioSelect,
         choices=[c for c in ClosureReason.choices if c[0] != ClosureReason.STEPPED_UP],
         help_text="A step up closes the episode when children's social care accepts it",
-        error_messages={"required": "Choose why the episode is closing"},
+        error_messages={"required": services.CLOSURE_REASON_MESSAGE},
     )
     closure_summary = forms.CharField(
         label="Summary of the help and where it has left things",
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Enter a summary of the help and where it has left things"},
+        error_messages={"required": services.CLOSURE_SUMMARY_MESSAGE},
     )
     outcomes_achieved = forms.ChoiceField(
         label="Were the outcomes achieved?",
         widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
         choices=OutcomesAchieved.choices,
-        error_messages={"required": "Choose whether the outcomes were achieved"},
+        error_messages={"required": services.OUTCOMES_ACHIEVED_MESSAGE},
     )
     family_feedback = forms.CharField(
         label="The family's feedback",

@@ -88,9 +88,9 @@ class EpisodePage(CaseWorkerMixin, View):
         reason = {
             "decline_closure": (
                 "Why is the episode not closing yet?",
-                "Enter why the episode is not closing yet",
+                services.DECLINE_CLOSURE_REASON_MESSAGE,
             ),
-            "reopen": ("Why is the episode reopening?", "Enter why the episode is reopening"),
+            "reopen": ("Why is the episode reopening?", services.REOPEN_REASON_MESSAGE),
         }
         kwargs = {"prefix": key.replace("_", "-")}
         match key:

@@ -125,7 +125,7 @@ class ScheduleSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField(
         error_messages={"required": "Enter the date and time of the meeting"}
     )
-    chair = user_field("Choose a practitioner or manager to chair")
+    chair = user_field(meetings.CHAIR_MESSAGE)
     venue = serializers.CharField(required=False, allow_blank=True, default="")
 
 

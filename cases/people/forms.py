@@ -20,6 +20,7 @@ from cases.models import (
     RecordType,
     Sex,
 )
+from cases.people import services
 from cases.people.identifiers import (
     normalise_nhs_number,
     normalise_postcode,
@@ -252,7 +253,7 @@ class SearchForm(GovUKMessagesMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not any(cleaned.get(name) for name in self.fields):
-            raise ValidationError("Enter at least one thing to search by")
+            raise ValidationError(services.SEARCH_EMPTY_MESSAGE)
         return cleaned
 
 
@@ -260,7 +261,7 @@ class MergeForm(GovUKMessagesMixin, forms.Form):
     reason = forms.CharField(
         label="Why are these the same person?",
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter why these records are the same person"},
+        error_messages={"required": services.MERGE_REASON_MESSAGE},
     )
 
 
@@ -268,5 +269,5 @@ class UndoMergeForm(GovUKMessagesMixin, forms.Form):
     reason = forms.CharField(
         label="Why was the merge wrong?",
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter why the merge was wrong"},
+        error_messages={"required": services.UNDO_MERGE_REASON_MESSAGE},
     )

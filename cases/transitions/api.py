@@ -22,7 +22,7 @@ from audit.views import AuditedViewSetMixin
 from cases.episodes.serializers import FamilyRefSerializer, TransitionSerializer, level_field
 from cases.models import Episode, Family
 from cases.transitions import services as transitions
-from cases.transitions.models import Direction, Transition, TransitionStatus
+from cases.transitions.models import REASON_MESSAGE, Direction, Transition, TransitionStatus
 from cases.transitions.selectors import TRANSITION_RELATED, transitions_for
 from earlyhelp import access
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
@@ -67,7 +67,7 @@ class StepDownSerializer(serializers.Serializer):
     sending_team = team_field("Choose one of your own teams")
     receiving_team = team_field("Choose an early help team in a locality")
     reason = serializers.CharField(
-        error_messages={"blank": "Enter the reason", "required": "Enter the reason"}
+        error_messages={"blank": REASON_MESSAGE, "required": REASON_MESSAGE}
     )
     evidence = serializers.CharField(required=False, allow_blank=True, default="")
     handover_notes = serializers.CharField(required=False, allow_blank=True, default="")

@@ -7,7 +7,7 @@ forms offer the sensible choices and word the errors.
 from django import forms
 
 from cases.transitions import selectors, services
-from cases.transitions.models import Direction, TransitionStatus
+from cases.transitions.models import REASON_MESSAGE, Direction, TransitionStatus
 from earlyhelp.forms import FilterForm, GovUKMessagesMixin
 
 
@@ -50,7 +50,7 @@ class _HandoverFields(GovUKMessagesMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].error_messages["required"] = "Enter the reason"
+        self.fields["reason"].error_messages["required"] = REASON_MESSAGE
 
 
 class StepUpForm(_HandoverFields):
