@@ -17,6 +17,7 @@ from assessments.plans.serializers import (
     optional_text,
     score_field,
 )
+from assessments.reviews.services import ATTENDEES_MESSAGE
 from cases.episodes.serializers import FamilyRefSerializer, level_field
 from cases.models import ClosureReason, Episode, OutcomesAchieved, TafMember
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
@@ -147,7 +148,7 @@ class ReviewCreateSerializer(serializers.Serializer):
         many=True,
         required=False,
         default=list,
-        error_messages={"does_not_exist": "Choose members of this family's Team Around the Family"},
+        error_messages={"does_not_exist": ATTENDEES_MESSAGE},
         help_text="TAF members who came (UUIDs)",
     )
     other_attendees = optional_text()

@@ -39,7 +39,7 @@ from cases.models import AgendaItem, AllocationMeeting, Attendance, ItemDecision
 from earlyhelp import access
 from earlyhelp.api import UUIDRecordField, VisibleRecordFilter
 from earlyhelp.api_actions import ServiceActionMixin, service_action
-from earlyhelp.api_fields import TeamNameSerializer, fields_renamed, team_field, user_field
+from earlyhelp.api_fields import TeamNameSerializer, team_field, user_field
 from earlyhelp.viewsets import CaseViewSet
 
 
@@ -125,7 +125,7 @@ class ScheduleSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField(
         error_messages={"required": "Enter the date and time of the meeting"}
     )
-    chair = user_field("Choose a practitioner or manager to chair")
+    chair = user_field(meetings.CHAIR_MESSAGE)
     venue = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -369,9 +369,6 @@ class AgendaItemViewSet(
         access.require(request.user, access.Permission.RUN_MEETING, item.meeting)
         serializer = DecideSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        with fields_renamed(decision_notes="notes"):
-            item = meetings.agenda_item_decide(
-                by=request.user, item=item, **serializer.validated_data
-            )
+        item = meetings.agenda_item_decide(by=request.user, item=item, **serializer.validated_data)
         item = agenda_items_for(request.user).filter(pk=item.pk).first() or item
         return Response(self.get_serializer(item).data)
