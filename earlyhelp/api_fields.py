@@ -1,27 +1,9 @@
 """Fields and small serializers every domain's API shares."""
 
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from accounts.models import Team, User
 from earlyhelp.api import UUIDRecordField
-
-
-@contextmanager
-def fields_renamed(**renames):
-    """Report a service's field errors under the names the API's body uses (the services
-    name model fields: `flag_reason`, `response_reason`…)."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        errors = {
-            renames.get(field, field): messages for field, messages in error.message_dict.items()
-        }
-        raise DjangoValidationError(errors) from error
 
 
 def active_users():

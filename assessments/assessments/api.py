@@ -42,7 +42,6 @@ from assessments.models import Assessment, AssessmentSection, AssessmentTemplate
 from audit.views import AuditedViewSetMixin
 from earlyhelp import access
 from earlyhelp.api_actions import conflict_response, require_before_body, service_action
-from earlyhelp.api_fields import fields_renamed
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.viewsets import CaseViewSet, RecordViewSet
 
@@ -143,10 +142,7 @@ class AssessmentViewSet(
         url_path="return",
     )
     def return_for_changes(self, request, assessment, comments):
-        with fields_renamed(return_comments="comments"):
-            return services.assessment_return(
-                by=request.user, assessment=assessment, comments=comments
-            )
+        return services.assessment_return(by=request.user, assessment=assessment, comments=comments)
 
     @service_action("Approve it: it can no longer change (managers)")
     def approve(self, request, assessment):

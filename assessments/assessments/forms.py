@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from assessments.assessments.services import RATINGS
+from assessments.assessments.services import CHILDREN_MESSAGE, RATINGS, RETURN_COMMENTS_MESSAGE
 from cases.models import Person
 from cases.models.person import RecordType
 from earlyhelp.forms import GovUKMessagesMixin, add_service_errors, text_area
@@ -30,7 +30,7 @@ class StartForm(GovUKMessagesMixin, forms.Form):
         queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Which children does the assessment cover?",
-        error_messages={"required": "Choose at least one child the assessment covers"},
+        error_messages={"required": CHILDREN_MESSAGE},
     )
     adults = PersonChoiceField(
         queryset=Person.objects.none(),
@@ -185,9 +185,9 @@ class SectionForm(forms.Form):
 
 
 class ReturnForm(GovUKMessagesMixin, forms.Form):
-    return_comments = text_area(
+    comments = text_area(
         "What needs to change?",
         rows=4,
         help_text="The lead professional sees these comments on the assessment",
-        required_message="Enter what needs to change",
+        required_message=RETURN_COMMENTS_MESSAGE,
     )

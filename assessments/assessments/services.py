@@ -21,6 +21,7 @@ from assessments.models import (
     AssessmentStatus,
     AssessmentTemplate,
 )
+from assessments.models.assessment import IN_PROGRESS_MESSAGE
 from audit.models import AuditAction
 from audit.services import record
 from cases.episodes import services as episode_services
@@ -32,6 +33,11 @@ from thresholds.models import Level
 
 RATINGS = {"strength": "Strength", "some_need": "Some need", "significant_need": "Significant need"}
 STARTABLE = (EpisodeStatus.ALLOCATED, EpisodeStatus.ASSESSING, EpisodeStatus.PLAN_IN_PLACE)
+
+# What the services say when a required answer is missing; the page forms that check the
+# same field themselves use these words too.
+CHILDREN_MESSAGE = "Choose at least one child the assessment covers"
+RETURN_COMMENTS_MESSAGE = "Enter what needs to change"
 
 
 def current_template() -> AssessmentTemplate:
@@ -74,7 +80,7 @@ def _check_people(episode, children, adults):
     members = set(episode.family.memberships.values_list("person", flat=True))
     errors = {}
     if not children:
-        errors["children"] = "Choose at least one child the assessment covers"
+        errors["children"] = CHILDREN_MESSAGE
     elif any(person.pk not in members for person in children):
         errors["children"] = "Choose children in the family"
     elif any(person.record_type == "adult" for person in children):
@@ -100,7 +106,7 @@ def assessment_start(
     if episode.status not in STARTABLE:
         raise ServiceError("Allocate the episode before assessing")
     if episode.assessments.exclude(status=AssessmentStatus.APPROVED).exists():
-        raise ServiceError("This episode already has an assessment in progress")
+        raise ServiceError(IN_PROGRESS_MESSAGE)
     children, adults = list(children), list(adults)
     _check_people(episode, children, adults)
     template = current_template()
@@ -331,7 +337,7 @@ def assessment_return(*, by: User, assessment: Assessment, comments: str) -> Ass
     assessment = locked(assessment)
     _require_manager(by, assessment)
     if not comments.strip():
-        raise ValidationError({"return_comments": "Enter what needs to change"})
+        raise ValidationError({"comments": RETURN_COMMENTS_MESSAGE})
     ASSESSMENT_MOVES.move(assessment, AssessmentStatus.RETURNED, by=by, reason=comments)
     assessment.return_comments = comments
     return _decided(by, assessment, "return")
@@ -368,7 +374,7 @@ def assessment_new_version(*, by: User, assessment: Assessment) -> Assessment:
         raise ServiceError("A newer version of this assessment exists")
     episode = assessment.episode
     if episode.assessments.exclude(status=AssessmentStatus.APPROVED).exists():
-        raise ServiceError("This episode already has an assessment in progress")
+        raise ServiceError(IN_PROGRESS_MESSAGE)
     children, adults = list(assessment.children.all()), list(assessment.adults.all())
     version = (episode.assessments.aggregate(last=Max("version"))["last"] or 0) + 1
     new = Assessment.objects.create(

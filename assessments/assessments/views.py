@@ -184,7 +184,7 @@ class ReturnView(AssessmentActionView):
         assessment = services.assessment_return(
             by=self.request.user,
             assessment=self.assessment,
-            comments=form.cleaned_data["return_comments"],
+            comments=form.cleaned_data["comments"],
         )
         messages.success(self.request, "Assessment returned to the lead professional")
         return assessment

@@ -59,6 +59,8 @@ STATUS_COLOURS = {
     AssessmentStatus.APPROVED: "green",
 }
 EDITABLE_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+# The words for the rule the model holds; the services check it first, in these words.
+IN_PROGRESS_MESSAGE = "This episode already has an assessment in progress"
 # Which statuses each status may move to: the author submits a draft (or a returned one
 # after changing it); a manager returns or approves what was submitted. Approved is final: a
 # change is a new version.
@@ -105,7 +107,7 @@ class Assessment(TimeStampedModel):
                 fields=["episode"],
                 condition=~Q(status="approved"),
                 name="assessments_one_unapproved_per_episode",
-                violation_error_message="This episode already has an assessment in progress",
+                violation_error_message=IN_PROGRESS_MESSAGE,
             ),
         ]
 

@@ -7,16 +7,26 @@ from django.core.exceptions import ValidationError
 
 from assessments.models import SupportingFamiliesArea
 
+# What the checks say of a missing answer; the plan page's forms, which mark these fields
+# required, say it in these words too.
+OUTCOME_DESCRIPTION_MESSAGE = "Enter what will be different"
+OUTCOME_NEED_MESSAGE = "Enter the need the outcome answers"
+OUTCOME_AREA_MESSAGE = "Choose the Supporting Families outcome area"
+OUTCOME_PEOPLE_MESSAGE = "Choose who the outcome is for"
+ACTION_DESCRIPTION_MESSAGE = "Enter what will be done"
+ACTION_DUE_ON_MESSAGE = "Enter when it will be done by"
+ACTION_STATUS_MESSAGE = "Choose how the action is going"
+
 
 def check_outcome(plan, *, description, people, need, area, baseline, target):
     """Refuse (naming every problem) an outcome the plan cannot have."""
     errors = {}
     if not (description or "").strip():
-        errors["description"] = "Enter what will be different"
+        errors["description"] = OUTCOME_DESCRIPTION_MESSAGE
     if not (need or "").strip():
-        errors["need"] = "Enter the need the outcome answers"
+        errors["need"] = OUTCOME_NEED_MESSAGE
     if area not in SupportingFamiliesArea.values:
-        errors["area"] = "Choose the Supporting Families outcome area"
+        errors["area"] = OUTCOME_AREA_MESSAGE
     for name, score, label in (
         ("baseline", baseline, "where things are now"),
         ("target", target, "where the family wants to get to"),
@@ -25,7 +35,7 @@ def check_outcome(plan, *, description, people, need, area, baseline, target):
             errors[name] = f"Enter {label} as a whole number from 0 to 10"
     members = set(plan.episode.family.memberships.values_list("person", flat=True))
     if not people:
-        errors["people"] = "Choose who the outcome is for"
+        errors["people"] = OUTCOME_PEOPLE_MESSAGE
     elif any(person.pk not in members for person in people):
         errors["people"] = "Choose people in the family"
     if errors:
@@ -46,7 +56,7 @@ def check_action(
 
     errors = {}
     if not (description or "").strip():
-        errors["description"] = "Enter what will be done"
+        errors["description"] = ACTION_DESCRIPTION_MESSAGE
     if outcome is not None and outcome.plan_id != plan.pk:
         errors["outcome"] = "Choose an outcome of this plan"
     if owner_user is None and owner_agency is None and not (owner_name or "").strip():
@@ -65,7 +75,7 @@ def check_action(
     if owner_agency is not None and owner_agency.is_archived:
         errors["owner_agency"] = "Choose an agency that is still in use"
     if due_on is None:
-        errors["due_on"] = "Enter when it will be done by"
+        errors["due_on"] = ACTION_DUE_ON_MESSAGE
     elif due_on < plan.created_at.date() - timedelta(days=1):
         errors["due_on"] = "The date must be on or after the day the plan was started"
     if errors:

@@ -9,6 +9,7 @@ from assessments.models import (
     PlanOutcome,
     SupportingFamiliesArea,
 )
+from assessments.plans import checks
 from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, text_area
 
 SCORES = [(str(n), str(n)) for n in range(11)]
@@ -47,24 +48,24 @@ class PlanForm(forms.Form):
 
 class OutcomeForm(GovUKMessagesMixin, forms.Form):
     description = text_area(
-        "What will be different?", rows=3, required_message="Enter what will be different"
+        "What will be different?", rows=3, required_message=checks.OUTCOME_DESCRIPTION_MESSAGE
     )
     people = PersonChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         label="Who is it for?",
-        error_messages={"required": "Choose who the outcome is for"},
+        error_messages={"required": checks.OUTCOME_PEOPLE_MESSAGE},
     )
     need = text_area(
         "What need does it answer?",
         rows=2,
-        required_message="Enter the need the outcome answers",
+        required_message=checks.OUTCOME_NEED_MESSAGE,
     )
     area = forms.ChoiceField(
         label="Supporting Families outcome area",
         choices=SupportingFamiliesArea.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the Supporting Families outcome area"},
+        error_messages={"required": checks.OUTCOME_AREA_MESSAGE},
     )
     baseline = score_field(
         "Where are things now, from 0 to 10?",
@@ -112,7 +113,7 @@ class ActionForm(GovUKMessagesMixin, forms.Form):
     mark_optional_fields = False
 
     description = text_area(
-        "What will be done?", rows=3, required_message="Enter what will be done"
+        "What will be done?", rows=3, required_message=checks.ACTION_DESCRIPTION_MESSAGE
     )
     outcome = OutcomeChoiceField(
         queryset=PlanOutcome.objects.none(),
@@ -149,7 +150,7 @@ class ActionForm(GovUKMessagesMixin, forms.Form):
     due_on = GovUKDateField(
         label="By when?",
         help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter when it will be done by"},
+        error_messages={"required": checks.ACTION_DUE_ON_MESSAGE},
     )
 
     def __init__(self, *args, plan, **kwargs):
@@ -212,7 +213,7 @@ class ActionStatusForm(GovUKMessagesMixin, forms.Form):
     status = forms.ChoiceField(
         label="How is it going?",
         choices=ActionStatus.choices,
-        error_messages={"required": "Choose how the action is going"},
+        error_messages={"required": checks.ACTION_STATUS_MESSAGE},
     )
 
 

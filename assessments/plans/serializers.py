@@ -17,7 +17,7 @@ from assessments.models import (
     PlanStatus,
     SupportingFamiliesArea,
 )
-from assessments.plans.checks import OWNER_USER_MESSAGE
+from assessments.plans.checks import ACTION_STATUS_MESSAGE, OWNER_USER_MESSAGE
 from cases.episodes.serializers import EpisodeWorkSerializer
 from cases.models import Episode, Person, TafMember
 from cases.people.serializers import PersonRefSerializer
@@ -276,10 +276,7 @@ class PlanActionCreateSerializer(PlanActionWriteSerializer):
 class PlanActionStatusSerializer(serializers.Serializer):
     status = serializers.CharField(
         help_text=choices_help(ActionStatus.choices),
-        error_messages={
-            "blank": "Choose how the action is going",
-            "required": "Choose how the action is going",
-        },
+        error_messages={"blank": ACTION_STATUS_MESSAGE, "required": ACTION_STATUS_MESSAGE},
     )
 
 

@@ -26,7 +26,7 @@ from assessments.models import (
     PlanOutcome,
     PlanStatus,
 )
-from assessments.plans.checks import check_action, check_outcome
+from assessments.plans.checks import ACTION_STATUS_MESSAGE, check_action, check_outcome
 from audit.models import AuditAction
 from audit.services import record
 from cases.episodes import services as episode_services
@@ -309,7 +309,7 @@ def plan_action_set_status(*, by: User, action: PlanAction, status: str) -> Plan
             else "This version of the plan has been replaced: update the current one"
         )
     if status not in ActionStatus.values:
-        raise ValidationError({"status": "Choose how the action is going"})
+        raise ValidationError({"status": ACTION_STATUS_MESSAGE})
     previous = action.status
     action.status = status
     action.status_changed_by, action.status_changed_at = by, timezone.now()

@@ -17,7 +17,7 @@ from django.views import View
 
 from assessments.documents.selectors import documents_for
 from assessments.models import PLAN_MOVES, Plan, PlanAction, PlanOutcome, PlanStatus
-from assessments.plans import forms, selectors, services
+from assessments.plans import checks, forms, selectors, services
 from assessments.reviews import selectors as review_selectors
 from assessments.reviews import services as review_services
 from audit.services import record_view
@@ -220,7 +220,7 @@ class ActionStatusView(PlanMixin, ServiceActionView):
     def perform(self):
         form = forms.ActionStatusForm(self.request.POST, prefix=f"status-{self.action.uuid}")
         if not form.is_valid():
-            raise ServiceError("Choose how the action is going")
+            raise ServiceError(checks.ACTION_STATUS_MESSAGE)
         action = services.plan_action_set_status(
             by=self.request.user, action=self.action, status=form.cleaned_data["status"]
         )

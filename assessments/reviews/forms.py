@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assessments.models import Rag, ReviewDecision
 from assessments.plans.forms import SCORES
+from assessments.reviews import services
 from cases.models import ClosureReason, OutcomesAchieved, TafMember
 from cases.transitions.forms import LevelChoiceField
 from cases.transitions.selectors import social_care_teams, statutory_levels
@@ -24,7 +25,7 @@ class ReviewForm(GovUKMessagesMixin, forms.Form):
     held_on = GovUKDateField(
         label="Date of the review",
         help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter the date of the review"},
+        error_messages={"required": services.HELD_ON_MESSAGE},
     )
     attendees = forms.ModelMultipleChoiceField(
         queryset=TafMember.objects.none(),
@@ -44,14 +45,14 @@ class ReviewForm(GovUKMessagesMixin, forms.Form):
     # Progress fields are added per outcome here.
     child_views = text_area(
         "The child's views",
-        required_message="Enter the child's views, or why they could not be gathered",
+        required_message=services.CHILD_VIEWS_MESSAGE,
     )
-    family_views = text_area("The family's views", required_message="Enter the family's views")
+    family_views = text_area("The family's views", required_message=services.FAMILY_VIEWS_MESSAGE)
     decision = forms.ChoiceField(
         label="What did the review decide?",
         choices=ReviewDecision.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the review's decision"},
+        error_messages={"required": services.DECISION_MESSAGE},
     )
     # Continue
     new_plan_version = forms.BooleanField(
@@ -170,11 +171,9 @@ class ReviewForm(GovUKMessagesMixin, forms.Form):
         ]
 
     def progress(self):
-        from assessments.reviews.services import Progress
-
         data = self.cleaned_data
         return [
-            Progress(
+            services.Progress(
                 outcome=str(outcome.uuid),
                 rag=data.get(f"progress-{outcome.uuid}-rag") or "",
                 score=data.get(f"progress-{outcome.uuid}-score"),

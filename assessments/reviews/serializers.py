@@ -12,6 +12,7 @@ from rest_framework import serializers
 from accounts.api import UserRefSerializer
 from assessments.models import Plan, Rag, Review, ReviewDecision, ReviewProgress
 from assessments.plans.serializers import TafMemberRefSerializer
+from assessments.reviews.services import ATTENDEES_MESSAGE
 from cases.episodes.serializers import EpisodeWorkSerializer
 from cases.models import ClosureReason, Episode, OutcomesAchieved, TafMember
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
@@ -141,7 +142,7 @@ class ReviewCreateSerializer(serializers.Serializer):
         many=True,
         required=False,
         default=list,
-        error_messages={"does_not_exist": "Choose members of this family's Team Around the Family"},
+        error_messages={"does_not_exist": ATTENDEES_MESSAGE},
         help_text="TAF members who came (UUIDs)",
     )
     other_attendees = optional_text()

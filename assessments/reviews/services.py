@@ -27,6 +27,14 @@ from thresholds.models import Level
 
 REVIEWABLE = (EpisodeStatus.ASSESSING, EpisodeStatus.PLAN_IN_PLACE)
 
+# What the review's check says of a missing answer; the form, which marks these fields
+# required, says it in these words too.
+HELD_ON_MESSAGE = "Enter the date of the review"
+CHILD_VIEWS_MESSAGE = "Enter the child's views, or why they could not be gathered"
+FAMILY_VIEWS_MESSAGE = "Enter the family's views"
+DECISION_MESSAGE = "Choose the review's decision"
+ATTENDEES_MESSAGE = "Choose members of this family's Team Around the Family"
+
 
 @dataclass
 class Progress:
@@ -95,20 +103,20 @@ def _check(
     errors = {}
     today = timezone.localdate()
     if held_on is None:
-        errors["held_on"] = "Enter the date of the review"
+        errors["held_on"] = HELD_ON_MESSAGE
     elif held_on > today:
         errors["held_on"] = "The date of the review must be today or in the past"
     elif plan.agreed_on and held_on < plan.agreed_on:
         errors["held_on"] = "The date of the review must be on or after the plan was agreed"
     if not (child_views or "").strip():
-        errors["child_views"] = "Enter the child's views, or why they could not be gathered"
+        errors["child_views"] = CHILD_VIEWS_MESSAGE
     if not (family_views or "").strip():
-        errors["family_views"] = "Enter the family's views"
+        errors["family_views"] = FAMILY_VIEWS_MESSAGE
     members = set(plan.episode.taf_members.values_list("pk", flat=True))
     if any(member.pk not in members for member in attendees):
-        errors["attendees"] = "Choose members of this family's Team Around the Family"
+        errors["attendees"] = ATTENDEES_MESSAGE
     if decision not in ReviewDecision.values:
-        errors["decision"] = "Choose the review's decision"
+        errors["decision"] = DECISION_MESSAGE
     if next_review_on is not None and held_on is not None and next_review_on <= held_on:
         errors["next_review_on"] = "The next review must be after this one"
     if decision == ReviewDecision.STEP_UP:
@@ -120,15 +128,15 @@ def _check(
             errors["receiving_team"] = "Choose the children's social care team"
     if decision in (ReviewDecision.STEP_DOWN, ReviewDecision.CLOSE):
         if closure is None or not closure.summary.strip():
-            errors["closure_summary"] = "Enter a summary of the help and where it has left things"
+            errors["closure_summary"] = episode_services.CLOSURE_SUMMARY_MESSAGE
         if closure is None or not closure.outcomes_achieved:
-            errors["outcomes_achieved"] = "Choose whether the outcomes were achieved"
+            errors["outcomes_achieved"] = episode_services.OUTCOMES_ACHIEVED_MESSAGE
         if decision == ReviewDecision.CLOSE and (
             closure is None
             or not closure.reason
             or closure.reason in (ClosureReason.STEPPED_UP, ClosureReason.STEPPED_DOWN)
         ):
-            errors["closure_reason"] = "Choose why the episode is closing"
+            errors["closure_reason"] = episode_services.CLOSURE_REASON_MESSAGE
     return errors
 
 

@@ -46,7 +46,6 @@ from earlyhelp import access
 from earlyhelp.access import Permission
 from earlyhelp.api import VisibleRecordFilter, status_filter
 from earlyhelp.api_actions import service_action
-from earlyhelp.api_fields import fields_renamed
 from earlyhelp.viewsets import CaseViewSet
 
 # Shared representations
@@ -125,8 +124,7 @@ class EpisodeViewSet(
 
     @service_action("Flag for discussion at the next allocation meeting", body=ReasonSerializer)
     def flag(self, request, episode, **body):
-        with fields_renamed(flag_reason="reason"):
-            return episodes.episode_flag(by=request.user, episode=episode, **body)
+        return episodes.episode_flag(by=request.user, episode=episode, **body)
 
     @service_action(
         "Change the level of need to another early help level (managers)",

@@ -8,8 +8,9 @@ forms (a reason, say) have different ids.
 from django import forms
 
 from accounts.models import Agency
-from cases.episodes import selectors
+from cases.episodes import selectors, services
 from cases.models import ClosureReason, OutcomesAchieved
+from cases.models.episode import TAF_CONTACT_NAME_MESSAGE, TAF_ROLE_MESSAGE
 from earlyhelp.forms import FilterForm, GovUKDateField, GovUKMessagesMixin, text_area
 
 
@@ -51,16 +52,16 @@ class ReallocateForm(AllocateForm):
     reason = text_area(
         "Why is the lead professional changing?",
         rows=3,
-        required_message="Enter why the lead professional is changing",
+        required_message=services.REALLOCATE_REASON_MESSAGE,
     )
 
 
 class FlagForm(GovUKMessagesMixin, forms.Form):
-    flag_reason = text_area(
+    reason = text_area(
         "Why does it need discussing at the allocation meeting?",
         rows=3,
         max_length=300,
-        required_message="Enter why the episode needs discussing",
+        required_message=services.FLAG_REASON_MESSAGE,
     )
 
 
@@ -74,7 +75,7 @@ class ChangeLevelForm(GovUKMessagesMixin, forms.Form):
         error_messages={"required": "Choose the new level"},
     )
     reason = text_area(
-        "Why is the level changing?", rows=3, required_message="Enter why the level is changing"
+        "Why is the level changing?", rows=3, required_message=services.LEVEL_REASON_MESSAGE
     )
 
     def __init__(self, *args, **kwargs):
@@ -114,7 +115,7 @@ class TafMemberForm(GovUKMessagesMixin, forms.Form):
         label="Role in the Team Around the Family",
         max_length=200,
         help_text="For example, school family support worker",
-        error_messages={"required": "Enter their role in the Team Around the Family"},
+        error_messages={"required": TAF_ROLE_MESSAGE},
     )
     started_on = GovUKDateField(
         label="Date they joined",
@@ -133,7 +134,7 @@ class TafMemberForm(GovUKMessagesMixin, forms.Form):
         if not data.get("user") and not data.get("agency") and "user" not in self.errors:
             self.add_error("user", "Choose someone who uses this service, or an agency")
         elif not data.get("user") and data.get("agency") and not data.get("contact_name"):
-            self.add_error("contact_name", "Enter the name of the contact at the agency")
+            self.add_error("contact_name", TAF_CONTACT_NAME_MESSAGE)
         return data
 
 
@@ -143,17 +144,17 @@ class RequestClosureForm(GovUKMessagesMixin, forms.Form):
         widget=forms.RadioSelect,
         choices=[c for c in ClosureReason.choices if c[0] != ClosureReason.STEPPED_UP],
         help_text="A step up closes the episode when children's social care accepts it",
-        error_messages={"required": "Choose why the episode is closing"},
+        error_messages={"required": services.CLOSURE_REASON_MESSAGE},
     )
     closure_summary = text_area(
         "Summary of the help and where it has left things",
-        required_message="Enter a summary of the help and where it has left things",
+        required_message=services.CLOSURE_SUMMARY_MESSAGE,
     )
     outcomes_achieved = forms.ChoiceField(
         label="Were the outcomes achieved?",
         widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
         choices=OutcomesAchieved.choices,
-        error_messages={"required": "Choose whether the outcomes were achieved"},
+        error_messages={"required": services.OUTCOMES_ACHIEVED_MESSAGE},
     )
     family_feedback = text_area("The family's feedback", rows=3, required=False)
 

@@ -16,8 +16,9 @@ from cases.models import (
     OutcomesAchieved,
     TafMember,
 )
+from cases.models.episode import TAF_ROLE_MESSAGE
 from cases.transitions import services as transitions
-from cases.transitions.models import Transition, TransitionStatus
+from cases.transitions.models import REASON_MESSAGE, Transition, TransitionStatus
 from earlyhelp.api import UUIDRecordField, VisibleRecordField
 from earlyhelp.api_fields import (
     TeamNameSerializer,
@@ -256,7 +257,7 @@ class RequestClosureSerializer(serializers.Serializer):
 class StepUpSerializer(serializers.Serializer):
     to_level = level_field("Choose a level of the current threshold framework")
     receiving_team = team_field("Choose a children's social care team")
-    reason = serializers.CharField(error_messages={"blank": "Enter the reason"})
+    reason = serializers.CharField(error_messages={"blank": REASON_MESSAGE})
     evidence = optional_text()
     handover_notes = optional_text()
 
@@ -264,10 +265,7 @@ class StepUpSerializer(serializers.Serializer):
 class TafMemberCreateSerializer(serializers.Serializer):
     episode = VisibleRecordField(queryset=Episode.objects.all())
     role = serializers.CharField(
-        error_messages={
-            "blank": "Enter their role in the Team Around the Family",
-            "required": "Enter their role in the Team Around the Family",
-        }
+        error_messages={"blank": TAF_ROLE_MESSAGE, "required": TAF_ROLE_MESSAGE}
     )
     user = user_field("Choose someone who uses the service", required=False, allow_null=True)
     agency = UUIDRecordField(

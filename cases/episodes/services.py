@@ -29,6 +29,7 @@ from cases.models import (
     OutcomesAchieved,
     TafMember,
 )
+from cases.models.episode import OPEN_EPISODE_MESSAGE
 from cases.transitions.models import TransitionStatus
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
@@ -36,6 +37,17 @@ from earlyhelp.services import audit_step, locked, require
 from thresholds.models import Level, LevelChangeCause
 
 Permission = access.Permission
+
+# What the services say when a required answer is missing. The page forms that check the
+# same field themselves (so that it is marked required) say it in these words too.
+REALLOCATE_REASON_MESSAGE = "Enter why the lead professional is changing"
+FLAG_REASON_MESSAGE = "Enter why the episode needs discussing"
+LEVEL_REASON_MESSAGE = "Enter why the level is changing"
+CLOSURE_REASON_MESSAGE = "Choose why the episode is closing"
+CLOSURE_SUMMARY_MESSAGE = "Enter a summary of the help and where it has left things"
+OUTCOMES_ACHIEVED_MESSAGE = "Choose whether the outcomes were achieved"
+DECLINE_CLOSURE_REASON_MESSAGE = "Enter why the episode is not closing yet"
+REOPEN_REASON_MESSAGE = "Enter why the episode is reopening"
 
 
 def open_episode(
@@ -54,7 +66,7 @@ def open_episode(
     front door's decision, an approved step-down). The family must have no open episode."""
     at = at or timezone.now()
     if Episode.objects.open().filter(family=family).exists():
-        raise ServiceError("This family already has an open episode")
+        raise ServiceError(OPEN_EPISODE_MESSAGE)
     episode = Episode(
         family=family,
         locality=locality,
@@ -163,7 +175,7 @@ def episode_reallocate(
             f"An episode that is {episode.get_status_display().lower()} cannot be reallocated"
         )
     if not reason.strip():
-        raise ValidationError({"reason": "Enter why the lead professional is changing"})
+        raise ValidationError({"reason": REALLOCATE_REASON_MESSAGE})
     if episode.lead_professional_id == lead_professional.pk and episode.team_id == team.pk:
         raise ValidationError(
             {"lead_professional": f"{lead_professional.get_full_name()} already leads it"}
@@ -214,7 +226,7 @@ def episode_flag(*, by: User, episode: Episode, reason: str) -> Episode:
     episode = locked(episode)
     require(by, Permission.WORK_ON_EPISODE, episode, "Only the lead professional can do this")
     if not reason.strip():
-        raise ValidationError({"flag_reason": "Enter why the episode needs discussing"})
+        raise ValidationError({"reason": FLAG_REASON_MESSAGE})
     episode.flagged_for_discussion = True
     episode.flag_reason = reason[:300]
     episode.modified_by = by
@@ -238,7 +250,7 @@ def episode_change_level(*, by: User, episode: Episode, level: Level, reason: st
             }
         )
     if not reason.strip():
-        raise ValidationError({"reason": "Enter why the level is changing"})
+        raise ValidationError({"reason": LEVEL_REASON_MESSAGE})
     previous = episode.level
     episode.level = level
     episode.modified_by = by
@@ -370,12 +382,12 @@ def episode_request_closure(
     errors = {}
     if reason not in ClosureReason.values or reason == ClosureReason.STEPPED_UP:
         errors["closure_reason"] = (
-            "Choose why the episode is closing (a step up closes it when social care accepts)"
+            f"{CLOSURE_REASON_MESSAGE} (a step up closes it when social care accepts)"
         )
     if not summary.strip():
-        errors["closure_summary"] = "Enter a summary of the help and where it has left things"
+        errors["closure_summary"] = CLOSURE_SUMMARY_MESSAGE
     if outcomes_achieved not in OutcomesAchieved.values:
-        errors["outcomes_achieved"] = "Choose whether the outcomes were achieved"
+        errors["outcomes_achieved"] = OUTCOMES_ACHIEVED_MESSAGE
     if errors:
         raise ValidationError(errors)
     if episode.transitions.filter(
@@ -420,7 +432,7 @@ def episode_decline_closure(*, by: User, episode: Episode, reason: str) -> Episo
     if episode.status != EpisodeStatus.CLOSING:
         raise ServiceError("Nobody has asked to close this episode")
     if not reason.strip():
-        raise ValidationError({"reason": "Enter why the episode is not closing yet"})
+        raise ValidationError({"reason": DECLINE_CLOSURE_REASON_MESSAGE})
     before = (
         episode.status_changes.filter(to_status=EpisodeStatus.CLOSING)
         .order_by("-changed_at", "-pk")
@@ -456,9 +468,9 @@ def episode_reopen(*, by: User, episode: Episode, reason: str) -> Episode:
     if episode.closure_reason == ClosureReason.STEPPED_UP:
         raise ServiceError("Children's social care accepted this family: ask them to step down")
     if Episode.objects.open().filter(family=episode.family).exists():
-        raise ServiceError("This family already has an open episode")
+        raise ServiceError(OPEN_EPISODE_MESSAGE)
     if not reason.strip():
-        raise ValidationError({"reason": "Enter why the episode is reopening"})
+        raise ValidationError({"reason": REOPEN_REASON_MESSAGE})
     now = timezone.now()
     last = episode.lead_history.order_by("-started_at", "-pk").first()
     if last and last.user.is_active:

@@ -27,14 +27,18 @@ urlpatterns = [
         views.TafMemberEndView.as_view(),
         name="taf-end",
     ),
-    path("episodes/<uuid:uuid>/close/", views.RequestClosureView.as_view(), name="request-closure"),
     path(
-        "episodes/<uuid:uuid>/close/approve/",
+        "episodes/<uuid:uuid>/request-closure/",
+        views.RequestClosureView.as_view(),
+        name="request-closure",
+    ),
+    path(
+        "episodes/<uuid:uuid>/approve-closure/",
         views.ApproveClosureView.as_view(),
         name="approve-closure",
     ),
     path(
-        "episodes/<uuid:uuid>/close/decline/",
+        "episodes/<uuid:uuid>/decline-closure/",
         views.DeclineClosureView.as_view(),
         name="decline-closure",
     ),

@@ -87,9 +87,9 @@ class EpisodePage(CaseWorkerMixin, View):
         reason = {
             "decline_closure": (
                 "Why is the episode not closing yet?",
-                "Enter why the episode is not closing yet",
+                services.DECLINE_CLOSURE_REASON_MESSAGE,
             ),
-            "reopen": ("Why is the episode reopening?", "Enter why the episode is reopening"),
+            "reopen": ("Why is the episode reopening?", services.REOPEN_REASON_MESSAGE),
         }
         kwargs = {"prefix": key.replace("_", "-")}
         match key:
@@ -104,7 +104,7 @@ class EpisodePage(CaseWorkerMixin, View):
                     data, user=user, episode=episode, initial=initial, **kwargs
                 )
             case "flag":
-                return forms.FlagForm(data, initial={"flag_reason": episode.flag_reason}, **kwargs)
+                return forms.FlagForm(data, initial={"reason": episode.flag_reason}, **kwargs)
             case "change_level":
                 return forms.ChangeLevelForm(data, initial={"level": episode.level_id}, **kwargs)
             case "taf_add":
@@ -264,7 +264,7 @@ class FlagView(EpisodeActionView):
 
     def perform(self, form):
         services.episode_flag(
-            by=self.request.user, episode=self.episode, reason=form.cleaned_data["flag_reason"]
+            by=self.request.user, episode=self.episode, reason=form.cleaned_data["reason"]
         )
         return "Flagged for discussion at the next allocation meeting"
 

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from accounts.api import UserRefSerializer
 from accounts.models import Team
 from cases.models import CaseNote, Family, FamilyMembership, NoteType, Person, Relationship
+from cases.models.family import FAMILY_NAME_MESSAGE
 from cases.people.serializers import PersonRefSerializer
 from earlyhelp.api import VisibleRecordField, may_see_sensitive, request_user
 
@@ -80,10 +81,7 @@ class FamilySerializer(serializers.ModelSerializer):
         read_only_fields = ["uuid", "created_at", "modified_at"]
         extra_kwargs = {
             "name": {
-                "error_messages": {
-                    "blank": "Enter the family name",
-                    "required": "Enter the family name",
-                }
+                "error_messages": {"blank": FAMILY_NAME_MESSAGE, "required": FAMILY_NAME_MESSAGE}
             }
         }
         validators = []

@@ -42,7 +42,6 @@ from earlyhelp.api_actions import service_action
 from earlyhelp.api_fields import (
     TeamNameSerializer,
     choices_help,
-    fields_renamed,
     optional_text,
     team_field,
     user_field,
@@ -133,7 +132,7 @@ class ScheduleSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField(
         error_messages={"required": "Enter the date and time of the meeting"}
     )
-    chair = user_field("Choose a practitioner or manager to chair")
+    chair = user_field(meetings.CHAIR_MESSAGE)
     venue = optional_text()
 
 
@@ -371,9 +370,6 @@ class AgendaItemViewSet(
         access.require(request.user, access.Permission.RUN_MEETING, item.meeting)
         serializer = DecideSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        with fields_renamed(decision_notes="notes"):
-            item = meetings.agenda_item_decide(
-                by=request.user, item=item, **serializer.validated_data
-            )
+        item = meetings.agenda_item_decide(by=request.user, item=item, **serializer.validated_data)
         item = agenda_items_for(request.user).filter(pk=item.pk).first() or item
         return Response(self.get_serializer(item).data)

@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Agency
-from cases.meetings import selectors
+from cases.meetings import selectors, services
 from cases.models import Attendance, ItemDecision
+from cases.models.meeting import VENUE_MESSAGE
 from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin
 
 TIME_PATTERN = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
@@ -33,7 +34,7 @@ class ScheduleForm(GovUKMessagesMixin, forms.Form):
     venue = forms.CharField(
         label="Venue or online link",
         max_length=300,
-        error_messages={"required": "Enter the venue, or the link for an online meeting"},
+        error_messages={"required": VENUE_MESSAGE},
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -87,7 +88,7 @@ class AttendeeForm(GovUKMessagesMixin, forms.Form):
         choices=Attendance.choices,
         initial=Attendance.PRESENT,
         widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
-        error_messages={"required": "Choose present or apologies"},
+        error_messages={"required": services.ATTENDANCE_MESSAGE},
     )
 
     def __init__(self, *args, **kwargs):
@@ -100,7 +101,7 @@ class AttendeeForm(GovUKMessagesMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("user") and not (data.get("name") or "").strip():
-            self.add_error("user", "Choose a user, or enter the name of the person")
+            self.add_error("user", services.ATTENDEE_MESSAGE)
         return data
 
     def service_fields(self):
@@ -125,7 +126,7 @@ class DecisionForm(GovUKMessagesMixin, forms.Form):
         label="Decision",
         choices=ItemDecision.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a decision"},
+        error_messages={"required": services.DECISION_MESSAGE},
     )
     lead_professional = forms.ChoiceField(required=False, label="Lead professional")
     team = forms.ChoiceField(
@@ -143,7 +144,7 @@ class DecisionForm(GovUKMessagesMixin, forms.Form):
         label="Children's social care team",
     )
     to_level = forms.ChoiceField(required=False, label="Level")
-    decision_notes = forms.CharField(
+    notes = forms.CharField(
         required=False,
         label="Notes",
         help_text="The reasons for the decision: needed unless you allocate or defer",
@@ -187,7 +188,7 @@ class DecisionForm(GovUKMessagesMixin, forms.Form):
         data = self.cleaned_data
         return {
             "decision": data["decision"],
-            "notes": data["decision_notes"].strip(),
+            "notes": data["notes"].strip(),
             "discussion": data["discussion"].strip(),
             "lead_professional": data["lead_professional"],
             "team": data["team"],

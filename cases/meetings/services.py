@@ -31,6 +31,13 @@ from thresholds.models import Level
 
 Permission = access.Permission
 
+# What the services say when a required answer is missing; the forms and serializers that
+# check the same field themselves use these words too.
+CHAIR_MESSAGE = "Choose a practitioner or manager to chair"
+ATTENDEE_MESSAGE = "Choose a user, or enter the name of the person"
+ATTENDANCE_MESSAGE = "Choose present or apologies"
+DECISION_MESSAGE = "Choose a decision"
+
 
 def _require_running(by, meeting_or_locality):
     if not access.can(by, Permission.RUN_MEETING, meeting_or_locality):
@@ -49,7 +56,7 @@ def meeting_schedule(
     """Schedule a locality's meeting and build its agenda."""
     _require_running(by, locality)
     if not access.has_role(chair, *access.PRACTICE_ROLES) or not chair.is_active:
-        raise ValidationError({"chair": "Choose a practitioner or manager to chair"})
+        raise ValidationError({"chair": CHAIR_MESSAGE})
     meeting = AllocationMeeting(
         locality=locality,
         starts_at=starts_at,
@@ -136,11 +143,11 @@ def meeting_attendee_add(
     _require_running(by, meeting)
     _not_held(meeting)
     if user is None and not name.strip():
-        raise ValidationError({"user": "Choose a user, or enter the name of the person"})
+        raise ValidationError({"user": ATTENDEE_MESSAGE})
     if user is not None and meeting.attendees.filter(user=user).exists():
         raise ValidationError({"user": f"{user.get_full_name()} is already listed"})
     if attendance not in Attendance.values:
-        raise ValidationError({"attendance": "Choose present or apologies"})
+        raise ValidationError({"attendance": ATTENDANCE_MESSAGE})
     attendee = MeetingAttendee.objects.create(
         meeting=meeting, user=user, agency=agency, name=name, attendance=attendance
     )
@@ -185,7 +192,7 @@ def agenda_item_decide(
     if item.is_decided:
         raise ServiceError(f"This item was decided: {item.get_decision_display().lower()}")
     if decision not in ItemDecision.values:
-        raise ValidationError({"decision": "Choose a decision"})
+        raise ValidationError({"decision": DECISION_MESSAGE})
     episode = locked(item.episode)
     if not episode.is_open:
         raise ServiceError("This episode has closed since the agenda was built")
@@ -207,7 +214,7 @@ def agenda_item_decide(
     if decision in (ItemDecision.REFER, ItemDecision.NFA, ItemDecision.STEP_UP) and not (
         notes.strip()
     ):
-        errors["decision_notes"] = "Enter the reasons for the decision"
+        errors["notes"] = "Enter the reasons for the decision"
     if errors:
         raise ValidationError(errors)
 

@@ -18,6 +18,12 @@ from earlyhelp.status import StatusMachine
 # A request for a family whose episode closed this recently is a re-referral.
 RE_REFERRAL_WINDOW_DAYS = 365
 
+# The words for the rules these models hold; services, forms and serializers that check
+# the same rule first say it in these words.
+OPEN_EPISODE_MESSAGE = "This family already has an open episode"
+TAF_ROLE_MESSAGE = "Enter their role in the Team Around the Family"
+TAF_CONTACT_NAME_MESSAGE = "Enter the name of the contact at the agency"
+
 
 class EpisodeStatus(models.TextChoices):
     AWAITING_ALLOCATION = "awaiting_allocation", "Awaiting allocation"
@@ -141,7 +147,7 @@ class Episode(TimeStampedModel):
                 fields=["family"],
                 condition=~Q(status="closed"),
                 name="cases_one_open_episode_per_family",
-                violation_error_message="This family already has an open episode",
+                violation_error_message=OPEN_EPISODE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=(Q(status="closed") & Q(closed_at__isnull=False))
@@ -226,7 +232,7 @@ class TafMember(models.Model):
     role = models.CharField(
         "role in the TAF",
         max_length=200,
-        error_messages={"blank": "Enter their role in the Team Around the Family"},
+        error_messages={"blank": TAF_ROLE_MESSAGE},
     )
     started_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(null=True, blank=True)
@@ -265,7 +271,7 @@ class TafMember(models.Model):
         if not self.user_id and not self.agency_id:
             errors["user"] = "Choose a user, or an agency and a named contact"
         if not self.user_id and self.agency_id and not self.contact_name.strip():
-            errors["contact_name"] = "Enter the name of the contact at the agency"
+            errors["contact_name"] = TAF_CONTACT_NAME_MESSAGE
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             errors["ended_on"] = "The end date must be on or after the start date"
         if errors:

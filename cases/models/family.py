@@ -10,6 +10,10 @@ from cases.models.person import Person
 from cases.people.identifiers import normalise_postcode, validate_postcode
 from earlyhelp.models import TimeStampedModel
 
+# The words for the rule the model holds; forms and serializers that check it first say
+# it in these words.
+FAMILY_NAME_MESSAGE = "Enter the family name"
+
 
 class Family(TimeStampedModel):
     """A household. People join and leave it over time (FamilyMembership)."""
@@ -19,7 +23,7 @@ class Family(TimeStampedModel):
         "family name",
         max_length=200,
         help_text="How the family is known, for example the Okafor family",
-        error_messages={"blank": "Enter the family name"},
+        error_messages={"blank": FAMILY_NAME_MESSAGE},
     )
     line_1 = models.CharField("address line 1", max_length=200, blank=True)
     line_2 = models.CharField("address line 2", max_length=200, blank=True)

@@ -14,6 +14,10 @@ from django.utils import timezone
 from cases.models.episode import Episode
 from earlyhelp.models import TimeStampedModel, optional_reference
 
+# The words for the rule the model holds; the form that checks it first says it in these
+# words.
+VENUE_MESSAGE = "Enter the venue, or the link for an online meeting"
+
 
 class AllocationMeeting(TimeStampedModel):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -27,7 +31,7 @@ class AllocationMeeting(TimeStampedModel):
     venue = models.CharField(
         "venue or online link",
         max_length=300,
-        error_messages={"blank": "Enter the venue, or the link for an online meeting"},
+        error_messages={"blank": VENUE_MESSAGE},
     )
     # Business other than the families on the agenda. Free text cannot be proven free of
     # family names, so only the chair and the locality's managers read it

@@ -70,6 +70,11 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
 
+# The words for the rule the model holds; the serializer that checks it first says it in
+# these words.
+PERSON_FAMILY_NAME_MESSAGE = "Enter the family name"
+
+
 class Person(TimeStampedModel):
     """A child (born or unborn) or an adult. An unborn child becomes a child on birth
     without a new record: the same row changes record type.
@@ -85,7 +90,7 @@ class Person(TimeStampedModel):
     given_name = models.CharField(max_length=100, blank=True)
     middle_names = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(
-        max_length=100, error_messages={"blank": "Enter the family name"}
+        max_length=100, error_messages={"blank": PERSON_FAMILY_NAME_MESSAGE}
     )
     known_as = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True, db_index=True)

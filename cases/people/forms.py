@@ -20,6 +20,7 @@ from cases.models import (
     RecordType,
     Sex,
 )
+from cases.people import services
 from cases.people.identifiers import (
     normalise_nhs_number,
     normalise_postcode,
@@ -252,7 +253,7 @@ class SearchForm(GovUKMessagesMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not any(cleaned.get(name) for name in self.fields):
-            raise ValidationError("Enter at least one thing to search by")
+            raise ValidationError(services.SEARCH_EMPTY_MESSAGE)
         return cleaned
 
 
@@ -260,11 +261,11 @@ class MergeForm(GovUKMessagesMixin, forms.Form):
     reason = text_area(
         "Why are these the same person?",
         rows=4,
-        required_message="Enter why these records are the same person",
+        required_message=services.MERGE_REASON_MESSAGE,
     )
 
 
 class UndoMergeForm(GovUKMessagesMixin, forms.Form):
     reason = text_area(
-        "Why was the merge wrong?", rows=4, required_message="Enter why the merge was wrong"
+        "Why was the merge wrong?", rows=4, required_message=services.UNDO_MERGE_REASON_MESSAGE
     )

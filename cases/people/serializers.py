@@ -19,6 +19,7 @@ from cases.models import (
     PersonName,
     Sex,
 )
+from cases.models.person import PERSON_FAMILY_NAME_MESSAGE
 from cases.people.identifiers import (
     normalise_nhs_number,
     normalise_postcode,
@@ -27,6 +28,7 @@ from cases.people.identifiers import (
     validate_postcode,
     validate_upn,
 )
+from cases.people.services import MERGE_REASON_MESSAGE, UNDO_MERGE_REASON_MESSAGE
 from earlyhelp import access
 from earlyhelp.api import VisibleRecordField, may_see_sensitive, request_user
 from earlyhelp.api_fields import InvalidBodySerializer
@@ -124,8 +126,8 @@ class PersonSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "family_name": {
                 "error_messages": {
-                    "blank": "Enter the family name",
-                    "required": "Enter the family name",
+                    "blank": PERSON_FAMILY_NAME_MESSAGE,
+                    "required": PERSON_FAMILY_NAME_MESSAGE,
                 }
             },
             "record_type": {
@@ -289,19 +291,13 @@ class MergeSerializer(serializers.Serializer):
         help_text="The UUID of the duplicate record, merged into the one in the URL",
     )
     reason = serializers.CharField(
-        error_messages={
-            "blank": "Enter why these records are the same person",
-            "required": "Enter why these records are the same person",
-        }
+        error_messages={"blank": MERGE_REASON_MESSAGE, "required": MERGE_REASON_MESSAGE}
     )
 
 
 class UndoMergeSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        error_messages={
-            "blank": "Enter why the merge was wrong",
-            "required": "Enter why the merge was wrong",
-        }
+        error_messages={"blank": UNDO_MERGE_REASON_MESSAGE, "required": UNDO_MERGE_REASON_MESSAGE}
     )
 
 

@@ -183,6 +183,11 @@ MERGE_LINKS = [
 ]
 MERGED_IDENTIFIERS = ("nhs_number", "upn")
 
+# The merge services' words for a missing reason; the form and serializer that check the
+# field themselves use them too.
+MERGE_REASON_MESSAGE = "Enter why these records are the same person"
+UNDO_MERGE_REASON_MESSAGE = "Enter why the merge was wrong"
+
 
 def register_merge_link(model, field):
     MERGE_LINKS.append((model, field))
@@ -208,7 +213,7 @@ def person_merge(*, by: User, survivor: Person, duplicate: Person, reason: str) 
             "Only a locality manager who can see both records can merge them",
         )
     if not reason.strip():
-        raise ServiceError("Enter why these records are the same person", field="reason")
+        raise ServiceError(MERGE_REASON_MESSAGE, field="reason")
     survivor, duplicate = locked(survivor), locked(duplicate)
     if survivor.is_merged or duplicate.is_merged:
         raise ServiceError("One of these records has already been merged", field="duplicate")
@@ -285,7 +290,7 @@ def person_merge_undo(*, by: User, merge: PersonMerge, reason: str) -> PersonMer
     if merge.is_undone:
         raise ServiceError("This merge has already been undone")
     if not reason.strip():
-        raise ServiceError("Enter why the merge was wrong", field="reason")
+        raise ServiceError(UNDO_MERGE_REASON_MESSAGE, field="reason")
 
     links = {_link_key(model, field): (model, field) for model, field in MERGE_LINKS}
     for key, ids in merge.moved_links.items():
@@ -340,12 +345,16 @@ class SearchResult:
         return self.match.person.owning_team
 
 
+# The search's words for criteria with nothing in them; the search form says it too.
+SEARCH_EMPTY_MESSAGE = "Enter at least one thing to search by"
+
+
 def search_people(*, by: User, criteria: search.Criteria) -> list[SearchResult]:
     """Search, audited with the terms, answering within the access policy."""
     if not access.has_role(by, *access.PRACTICE_ROLES):
         raise PermissionDenied("Only practitioners and managers can search for people")
     if criteria.is_empty():
-        raise ServiceError("Enter at least one thing to search by")
+        raise ServiceError(SEARCH_EMPTY_MESSAGE)
     results = results_for(by, search.find(criteria))
     _audit_search(by, criteria, results)
     return results

@@ -22,12 +22,12 @@ from audit.views import AuditedViewSetMixin
 from cases.episodes.serializers import FamilyRefSerializer, TransitionSerializer
 from cases.models import Episode, Family
 from cases.transitions import services as transitions
-from cases.transitions.models import Direction, Transition, TransitionStatus
+from cases.transitions.models import REASON_MESSAGE, Direction, Transition, TransitionStatus
 from cases.transitions.selectors import TRANSITION_RELATED, transitions_for
 from earlyhelp import access
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter, status_filter
 from earlyhelp.api_actions import service_action
-from earlyhelp.api_fields import fields_renamed, optional_text, team_field
+from earlyhelp.api_fields import optional_text, team_field
 from earlyhelp.viewsets import CaseViewSet
 from thresholds.models import LevelChange
 from thresholds.serializers import LevelRefSerializer, level_field
@@ -64,7 +64,7 @@ class StepDownSerializer(serializers.Serializer):
     sending_team = team_field("Choose one of your own teams")
     receiving_team = team_field("Choose an early help team in a locality")
     reason = serializers.CharField(
-        error_messages={"blank": "Enter the reason", "required": "Enter the reason"}
+        error_messages={"blank": REASON_MESSAGE, "required": REASON_MESSAGE}
     )
     evidence = optional_text()
     handover_notes = optional_text()
@@ -120,8 +120,7 @@ class TransitionViewSet(
 
     @service_action("Decline (a manager over the sending team)", body=TransitionReasonSerializer)
     def decline(self, request, transition, **body):
-        with fields_renamed(response_reason="reason"):
-            return transitions.transition_decline(by=request.user, transition=transition, **body)
+        return transitions.transition_decline(by=request.user, transition=transition, **body)
 
     @service_action(
         "Accept: the receiving team takes it on (a manager over the receiving team)",
@@ -136,8 +135,7 @@ class TransitionViewSet(
         body=TransitionReasonSerializer,
     )
     def reject(self, request, transition, **body):
-        with fields_renamed(response_reason="reason"):
-            return transitions.transition_reject(by=request.user, transition=transition, **body)
+        return transitions.transition_reject(by=request.user, transition=transition, **body)
 
 
 # Level history

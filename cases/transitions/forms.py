@@ -6,8 +6,8 @@ forms offer the sensible choices and word the errors.
 
 from django import forms
 
-from cases.transitions import selectors
-from cases.transitions.models import Direction, TransitionStatus
+from cases.transitions import selectors, services
+from cases.transitions.models import REASON_MESSAGE, Direction, TransitionStatus
 from earlyhelp.forms import FilterForm, GovUKMessagesMixin, text_area
 
 
@@ -51,7 +51,7 @@ class _HandoverFields(GovUKMessagesMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].error_messages["required"] = "Enter the reason"
+        self.fields["reason"].error_messages["required"] = REASON_MESSAGE
 
 
 class StepUpForm(_HandoverFields):
@@ -125,12 +125,12 @@ class ApproveForm(forms.Form):
 
 
 class DeclineForm(GovUKMessagesMixin, forms.Form):
-    response_reason = text_area("Why are you declining it?", rows=3)
+    reason = text_area("Why are you declining it?", rows=3)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "decline")
         super().__init__(*args, **kwargs)
-        self.fields["response_reason"].error_messages["required"] = "Enter why it is declined"
+        self.fields["reason"].error_messages["required"] = services.DECLINE_REASON_MESSAGE
 
 
 class AcceptForm(GovUKMessagesMixin, forms.Form):
@@ -144,12 +144,12 @@ class AcceptForm(GovUKMessagesMixin, forms.Form):
 
 
 class RejectForm(GovUKMessagesMixin, forms.Form):
-    response_reason = text_area("Why are you not accepting it?", rows=3)
+    reason = text_area("Why are you not accepting it?", rows=3)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "reject")
         super().__init__(*args, **kwargs)
-        self.fields["response_reason"].error_messages["required"] = "Enter why it is not accepted"
+        self.fields["reason"].error_messages["required"] = services.REJECT_REASON_MESSAGE
 
 
 class TransitionFilterForm(FilterForm):

@@ -15,6 +15,10 @@ from earlyhelp.models import optional_reference
 from earlyhelp.status import StatusMachine
 from thresholds.models import Level
 
+# The words for the rule the model holds; the forms and serializers that check it first
+# say it in these words.
+REASON_MESSAGE = "Enter the reason"
+
 
 class Direction(models.TextChoices):
     UP = "up", "Step up"
@@ -54,7 +58,7 @@ class Transition(models.Model):
     )
     from_level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
     to_level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(error_messages={"blank": "Enter the reason"})
+    reason = models.TextField(error_messages={"blank": REASON_MESSAGE})
     evidence = models.TextField(blank=True)
     handover_notes = models.TextField(blank=True)
     sending_team = models.ForeignKey(

@@ -35,6 +35,11 @@ from thresholds.models import Level, LevelChangeCause
 BOUNCE_BACK_WINDOW_DAYS = 365
 PENDING = (TransitionStatus.REQUESTED, TransitionStatus.APPROVED)
 
+# What the services say when a required answer is missing; the page forms that check the
+# same field themselves use these words too.
+DECLINE_REASON_MESSAGE = "Enter why it is declined"
+REJECT_REASON_MESSAGE = "Enter why it is not accepted"
+
 
 def acceptance_due_at(transition: Transition):
     """When an approved transition should have been accepted (in working days)."""
@@ -277,7 +282,7 @@ def approve_as_decided(transition, *, by):
 def transition_decline(*, by: User, transition: Transition, reason: str) -> Transition:
     transition = _locked_to_become(by, transition, TransitionStatus.DECLINED)
     if not reason.strip():
-        raise ValidationError({"response_reason": "Enter why it is declined"})
+        raise ValidationError({"reason": DECLINE_REASON_MESSAGE})
     _respond(transition, TransitionStatus.DECLINED, by=by, reason=reason)
     _audit(by, transition, "decline")
     return transition
@@ -332,7 +337,7 @@ def transition_reject(*, by: User, transition: Transition, reason: str) -> Trans
     episode, never allocated, closes again."""
     transition = _locked_to_become(by, transition, TransitionStatus.REJECTED)
     if not reason.strip():
-        raise ValidationError({"response_reason": "Enter why it is not accepted"})
+        raise ValidationError({"reason": REJECT_REASON_MESSAGE})
     _respond(transition, TransitionStatus.REJECTED, by=by, reason=reason)
     if transition.direction == Direction.DOWN and transition.episode_id:
         episode = locked(transition.episode)

@@ -269,7 +269,7 @@ class DeclineView(TransitionActionView):
         services.transition_decline(
             by=self.request.user,
             transition=self.transition,
-            reason=form.cleaned_data["response_reason"],
+            reason=form.cleaned_data["reason"],
         )
         return f"{self.transition.get_direction_display()} declined"
 
@@ -299,6 +299,6 @@ class RejectView(TransitionActionView):
         services.transition_reject(
             by=self.request.user,
             transition=self.transition,
-            reason=form.cleaned_data["response_reason"],
+            reason=form.cleaned_data["reason"],
         )
         return f"{self.transition.get_direction_display()} not accepted: the sending team keeps it"

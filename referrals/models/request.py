@@ -291,6 +291,9 @@ class PersonRole(models.TextChoices):
 
 CHILD_ROLES = (PersonRole.CHILD, PersonRole.UNBORN)
 
+# The words for a rule the model holds; the form that checks it first says it in these words.
+GIVEN_NAME_MESSAGE = "Enter their first name"
+
 
 class RequestPerson(models.Model):
     """Someone the request is about, as typed by the requester; screening matches them."""
@@ -298,7 +301,7 @@ class RequestPerson(models.Model):
     request = models.ForeignKey(RequestForSupport, on_delete=models.CASCADE, related_name="people")
     role = models.CharField(max_length=20, choices=PersonRole.choices)
     given_name = models.CharField(
-        "first name", max_length=100, error_messages={"blank": "Enter their first name"}
+        "first name", max_length=100, error_messages={"blank": GIVEN_NAME_MESSAGE}
     )
     family_name = models.CharField("last name", max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)

@@ -11,6 +11,11 @@ from django.utils import timezone
 from earlyhelp.models import TimeStampedModel, optional_reference
 from referrals.models.request import Consent, RequestForSupport, RequestPerson
 
+# The words for the rules the models hold; the forms that check them first say them in
+# these words.
+QUESTION_MESSAGE = "Enter what was asked"
+CHECK_AGENCY_MESSAGE = "Choose the agency, or enter its name"
+
 
 class ScreeningCandidate(models.Model):
     """A record that the audited search for someone typed on a request offered to a triage
@@ -46,7 +51,7 @@ class ScreeningCheck(TimeStampedModel):
     agency_name = models.CharField(
         "agency name", max_length=200, blank=True, help_text="If the agency is not in the list"
     )
-    question = models.TextField("what was asked", error_messages={"blank": "Enter what was asked"})
+    question = models.TextField("what was asked", error_messages={"blank": QUESTION_MESSAGE})
     asked_at = models.DateTimeField("when it was asked", default=timezone.now)
     answer = models.TextField("their answer", blank=True)
     answered_at = models.DateTimeField("when they answered", null=True, blank=True)
@@ -68,7 +73,7 @@ class ScreeningCheck(TimeStampedModel):
     def clean(self):
         errors = {}
         if not self.agency_id and not self.agency_name.strip():
-            errors["agency"] = "Choose the agency, or enter its name"
+            errors["agency"] = CHECK_AGENCY_MESSAGE
         if self.answer.strip() and self.answered_at is None:
             self.answered_at = timezone.now()
         if self.answered_at and self.asked_at and self.answered_at < self.asked_at:

@@ -26,6 +26,7 @@ from referrals.models import (
     Urgency,
     validate_attachment,
 )
+from referrals.models.request import GIVEN_NAME_MESSAGE
 from referrals.requests import selectors, services
 
 PERSON_BLOCKS = 4
@@ -258,7 +259,7 @@ class PersonBlockForm(GovUKMessagesMixin, forms.Form):
         label="First name",
         max_length=100,
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
-        error_messages={"required": "Enter their first name"},
+        error_messages={"required": GIVEN_NAME_MESSAGE},
     )
     family_name = forms.CharField(
         label="Last name",
@@ -318,5 +319,5 @@ class WithdrawForm(GovUKMessagesMixin, forms.Form):
         help_text="For example, the family's needs are now met, or it repeats another request "
         "(give its reference). The requester sees this.",
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter why the request is withdrawn"},
+        error_messages={"required": services.WITHDRAW_REASON_MESSAGE},
     )

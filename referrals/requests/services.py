@@ -220,6 +220,8 @@ def save_request(request: RequestForSupport, by: User, *fields) -> None:
 
 
 WITHDRAW_REFUSED = "Only the requester or a triage officer can withdraw a request"
+# The withdraw form, which marks the reason required, says it in these words too.
+WITHDRAW_REASON_MESSAGE = "Enter why the request is withdrawn"
 
 
 def may_withdraw(by: User, request: RequestForSupport) -> bool:
@@ -242,7 +244,7 @@ def request_withdraw(*, by: User, request: RequestForSupport, reason: str) -> Re
             "it can no longer be withdrawn"
         )
     if not reason.strip():
-        raise ValidationError({"withdrawn_reason": "Enter why the request is withdrawn"})
+        raise ValidationError({"withdrawn_reason": WITHDRAW_REASON_MESSAGE})
     REQUEST_MOVES.move(request, Status.WITHDRAWN, by=by, reason=reason)
     request.withdrawn_reason = reason
     request.outcome_summary = f"Withdrawn: {reason}"

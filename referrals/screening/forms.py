@@ -11,12 +11,14 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Team
+from cases.models.family import FAMILY_NAME_MESSAGE
 from earlyhelp import access
 from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, text_area
 from referrals.models import Consent, ConsentCovers
+from referrals.models.screening import CHECK_AGENCY_MESSAGE, QUESTION_MESSAGE
 from referrals.requests.selectors import agency_choices
 from referrals.screening.selectors import triage_officers
-from referrals.screening.services import CHOOSE_A_TRIAGE_OFFICER
+from referrals.screening.services import CHOOSE_A_TRIAGE_OFFICER, ENTER_THEIR_ANSWER
 
 TIME_PATTERN = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 
@@ -70,7 +72,7 @@ class CreatePersonForm(_OwningTeamMixin, GovUKMessagesMixin, forms.Form):
 
 class CreateFamilyForm(_OwningTeamMixin, GovUKMessagesMixin, forms.Form):
     name = forms.CharField(
-        label="Family name", max_length=200, error_messages={"required": "Enter the family name"}
+        label="Family name", max_length=200, error_messages={"required": FAMILY_NAME_MESSAGE}
     )
     owning_team = forms.ModelChoiceField(
         queryset=None,
@@ -107,7 +109,7 @@ class CheckForm(GovUKMessagesMixin, forms.Form):
     question = forms.CharField(
         label="What was asked",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter what was asked"},
+        error_messages={"required": QUESTION_MESSAGE},
     )
     asked_on = GovUKDateField(
         required=False, label="Date it was asked", help_text="For example, 27 3 2026. Empty: now"
@@ -136,7 +138,7 @@ class CheckForm(GovUKMessagesMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("agency") and not (data.get("agency_name") or "").strip():
-            self.add_error("agency", "Choose the agency, or enter its name")
+            self.add_error("agency", CHECK_AGENCY_MESSAGE)
         return data
 
     def service_fields(self):
@@ -151,7 +153,7 @@ class CheckForm(GovUKMessagesMixin, forms.Form):
 
 
 class AnswerForm(GovUKMessagesMixin, forms.Form):
-    answer = text_area("Their answer", rows=3, required_message="Enter their answer")
+    answer = text_area("Their answer", rows=3, required_message=ENTER_THEIR_ANSWER)
 
 
 class ConsentForm(GovUKMessagesMixin, forms.Form):

@@ -36,6 +36,7 @@ from thresholds.models import Framework, Indicator, Level
 # Refusals that the forms and serializers show too, in the same words.
 CHOOSE_A_TRIAGE_OFFICER = "Choose a triage officer"
 CHOOSE_A_MATCHED_HOUSEHOLD = "Choose the household of someone matched on this request"
+ENTER_THEIR_ANSWER = "Enter their answer"
 
 
 def require_screening(by, request_for_support):
@@ -342,7 +343,7 @@ def screening_check_answer(
     request = locked(check.request)
     require_screening(by, request)
     if not answer.strip():
-        raise ValidationError({"answer": "Enter their answer"})
+        raise ValidationError({"answer": ENTER_THEIR_ANSWER})
     check.answer = answer
     check.answered_at = answered_at or timezone.now()
     check.modified_by = by

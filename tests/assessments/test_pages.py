@@ -280,10 +280,10 @@ def test_return_with_comments(client, north, assessment):
     services.assessment_submit(by=north.worker, assessment=assessment)
     client.force_login(north.manager)
     url = reverse("assessments:return", args=[assessment.uuid])
-    response = client.post(url, {"return-return_comments": ""})
+    response = client.post(url, {"return-comments": ""})
     assert response.status_code == 200
     assert "Enter what needs to change" in response.content.decode()
-    response = client.post(url, {"return-return_comments": "Say more about Kai's sleep"})
+    response = client.post(url, {"return-comments": "Say more about Kai's sleep"})
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.RETURNED

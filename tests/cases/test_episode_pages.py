@@ -131,9 +131,9 @@ def test_start_assessment_and_no_shortcut_to_a_plan_in_place(client, place):
 
 def test_flag_for_discussion(client, place):
     episode = allocated_episode(place)
-    response = post(client, place.worker, "flag", episode, {"flag-flag_reason": ""})
+    response = post(client, place.worker, "flag", episode, {"flag-reason": ""})
     assert "Enter why the episode needs discussing" in response.content.decode()
-    response = post(client, place.worker, "flag", episode, {"flag-flag_reason": "No progress"})
+    response = post(client, place.worker, "flag", episode, {"flag-reason": "No progress"})
     assert response.status_code == 302
     assert refresh(episode).flagged_for_discussion
 

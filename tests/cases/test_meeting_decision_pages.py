@@ -54,7 +54,7 @@ def test_decision_errors_keep_the_items_values(client, manager, meeting):
     assert response.status_code == 200
     assert "<title>Error: " in page
     assert "Enter the reasons for the decision" in page
-    assert f'href="#item-{item.uuid}-decision_notes"' in page
+    assert f'href="#item-{item.uuid}-notes"' in page
     assert 'value="Family &lt;Hub&gt;"' in page
     assert re.search(r'value="refer" id="item-[^"]+" checked', page)
     item.refresh_from_db()
@@ -69,7 +69,7 @@ def test_no_further_action_closes_the_episode(client, manager, meeting):
     item = meeting.agenda_items.get()
     client.force_login(manager)
     response = client.post(
-        decide_url(item), {"decision": "nfa", "decision_notes": "Needs met by the school"}
+        decide_url(item), {"decision": "nfa", "notes": "Needs met by the school"}
     )
     assert response.status_code == 302
     item.episode.refresh_from_db()
@@ -81,7 +81,7 @@ def test_refer_closes_the_episode(client, manager, meeting):
     client.force_login(manager)
     client.post(
         decide_url(item),
-        {"decision": "refer", "referred_to": "Young carers", "decision_notes": "Best fit"},
+        {"decision": "refer", "referred_to": "Young carers", "notes": "Best fit"},
     )
     item.refresh_from_db()
     item.episode.refresh_from_db()
@@ -115,7 +115,7 @@ def test_second_decision_is_refused_with_a_message(client, manager, meeting):
     client.force_login(manager)
     client.post(decide_url(item), {"decision": "defer"})
     response = client.post(
-        decide_url(item), {"decision": "nfa", "decision_notes": "Changed our minds"}
+        decide_url(item), {"decision": "nfa", "notes": "Changed our minds"}
     )
     assert response.status_code == 302
     assert "This item was already decided: defer to the next meeting" in messages_of(response)
@@ -184,7 +184,7 @@ def test_step_up_needs_an_allocated_episode(client, manager, meeting, level3):
             "decision": "step_up",
             "receiving_team": social_care.pk,
             "to_level": statutory.pk,
-            "decision_notes": "Risk has grown",
+            "notes": "Risk has grown",
         },
     )
     assert response.status_code == 200
@@ -214,7 +214,7 @@ def test_step_up_of_a_flagged_episode(client, manager, worker, eh_team, locality
             "decision": "step_up",
             "receiving_team": social_care.pk,
             "to_level": statutory.pk,
-            "decision_notes": "Risk has grown",
+            "notes": "Risk has grown",
         },
     )
     assert response.status_code == 302, response.content.decode()

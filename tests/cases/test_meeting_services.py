@@ -123,7 +123,7 @@ def test_an_item_is_decided_once_and_decisions_need_their_details(north):
     assert set(error.value.message_dict) == {"lead_professional", "team"}
     with pytest.raises(ValidationError) as error:
         decide(north, item, "refer")
-    assert set(error.value.message_dict) == {"referred_to", "decision_notes"}
+    assert set(error.value.message_dict) == {"referred_to", "notes"}
 
     decide(north, item, "nfa", notes="No longer needed.")
     with pytest.raises(ServiceError, match="This item was decided: no further action"):

@@ -138,9 +138,7 @@ def test_step_up_declined_with_a_reason(client, place):
     episode = allocated_episode(place)
     transition = request_step_up(place, episode)
     client.force_login(place.manager)
-    response = client.post(
-        detail_url(transition, "decline"), {"decline-response_reason": "Try a TAF first"}
-    )
+    response = client.post(detail_url(transition, "decline"), {"decline-reason": "Try a TAF first"})
     assert response.status_code == 302
     transition.refresh_from_db()
     assert transition.status == TransitionStatus.DECLINED
@@ -156,9 +154,7 @@ def test_step_up_not_accepted_keeps_the_episode_open(client, place):
         by=place.manager, transition=request_step_up(place, episode)
     )
     client.force_login(place.social_care_manager)
-    response = client.post(
-        detail_url(transition, "reject"), {"reject-response_reason": "Below threshold"}
-    )
+    response = client.post(detail_url(transition, "reject"), {"reject-reason": "Below threshold"})
     assert response.status_code == 302
     transition.refresh_from_db()
     episode.refresh_from_db()
@@ -235,7 +231,7 @@ def test_rejected_step_down_closes_its_never_allocated_episode(client, place, cs
     )
     client.force_login(place.manager)
     response = client.post(
-        detail_url(transition, "reject"), {"reject-response_reason": "Needs social care still"}
+        detail_url(transition, "reject"), {"reject-reason": "Needs social care still"}
     )
     assert response.status_code == 302
     transition.refresh_from_db()
@@ -247,7 +243,7 @@ def test_rejected_step_down_closes_its_never_allocated_episode(client, place, cs
 def test_step_down_declined_by_the_social_care_manager(client, place, csc_family):
     transition = request_step_down(place, csc_family)
     client.force_login(place.social_care_manager)
-    client.post(detail_url(transition, "decline"), {"decline-response_reason": "Not yet"})
+    client.post(detail_url(transition, "decline"), {"decline-reason": "Not yet"})
     transition.refresh_from_db()
     assert transition.status == TransitionStatus.DECLINED
     assert not Episode.objects.filter(family=csc_family).exists()
@@ -302,17 +298,15 @@ def test_action_errors_re_render_the_page_with_the_typed_values(client, place):
     episode = allocated_episode(place)
     transition = request_step_up(place, episode)
     client.force_login(place.manager)
-    response = client.post(detail_url(transition, "decline"), {"decline-response_reason": " "})
+    response = client.post(detail_url(transition, "decline"), {"decline-reason": " "})
     page = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in page and "Enter why it is declined" in page
-    assert 'href="#id_decline-response_reason"' in page
+    assert 'href="#id_decline-reason"' in page
 
     # Approved meanwhile: declining now is refused, never a 500, and the reason is kept.
     transitions.transition_approve(by=place.manager, transition=transition)
-    response = client.post(
-        detail_url(transition, "decline"), {"decline-response_reason": "Too late reason"}
-    )
+    response = client.post(detail_url(transition, "decline"), {"decline-reason": "Too late reason"})
     page = response.content.decode()
     assert response.status_code == 200
     assert "waiting for the receiving team to accept" in page

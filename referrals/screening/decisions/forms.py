@@ -7,7 +7,11 @@ from accounts.models import Locality
 from earlyhelp.forms import GovUKMessagesMixin, text_area
 from referrals.models import Outcome
 from referrals.requests.selectors import agency_choices
-from referrals.screening.decisions.services import DecisionInput
+from referrals.screening.decisions.services import (
+    CHOOSE_AN_OUTCOME,
+    ENTER_THE_REASONS,
+    DecisionInput,
+)
 from thresholds.models import Level
 
 
@@ -16,7 +20,7 @@ class DecisionForm(GovUKMessagesMixin, forms.Form):
         label="Outcome",
         choices=Outcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose an outcome"},
+        error_messages={"required": CHOOSE_AN_OUTCOME},
     )
     signposted_to = forms.CharField(required=False, max_length=200, label="Service signposted to")
     single_agency = forms.ModelChoiceField(
@@ -48,9 +52,7 @@ class DecisionForm(GovUKMessagesMixin, forms.Form):
         help_text="Needed only if you choose a level other than the suggested one",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    rationale = text_area(
-        "Reasons for the decision", required_message="Enter the reasons for the decision"
-    )
+    rationale = text_area("Reasons for the decision", required_message=ENTER_THE_REASONS)
 
     def __init__(self, *args, framework, **kwargs):
         super().__init__(*args, **kwargs)

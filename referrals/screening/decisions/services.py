@@ -37,6 +37,11 @@ CONSENT_REFUSAL = (
     "step up to children's social care instead."
 )
 
+# What the decision's check says of a missing answer; the form, which marks these fields
+# required, says it in these words too.
+CHOOSE_AN_OUTCOME = "Choose an outcome"
+ENTER_THE_REASONS = "Enter the reasons for the decision"
+
 
 @dataclass
 class DecisionInput:
@@ -54,13 +59,13 @@ class DecisionInput:
 def _check_decision(request, framework, chosen, suggested, data: DecisionInput):
     errors = {}
     if data.outcome not in Outcome.values:
-        errors["outcome"] = "Choose an outcome"
+        errors["outcome"] = CHOOSE_AN_OUTCOME
     if data.level is None or data.level.framework_id != framework.pk:
         errors["level"] = (
             f"Choose a level from the threshold framework in use (version {framework.version})"
         )
     if not data.rationale.strip():
-        errors["rationale"] = "Enter the reasons for the decision"
+        errors["rationale"] = ENTER_THE_REASONS
     if data.level is not None and suggested is not None and data.level.pk != suggested.pk:
         if not data.level_override_reason.strip():
             errors["level_override_reason"] = (
