@@ -114,9 +114,7 @@ def test_second_decision_is_refused_with_a_message(client, manager, meeting):
     item = meeting.agenda_items.get()
     client.force_login(manager)
     client.post(decide_url(item), {"decision": "defer"})
-    response = client.post(
-        decide_url(item), {"decision": "nfa", "notes": "Changed our minds"}
-    )
+    response = client.post(decide_url(item), {"decision": "nfa", "notes": "Changed our minds"})
     assert response.status_code == 302
     assert "This item was already decided: defer to the next meeting" in messages_of(response)
     item.refresh_from_db()
