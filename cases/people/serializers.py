@@ -20,6 +20,7 @@ from cases.models import (
     Sex,
 )
 from cases.people.identifiers import (
+    clean_identifier,
     normalise_nhs_number,
     normalise_postcode,
     normalise_upn,
@@ -352,22 +353,13 @@ class SearchQuerySerializer(serializers.Serializer):
         return year
 
     def validate_nhs_number(self, value):
-        value = normalise_nhs_number(value)
-        if value:
-            validate_nhs_number(value)
-        return value
+        return clean_identifier(value, normalise_nhs_number, validate_nhs_number)
 
     def validate_upn(self, value):
-        value = normalise_upn(value)
-        if value:
-            validate_upn(value)
-        return value
+        return clean_identifier(value, normalise_upn, validate_upn)
 
     def validate_postcode(self, value):
-        value = normalise_postcode(value)
-        if value:
-            validate_postcode(value)
-        return value
+        return clean_identifier(value, normalise_postcode, validate_postcode)
 
 
 class SearchPersonSerializer(serializers.ModelSerializer):
