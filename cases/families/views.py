@@ -198,9 +198,6 @@ class _FamilyFormPage(FormPage):
             self.request.user, self.kwargs["uuid"], for_change=True, permission=self.permission
         )
 
-    def form_kwargs(self):
-        return {"family": self.family}
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(family=self.family, **kwargs)
 
@@ -209,6 +206,9 @@ class NoteAddView(_FamilyFormPage):
     template_name = "cases/note_form.html"
     form_class = forms.NoteForm
     permission = Permission.ADD_CASE_NOTE
+
+    def form_kwargs(self):
+        return {"family": self.family}
 
     def perform(self, form):
         data = form.cleaned_data
@@ -227,14 +227,14 @@ class NoteAddView(_FamilyFormPage):
         return redirect("cases:family-detail", uuid=self.family.uuid)
 
 
-class MemberAddView(FormPage):
+class MemberAddView(_FamilyFormPage):
     """Add a person already known (chosen from search or their page) to a family."""
 
     template_name = "cases/member_form.html"
     form_class = forms.MembershipForm
 
     def setup_objects(self):
-        self.family = selectors.get_family(self.request.user, self.kwargs["uuid"], for_change=True)
+        super().setup_objects()
         person_uuid = self.request.GET.get("person") or self.request.POST.get("person")
         self.person = (
             people_selectors.get_person(self.request.user, person_uuid) if person_uuid else None
@@ -243,7 +243,7 @@ class MemberAddView(FormPage):
             raise Http404("Choose a person to add")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(family=self.family, person=self.person, **kwargs)
+        return super().get_context_data(person=self.person, **kwargs)
 
     def perform(self, form):
         services.family_member_add(
@@ -257,12 +257,12 @@ class MemberAddView(FormPage):
         return redirect("cases:family-detail", uuid=self.family.uuid)
 
 
-class MemberLeaveView(FormPage):
+class MemberLeaveView(_FamilyFormPage):
     template_name = "cases/member_leave.html"
     form_class = forms.LeaveForm
 
     def setup_objects(self):
-        self.family = selectors.get_family(self.request.user, self.kwargs["uuid"], for_change=True)
+        super().setup_objects()
         self.membership = get_object_or_404(
             FamilyMembership.objects.select_related("person"),
             pk=self.kwargs["pk"],
@@ -270,7 +270,7 @@ class MemberLeaveView(FormPage):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(family=self.family, membership=self.membership, **kwargs)
+        return super().get_context_data(membership=self.membership, **kwargs)
 
     def perform(self, form):
         services.family_member_leave(
@@ -283,6 +283,9 @@ class MemberLeaveView(FormPage):
 class RelationshipAddView(_FamilyFormPage):
     template_name = "cases/relationship_form.html"
     form_class = forms.RelationshipForm
+
+    def form_kwargs(self):
+        return {"family": self.family}
 
     def perform(self, form):
         data = form.cleaned_data

@@ -22,6 +22,7 @@ from cases.models import (
 )
 from cases.people import services
 from cases.people.identifiers import (
+    clean_identifier,
     normalise_nhs_number,
     normalise_postcode,
     normalise_upn,
@@ -42,7 +43,19 @@ def owning_team_field(user):
     )
 
 
-class NHSNumberField(forms.CharField):
+class IdentifierField(forms.CharField):
+    """An identifier, cleaned to its stored form and checked unless left blank."""
+
+    def clean(self, value):
+        return clean_identifier(
+            super().clean(value), self.normalise_identifier, self.validate_identifier
+        )
+
+
+class NHSNumberField(IdentifierField):
+    normalise_identifier = staticmethod(normalise_nhs_number)
+    validate_identifier = staticmethod(validate_nhs_number)
+
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "NHS number")
         kwargs.setdefault("required", False)
@@ -53,14 +66,11 @@ class NHSNumberField(forms.CharField):
         )
         super().__init__(**kwargs)
 
-    def clean(self, value):
-        value = normalise_nhs_number(super().clean(value) or "")
-        if value:
-            validate_nhs_number(value)
-        return value
 
+class UPNField(IdentifierField):
+    normalise_identifier = staticmethod(normalise_upn)
+    validate_identifier = staticmethod(validate_upn)
 
-class UPNField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Unique Pupil Number (UPN)")
         kwargs.setdefault("required", False)
@@ -71,14 +81,11 @@ class UPNField(forms.CharField):
         )
         super().__init__(**kwargs)
 
-    def clean(self, value):
-        value = normalise_upn(super().clean(value) or "")
-        if value:
-            validate_upn(value)
-        return value
 
+class PostcodeField(IdentifierField):
+    normalise_identifier = staticmethod(normalise_postcode)
+    validate_identifier = staticmethod(validate_postcode)
 
-class PostcodeField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault(
             "widget",
@@ -87,12 +94,6 @@ class PostcodeField(forms.CharField):
             ),
         )
         super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = normalise_postcode(super().clean(value) or "")
-        if value:
-            validate_postcode(value)
-        return value
 
 
 class PersonForm(GovUKMessagesMixin, forms.ModelForm):

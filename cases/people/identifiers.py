@@ -22,6 +22,16 @@ import re
 
 from django.core.exceptions import ValidationError
 
+
+def clean_identifier(value, normalise, validate) -> str:
+    """What someone typed into an identifier field, in its stored form: blank stays
+    blank, anything else must be valid (`validate` raises Django's `ValidationError`)."""
+    value = normalise(value or "")
+    if value:
+        validate(value)
+    return value
+
+
 # NHS numbers ----------------------------------------------------------------------------------
 
 NHS_NUMBER_FORMAT_MESSAGE = "Enter an NHS number with 10 digits, like 485 777 3456"

@@ -21,6 +21,7 @@ from cases.models import (
 )
 from cases.models.person import PERSON_FAMILY_NAME_MESSAGE
 from cases.people.identifiers import (
+    clean_identifier,
     normalise_nhs_number,
     normalise_postcode,
     normalise_upn,
@@ -32,14 +33,6 @@ from cases.people.services import MERGE_REASON_MESSAGE, UNDO_MERGE_REASON_MESSAG
 from earlyhelp import access
 from earlyhelp.api import VisibleRecordField, may_see_sensitive, request_user
 from earlyhelp.api_fields import InvalidBodySerializer
-
-
-def checked_identifier(value, normalise, validate):
-    """An identifier as typed, normalised, and checked if there is one."""
-    value = normalise(value)
-    if value:
-        validate(value)
-    return value
 
 
 class TeamContactSerializer(serializers.ModelSerializer):
@@ -362,13 +355,13 @@ class SearchQuerySerializer(serializers.Serializer):
         return year
 
     def validate_nhs_number(self, value):
-        return checked_identifier(value, normalise_nhs_number, validate_nhs_number)
+        return clean_identifier(value, normalise_nhs_number, validate_nhs_number)
 
     def validate_upn(self, value):
-        return checked_identifier(value, normalise_upn, validate_upn)
+        return clean_identifier(value, normalise_upn, validate_upn)
 
     def validate_postcode(self, value):
-        return checked_identifier(value, normalise_postcode, validate_postcode)
+        return clean_identifier(value, normalise_postcode, validate_postcode)
 
 
 class SearchPersonSerializer(serializers.ModelSerializer):

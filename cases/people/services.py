@@ -37,15 +37,14 @@ NAME_FIELDS = ("given_name", "middle_names", "family_name", "known_as")
 
 
 def _require_change(by, person):
+    """Only someone who may change the record, and only a record still in use (not the
+    tombstone of a merge)."""
     require(
         by,
         Permission.CHANGE_CASE_RECORD,
         person,
         "You do not have permission to change this record",
     )
-
-
-def _refuse_merged(person):
     if person.is_merged:
         raise ServiceError("This record was merged into another: change that one instead")
 
@@ -100,7 +99,6 @@ def _person_save_new(*, by: User, person: Person, confirmed: bool) -> Person:
 @transaction.atomic
 def person_update(*, by: User, person: Person, **fields) -> Person:
     _require_change(by, person)
-    _refuse_merged(person)
     if "owning_team" in fields:
         require_own_team(by, fields["owning_team"])
     changed = changed_fields(person, fields)
@@ -122,7 +120,6 @@ def person_record_birth(
 ) -> Person:
     """An unborn child is born: the same record becomes a child's."""
     _require_change(by, person)
-    _refuse_merged(person)
     if person.record_type != RecordType.UNBORN:
         raise ServiceError("Only an unborn child's record can record a birth")
     person.record_type = RecordType.CHILD
@@ -141,7 +138,6 @@ def person_record_birth(
 @transaction.atomic
 def person_name_add(*, by: User, person: Person, **fields) -> PersonName:
     _require_change(by, person)
-    _refuse_merged(person)
     name = save_checked(PersonName(person=person, **fields), by=by)
     search.index_person(person)
     record(actor=by, action=AuditAction.CHANGE, obj=person, detail={"added": "other_name"})
@@ -152,7 +148,6 @@ def person_name_add(*, by: User, person: Person, **fields) -> PersonName:
 def person_address_add(*, by: User, person: Person, **fields) -> PersonAddress:
     """Add an address. A new current address ends the previous current one."""
     _require_change(by, person)
-    _refuse_merged(person)
     address = PersonAddress(person=person, **fields)
     address.full_clean()
     if address.moved_out is None:

@@ -6,8 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Agency, User
-from cases.people.identifiers import normalise_postcode, validate_postcode
-from cases.people.serializers import checked_identifier
+from cases.people.identifiers import clean_identifier, normalise_postcode, validate_postcode
 from referrals.models import (
     PROFESSIONAL_REQUEST_FIELDS,
     Consent,
@@ -33,7 +32,7 @@ class RequestPersonSerializer(serializers.ModelSerializer):
         fields = list(PERSON_FIELDS)
 
     def validate_postcode(self, value):
-        return checked_identifier(value, normalise_postcode, validate_postcode)
+        return clean_identifier(value, normalise_postcode, validate_postcode)
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
