@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.models import Role
 from assessments.assessments import services
@@ -120,7 +121,7 @@ def test_a_partial_save_keeps_the_answers_and_shows_in_progress(client, north, a
     assert not item.completed and item.revision == 1
     page = client.get(detail(assessment)).content.decode()
     assert "In progress" in page
-    assert f"Last saved by {north.worker.get_full_name()}" in page
+    assert f"Last saved by {escape(north.worker.get_full_name())}" in page
     form = client.get(section_url(item)).content.decode()
     assert "Misses breakfast most days." in form
     assert 'value="some_need" id="id_health_1" checked' in form or "checked" in form
@@ -163,7 +164,7 @@ def test_a_stale_revision_is_refused_and_keeps_the_typed_answers(client, north, 
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert f"{north.manager.get_full_name()} saved this section" in page
+    assert f"{escape(north.manager.get_full_name())} saved this section" in page
     assert "Mine" in page and "Manager&#x27;s words" in page
     item.refresh_from_db()
     assert item.answers["health"]["narrative"] == "Manager's words"
