@@ -2,6 +2,7 @@ import os
 import shutil
 import subprocess
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -100,6 +101,25 @@ def pytest_unconfigure(config):
 def pytest_report_header(config):
     clock = f"Clock: starts at {_test_now().isoformat()} (EARLYHELP_TEST_NOW to change)"
     return [_database_line(), _redis_line(), _chromium_line(), clock]
+
+
+DEMO_TESTS = Path(__file__).parent / "demo"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The demo's tests run first, as one block in their own order.
+
+    They hold the suite's two longest pieces (a worker seeding the whole demo, about two
+    minutes, and the quick start seeding it twice on SQLite, about two and a half), and
+    pytest-django moves the quick start, which uses no test database, to the very end. Run
+    last, either one kept a pytest-xdist worker busy for minutes after the other had run out
+    of tests; run first, the other worker takes the rest of the suite meanwhile.
+    """
+    demo = [item for item in items if DEMO_TESTS in item.path.parents]
+    if demo:
+        rest = [item for item in items if DEMO_TESTS not in item.path.parents]
+        items[:] = demo + rest
 
 
 @pytest.fixture(autouse=True)
