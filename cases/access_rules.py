@@ -182,13 +182,23 @@ def changeable_families(user, queryset):
     return queryset.filter(rule)
 
 
+def owned_by_own_team(user, record):
+    """A family or person owned by one of the user's case teams: the first rule of both
+    `families_visible`/`people_visible` and `changeable_families`, answered from memory."""
+    return access.has_role(user, *access.PRACTICE_ROLES) and (
+        record.owning_team_id in access.case_team_ids(user)
+    )
+
+
 def _case_record_changeable(user, obj):
     """Part of a record the user may change (DESIGN section 7). Every rule here is also a
     rule of `visible`, so what the user may change they may see."""
     if obj is None:
         raise ValueError("This permission is a question about one record")
     if isinstance(obj, Family):
-        return changeable_families(user, Family.objects.filter(pk=obj.pk)).exists()
+        return owned_by_own_team(user, obj) or (
+            changeable_families(user, Family.objects.filter(pk=obj.pk)).exists()
+        )
     if isinstance(obj, Person):
         return _person_changeable(user, obj)
     if hasattr(obj, "family_id"):
@@ -199,7 +209,7 @@ def _case_record_changeable(user, obj):
 def _person_changeable(user, person):
     """A person's record: their owning team's, that of anyone who may change a family they
     belong to, a change grant's holder's, and a triage officer's screening them."""
-    if person.owning_team_id in access.case_team_ids(user):
+    if owned_by_own_team(user, person):
         return True
     rule = Q(
         pk__in=FamilyMembership.objects.filter(
@@ -215,6 +225,8 @@ def _notes_addable(user, family):
     """ADD_CASE_NOTE: those who may change the family's record, and the partners in the
     Team Around the Family of its open episode (current memberships only). Both are rules
     of `visible` too."""
+    if owned_by_own_team(user, family):
+        return True
     rule = Q(pk__in=changeable_families(user, Family.objects.filter(pk=family.pk))) | Q(
         pk__in=Episode.objects.open().filter(pk__in=_taf_episodes(user)).values("family")
     )
@@ -295,7 +307,7 @@ def _merge_people(user, obj):
 def _case_record_visible(user, obj):
     if obj is None:
         raise ValueError("This permission is a question about one record")
-    return access.visible(user, type(obj).objects.filter(pk=obj.pk)).exists()
+    return access.sees(user, obj)
 
 
 def _manage_episode(user, obj):
@@ -362,6 +374,7 @@ def register():
             Transition: "family",
         }
     )
+    access.register_shortcuts({Family: owned_by_own_team, Person: owned_by_own_team})
     access.register_checks(
         {
             Permission.CHANGE_CASE_RECORD: _change_case_record,

@@ -62,7 +62,7 @@ def family_member_add(
     *, by: User, family: Family, person: Person, joined_on=None, lives_at_family_address=True
 ) -> FamilyMembership:
     _require_change(by, family)
-    if not access.visible(by, Person.objects.filter(pk=person.pk)).exists():
+    if not access.sees(by, person):
         raise PermissionDenied("You do not have access to this person's record")
     if person.is_merged:
         raise ServiceError(

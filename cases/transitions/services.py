@@ -215,7 +215,7 @@ def step_down_request(
     handover_notes: str = "",
 ) -> Transition:
     """Social care asks early help to take a family on."""
-    if not access.visible(by, Family.objects.filter(pk=family.pk)).exists():
+    if not access.sees(by, family):
         raise PermissionDenied("You do not have access to this family's records")
     if sending_team.pk not in access.case_team_ids(by):
         raise ValidationError({"sending_team": "Choose one of your own teams"})

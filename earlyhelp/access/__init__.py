@@ -9,6 +9,8 @@ Two questions, two functions:
   filter, so lists, counts and searches can never show more than a detail page would.
 - ``can(user, permission, obj=None)``: may this user do this (to this record)?
 
+``sees(user, obj)`` is ``visible``'s answer for one record in hand.
+
 ``get_for_user`` and ``get_for_change`` turn those answers into 404 (may not know it
 exists) and 403 (may see it but not change it).
 
@@ -64,6 +66,8 @@ from earlyhelp.access.visibility import (
     get_for_change,
     get_for_user,
     register_rules,
+    register_shortcuts,
+    sees,
     visible,
 )
 
@@ -92,9 +96,11 @@ __all__ = [
     "one_record",
     "register_checks",
     "register_rules",
+    "register_shortcuts",
     "require",
     "revoke_team_members_view",
     "roles",
+    "sees",
     "team_members_visible_to",
     "visible",
 ]

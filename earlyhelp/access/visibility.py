@@ -10,6 +10,11 @@ Each model's rule is declared as data by the app that owns the model, from its
   (families, people, requests, meetings, users).
 
 A model with no rule is refused: the policy does not guess.
+
+A rule may come with a shortcut (``register_shortcuts``): a test of one record in memory
+that, when it holds, settles that the rule would show it. ``sees(user, obj)`` asks the
+shortcut first and the whole rule only when it does not hold, so a service checking one
+record does not compile the user's whole visibility query for the common case.
 """
 
 from collections.abc import Callable
@@ -39,6 +44,7 @@ class PathRule:
 
 
 _rules: dict[type[Model], Rule] = {}
+_shortcuts: dict[type[Model], Callable[..., bool]] = {}
 
 
 def everyone(user, queryset):
@@ -55,6 +61,14 @@ def register_rules(rules: dict[type[Model], str | Rule]) -> None:
             rule = PathRule(rule, _follow(model, rule))
         if _rules.setdefault(model, rule) != rule:
             raise ImproperlyConfigured(f"{model.__name__} already has a visibility rule")
+
+
+def register_shortcuts(shortcuts: dict[type[Model], Callable[..., bool]]) -> None:
+    """Declare, for each model, ``shortcut(user, obj) -> bool``: True only where the model's
+    rule certainly shows `obj` to a user of the service (False says nothing)."""
+    for model, shortcut in shortcuts.items():
+        if _shortcuts.setdefault(model, shortcut) is not shortcut:
+            raise ImproperlyConfigured(f"{model.__name__} already has a visibility shortcut")
 
 
 def _follow(model, path):
@@ -80,6 +94,17 @@ def visible(user, queryset):
     if not can(user, Permission.USE_SERVICE):
         return queryset.none()
     return rule_for(queryset.model)(user, queryset)
+
+
+def sees(user, obj) -> bool:
+    """Whether `user` may see the record `obj`: `visible`'s answer for one record."""
+    if not can(user, Permission.USE_SERVICE):
+        return False
+    model = type(obj)
+    shortcut = _shortcuts.get(model)
+    if shortcut is not None and shortcut(user, obj):
+        return True
+    return rule_for(model)(user, model._default_manager.filter(pk=obj.pk)).exists()
 
 
 def get_for_user(user, queryset, **lookup):

@@ -187,7 +187,7 @@ def _may_match(by, request_person, person) -> bool:
     return (
         person.pk == request_person.matched_person_id
         or ScreeningCandidate.objects.filter(request_person=request_person, person=person).exists()
-        or access.visible(by, Person.objects.filter(pk=person.pk)).exists()
+        or access.sees(by, person)
     )
 
 
@@ -255,7 +255,7 @@ def screening_link_family(
     require_screening(by, request)
     matched = request.people.exclude(matched_person=None).values("matched_person")
     in_household = FamilyMembership.objects.filter(family=family, person__in=matched).exists()
-    if not in_household and not access.visible(by, Family.objects.filter(pk=family.pk)).exists():
+    if not in_household and not access.sees(by, family):
         raise ServiceError(CHOOSE_A_MATCHED_HOUSEHOLD, field="family")
     _link_family(request, family.pk)
     start_screening(request, by)

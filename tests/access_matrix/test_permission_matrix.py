@@ -21,6 +21,9 @@ from django.db import transaction
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
+from cases.access_rules import owned_by_own_team
+from cases.models import Family, Person
+from earlyhelp import access
 from tests.access_matrix import routes as r
 from tests.access_matrix.route_rules import ROUTE_RULES
 from tests.access_matrix.rules import RULES
@@ -119,6 +122,23 @@ def test_the_leak_check_finds_what_readers_may_see(world, db):
     pdf = lead.get(r.url_for(ROUTES["assessments:family-plan-download GET"], scenario.objects))
     text = r.body_text(pdf)
     assert text.startswith("%PDF") and "Ottilie" in r.leaks(text, FAMILY_SECRETS)
+
+
+def test_one_record_is_seen_exactly_when_the_list_would_show_it(world, db):
+    """`sees` answers some questions from memory (a family or person owned by one of the
+    user's teams): for every kind of user it must give `visible`'s answer, both ways."""
+    scenario, _ = world
+    users = [user for user in scenario.users.values() if user is not None]
+    answers = set()
+    for model in (Family, Person):
+        for record in model.objects.all():
+            for user in users:
+                user = type(user).objects.get(pk=user.pk)  # no scopes cached from before
+                listed = access.visible(user, model.objects.filter(pk=record.pk)).exists()
+                assert access.sees(user, record) is listed, (model.__name__, record.pk, user)
+                answers.add((listed, owned_by_own_team(user, record)))
+    # Each way of answering was tried: from memory, by the whole rule, and refused.
+    assert answers == {(True, True), (True, False), (False, False)}
 
 
 @pytest.mark.parametrize("key", sorted(ROUTES))
