@@ -72,7 +72,7 @@ class AssessmentFactory(DjangoModelFactory):
             decided_by=factory.SubFactory(
                 UserFactory,
                 roles=[Role.LOCALITY_MANAGER],
-                manages=factory.List([factory.SelfAttribute("...episode.team")]),
+                manages=factory.List([factory.SelfAttribute("....episode.team")]),
             ),
             decided_at=factory.LazyFunction(timezone.now),
             recommended_level=factory.LazyFunction(lambda: level(3)),

@@ -74,7 +74,7 @@ class AllocatedEpisodeFactory(EpisodeAwaitingAllocationFactory):
         UserFactory,
         roles=[Role.PRACTITIONER],
         agency=factory.SelfAttribute("..team.agency"),
-        teams=factory.List([factory.SelfAttribute("...team")]),
+        teams=factory.List([factory.SelfAttribute("....team")]),
     )
     allocated_at = factory.LazyAttribute(lambda episode: episode.opened_at)
 
