@@ -51,6 +51,14 @@ def answer(question):
     return "Recorded with the family at home."
 
 
+def _household(assessment, chosen, *, adults):
+    """Those chosen, or else the family's adults (or its children)."""
+    if chosen is not None:
+        return chosen
+    members = assessment.episode.family.members.all()
+    return members.filter(record_type="adult") if adults else members.exclude(record_type="adult")
+
+
 class AssessmentFactory(DjangoModelFactory):
     """A draft of the episode's Early Help Assessment covering the whole household, nothing
     answered (`sections__complete=True`: every section answered and complete), or
@@ -93,18 +101,12 @@ class AssessmentFactory(DjangoModelFactory):
     @factory.post_generation
     def children(assessment, create, extracted, **kwargs):
         if create:
-            household = assessment.episode.family.members.all()
-            assessment.children.set(
-                household.exclude(record_type="adult") if extracted is None else extracted
-            )
+            assessment.children.set(_household(assessment, extracted, adults=False))
 
     @factory.post_generation
     def adults(assessment, create, extracted, **kwargs):
         if create:
-            household = assessment.episode.family.members.all()
-            assessment.adults.set(
-                household.filter(record_type="adult") if extracted is None else extracted
-            )
+            assessment.adults.set(_household(assessment, extracted, adults=True))
 
     @factory.post_generation
     def sections(assessment, create, extracted, **kwargs):
