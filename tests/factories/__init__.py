@@ -13,6 +13,7 @@ from tests.factories.people import (
     TeamFactory,
     UserFactory,
 )
+from tests.factories.requests import RequestInScreeningFactory, SubmittedRequestFactory
 
 __all__ = [
     "TEST_PASSWORD",
@@ -25,6 +26,8 @@ __all__ = [
     "FamilyWithChildFactory",
     "LocalityFactory",
     "PersonFactory",
+    "RequestInScreeningFactory",
+    "SubmittedRequestFactory",
     "TeamFactory",
     "UserFactory",
 ]
