@@ -11,14 +11,14 @@ from factory.django import DjangoModelFactory
 from accounts.models import Role
 from assessments.assessments.services import current_template
 from assessments.models import (
+    ASSESSMENT_MOVES,
     FAMILY_SUBJECT,
+    PLAN_MOVES,
     AssessmentSection,
     AssessmentStatus,
-    AssessmentStatusChange,
     PlanAction,
     PlanOutcome,
     PlanStatus,
-    PlanStatusChange,
     SupportingFamiliesArea,
 )
 from assessments.plans.services import next_review_date
@@ -26,6 +26,7 @@ from cases.models import EpisodeStatus
 from earlyhelp.working_days import add_working_days
 from tests.factories.episodes import AllocatedEpisodeFactory, level
 from tests.factories.people import UserFactory
+from tests.factories.status_rows import record_moves
 
 # The statuses an assessment passes through to reach each one, after its draft.
 _MOVES_TO = {
@@ -145,26 +146,17 @@ class AssessmentFactory(DjangoModelFactory):
     def history(assessment, create, extracted, **kwargs):
         if not create:
             return
-        AssessmentStatusChange.objects.create(
-            assessment=assessment,
-            from_status="",
-            to_status=AssessmentStatus.DRAFT,
-            changed_by=assessment.created_by,
-            changed_at=assessment.created_at,
+        decided = {AssessmentStatus.APPROVED: assessment.decided_by}
+        record_moves(
+            ASSESSMENT_MOVES,
+            assessment,
+            [(AssessmentStatus.DRAFT, assessment.created_by)]
+            + [
+                (status, decided.get(status, assessment.submitted_by))
+                for status in _MOVES_TO[AssessmentStatus(assessment.status)]
+            ],
+            at=assessment.created_at,
         )
-        moved_from = AssessmentStatus.DRAFT
-        for status in _MOVES_TO[AssessmentStatus(assessment.status)]:
-            AssessmentStatusChange.objects.create(
-                assessment=assessment,
-                from_status=moved_from,
-                to_status=status,
-                changed_by=(
-                    assessment.decided_by
-                    if status == AssessmentStatus.APPROVED
-                    else assessment.submitted_by
-                ),
-            )
-            moved_from = status
 
 
 class AgreedPlanFactory(DjangoModelFactory):
@@ -239,19 +231,8 @@ class AgreedPlanFactory(DjangoModelFactory):
     @factory.post_generation
     def history(plan, create, extracted, **kwargs):
         if create:
-            PlanStatusChange.objects.bulk_create(
-                [
-                    PlanStatusChange(
-                        plan=plan,
-                        from_status="",
-                        to_status=PlanStatus.DRAFT,
-                        changed_by=plan.created_by,
-                    ),
-                    PlanStatusChange(
-                        plan=plan,
-                        from_status=PlanStatus.DRAFT,
-                        to_status=PlanStatus.AGREED,
-                        changed_by=plan.agreed_by,
-                    ),
-                ]
+            record_moves(
+                PLAN_MOVES,
+                plan,
+                [(PlanStatus.DRAFT, plan.created_by), (PlanStatus.AGREED, plan.agreed_by)],
             )

@@ -7,8 +7,9 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import Role
 from cases.episodes.level_history import current_level, record_level_change
-from cases.models import EpisodeStatus, EpisodeStatusChange, LeadProfessional
+from cases.models import EPISODE_MOVES, EpisodeStatus, LeadProfessional
 from tests.factories.people import FamilyWithChildFactory, TeamFactory, UserFactory
+from tests.factories.status_rows import record_moves
 from thresholds.models import Level, LevelChangeCause
 
 # The statuses an episode passes through to reach each one, after awaiting allocation.
@@ -45,11 +46,11 @@ class EpisodeAwaitingAllocationFactory(DjangoModelFactory):
     def history(episode, create, extracted, **kwargs):
         if not create:
             return
-        EpisodeStatusChange.objects.create(
-            episode=episode,
-            from_status="",
-            to_status=EpisodeStatus.AWAITING_ALLOCATION,
-            changed_at=episode.opened_at,
+        record_moves(
+            EPISODE_MOVES,
+            episode,
+            [(EpisodeStatus.AWAITING_ALLOCATION, None)],
+            at=episode.opened_at,
         )
         record_level_change(
             family=episode.family,
@@ -91,15 +92,16 @@ class AllocatedEpisodeFactory(EpisodeAwaitingAllocationFactory):
             started_at=episode.allocated_at,
             assigned_by=manager,
         )
-        moved_from = EpisodeStatus.AWAITING_ALLOCATION
-        for status in _MOVES_TO[EpisodeStatus(episode.status)]:
-            EpisodeStatusChange.objects.create(
-                episode=episode,
-                from_status=moved_from,
-                to_status=status,
-                changed_by=manager
-                if status == EpisodeStatus.ALLOCATED
-                else episode.lead_professional,
-                changed_at=episode.allocated_at,
-            )
-            moved_from = status
+        record_moves(
+            EPISODE_MOVES,
+            episode,
+            [
+                (
+                    status,
+                    manager if status == EpisodeStatus.ALLOCATED else episode.lead_professional,
+                )
+                for status in _MOVES_TO[EpisodeStatus(episode.status)]
+            ],
+            after=EpisodeStatus.AWAITING_ALLOCATION,
+            at=episode.allocated_at,
+        )

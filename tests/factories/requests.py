@@ -12,14 +12,15 @@ from cases.models import FamilyMembership
 from referrals import timescales
 from referrals.models import (
     CHILD_ROLES,
+    REQUEST_MOVES,
     PresentingNeed,
     RequestForSupport,
     RequestPerson,
-    RequestStatusChange,
     Source,
     Status,
 )
 from tests.factories.people import UserFactory
+from tests.factories.status_rows import record_moves
 
 MIA_AND_GRACE = [
     {"role": "child", "given_name": "Mia", "family_name": "Okafor"},
@@ -65,12 +66,11 @@ class SubmittedRequestFactory(DjangoModelFactory):
             return
         request.reference = f"EH-{request.received_at.year}-{request.pk:06d}"
         RequestForSupport.objects.filter(pk=request.pk).update(reference=request.reference)
-        RequestStatusChange.objects.create(
-            request=request,
-            from_status="",
-            to_status=Status.SUBMITTED,
-            changed_by=request.requested_by,
-            changed_at=request.received_at,
+        record_moves(
+            REQUEST_MOVES,
+            request,
+            [(Status.SUBMITTED, request.requested_by)],
+            at=request.received_at,
         )
 
     @factory.post_generation
@@ -102,12 +102,12 @@ class RequestInScreeningFactory(SubmittedRequestFactory):
     def matched(request, create, extracted, **kwargs):
         if not create:
             return
-        RequestStatusChange.objects.create(
-            request=request,
-            from_status=Status.SUBMITTED,
-            to_status=Status.IN_SCREENING,
-            changed_by=request.assigned_to,
-            changed_at=request.assigned_at,
+        record_moves(
+            REQUEST_MOVES,
+            request,
+            [(Status.IN_SCREENING, request.assigned_to)],
+            after=Status.SUBMITTED,
+            at=request.assigned_at,
         )
         if extracted is None:
             return
