@@ -30,9 +30,9 @@ from cases.models import FamilyMembership, RelationshipType
 from cases.people import services as people_services
 from cases.transitions import services as transitions
 from referrals.screening import services as referral_services
-from tests.assessments.plan_helpers import _answer
 from tests.cases.episode_helpers import level, make_locality
 from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
+from tests.factories.assessments import answer
 from tests.referrals.screening_helpers import submit_request
 from thresholds.models import LevelChange
 
@@ -125,7 +125,7 @@ def _approve_assessment(place, episode, by):
         assessment_services.assessment_section_save(
             by=by,
             section=section,
-            answers={question.key: _answer(question) for question in spec.questions},
+            answers={question.key: answer(question) for question in spec.questions},
             expected_revision=section.revision,
             complete=True,
         )

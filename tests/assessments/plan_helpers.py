@@ -10,9 +10,10 @@ from django.utils import timezone
 from assessments.assessments import services
 from assessments.models import SupportingFamiliesArea
 from assessments.plans import services as plans
-from tests.cases.episode_helpers import allocated_episode, level
+from tests.cases.episode_helpers import allocated_episode
 from tests.dates import years_before
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory
+from tests.factories.assessments import answer
 
 
 def family_of_three(name="Okafor"):
@@ -40,21 +41,6 @@ def family_of_three(name="Okafor"):
     return family
 
 
-def _answer(question):
-    match question.type:
-        case "rating":
-            return {"rating": "some_need", "narrative": "Misses breakfast most days."}
-        case "scale":
-            return 6
-        case "level":
-            return str(level(3).uuid)
-    if question.key == "worries":
-        return "Mornings are chaotic and the children miss school."
-    if question.key == "working_well":
-        return "Dad collects the children every day."
-    return "Recorded with the family at home."
-
-
 def approved_assessment(place, episode):
     """The episode's assessment, every section complete, approved by the manager."""
     family = episode.family
@@ -70,7 +56,7 @@ def approved_assessment(place, episode):
         services.assessment_section_save(
             by=place.worker,
             section=section,
-            answers={question.key: _answer(question) for question in spec.questions},
+            answers={question.key: answer(question) for question in spec.questions},
             expected_revision=section.revision,
             complete=True,
         )

@@ -253,14 +253,6 @@ def test_a_section_with_no_questions_is_rejected():
     ]
 
 
-def test_a_duplicate_section_key_is_rejected_naming_the_line():
-    broken = VALID_YAML.replace("  - key: analysis", "  - key: child_development")
-    assert problems(broken) == [
-        "line 14: section \"child_development\": key 'child_development' is given to another "
-        "section"
-    ]
-
-
 def test_a_duplicate_question_key_is_rejected_naming_the_line():
     broken = VALID_YAML.replace("  - key: views", "  - key: health")
     assert problems(broken) == [
@@ -271,64 +263,12 @@ def test_a_duplicate_question_key_is_rejected_naming_the_line():
     assert loader.parse(VALID_YAML.replace("key: worry", "key: health"))
 
 
-def test_a_bad_key_is_rejected_naming_the_line():
-    broken = VALID_YAML.replace("key: health", "key: Physical Health")
-    assert problems(broken) == [
-        'line 7: section "child_development" question "Physical Health": key '
-        "'Physical Health' may use only lower-case letters, numbers and underscores"
-    ]
-
-
 def test_a_choice_question_needs_options():
     start = VALID_YAML.index("        options:")
     end = VALID_YAML.index("      - key: level")
     broken = VALID_YAML[:start] + VALID_YAML[end:]
     assert problems(broken) == [
         'line 23: section "analysis" question "attends": a choice question needs \'options\''
-    ]
-
-
-def test_choice_options_are_checked():
-    duplicate = VALID_YAML.replace("value: child", "value: parent")
-    assert problems(duplicate) == [
-        'line 30: section "analysis" question "attends" option 2: value \'parent\' is given '
-        "to another option"
-    ]
-    empty = VALID_YAML.replace("label: The child\n", "label: ''\n")
-    assert problems(empty) == [
-        'line 31: section "analysis" question "attends" option 2: \'label\' must not be empty'
-    ]
-    unlisted = VALID_YAML.replace(
-        "options:\n          - value: parent\n            label: A parent\n"
-        "          - value: child\n            label: The child",
-        "options: parent, child",
-    )
-    assert problems(unlisted) == [
-        'line 27: section "analysis" question "attends": \'options\' must be a list'
-    ]
-
-
-def test_options_on_a_question_that_is_not_a_choice_are_rejected():
-    broken = VALID_YAML.replace(
-        "label: Health\n",
-        "label: Health\n        options:\n          - value: a\n            label: A\n",
-    )
-    assert problems(broken) == [
-        'line 9: section "child_development" question "health": only a choice question '
-        "has 'options'"
-    ]
-    labels = VALID_YAML.replace("label: Health\n", "label: Health\n        low_label: Poor\n")
-    assert problems(labels) == [
-        'line 9: section "child_development" question "health": only a scale question '
-        "has 'low_label'"
-    ]
-
-
-def test_required_from_age_is_only_for_a_section_that_applies_to_a_child():
-    broken = VALID_YAML.replace("    high_label: Not at all\n", "    required_from_age: 5\n")
-    assert problems(broken) == [
-        'line 22: section "analysis" question "worry": \'required_from_age\' is only for '
-        "sections that apply to a child (this one applies to the family)"
     ]
 
 
@@ -346,24 +286,89 @@ def test_required_from_age_must_be_an_age():
     )
 
 
-def test_a_template_without_a_level_question_is_rejected_clearly():
-    broken = VALID_YAML.replace("type: level", "type: text")
-    assert problems(broken) == [
-        "line 2: the template has no question of type level: add one (usually in the analysis "
-        "section, applying to the family) for the recommended level"
-    ]
+# One change to the valid template, and every problem it makes, in the loader's words.
+EDITS = {
+    "duplicate_section_key": (
+        ("  - key: analysis", "  - key: child_development"),
+        [
+            "line 14: section \"child_development\": key 'child_development' is given to another "
+            "section"
+        ],
+    ),
+    "bad_key": (
+        ("key: health", "key: Physical Health"),
+        [
+            'line 7: section "child_development" question "Physical Health": key '
+            "'Physical Health' may use only lower-case letters, numbers and underscores"
+        ],
+    ),
+    "duplicate_choice_value": (
+        ("value: child", "value: parent"),
+        [
+            'line 30: section "analysis" question "attends" option 2: value \'parent\' is given '
+            "to another option"
+        ],
+    ),
+    "empty_choice_label": (
+        ("label: The child\n", "label: ''\n"),
+        ['line 31: section "analysis" question "attends" option 2: \'label\' must not be empty'],
+    ),
+    "unlisted_options": (
+        (
+            "options:\n          - value: parent\n            label: A parent\n"
+            "          - value: child\n            label: The child",
+            "options: parent, child",
+        ),
+        ['line 27: section "analysis" question "attends": \'options\' must be a list'],
+    ),
+    "options_not_on_a_choice": (
+        (
+            "label: Health\n",
+            "label: Health\n        options:\n          - value: a\n            label: A\n",
+        ),
+        [
+            'line 9: section "child_development" question "health": only a choice question '
+            "has 'options'"
+        ],
+    ),
+    "low_label_not_on_a_scale": (
+        ("label: Health\n", "label: Health\n        low_label: Poor\n"),
+        [
+            'line 9: section "child_development" question "health": only a scale question '
+            "has 'low_label'"
+        ],
+    ),
+    "required_from_age_not_for_a_child": (
+        ("    high_label: Not at all\n", "    required_from_age: 5\n"),
+        [
+            'line 22: section "analysis" question "worry": \'required_from_age\' is only for '
+            "sections that apply to a child (this one applies to the family)"
+        ],
+    ),
+    "no_level_question": (
+        ("type: level", "type: text"),
+        [
+            "line 2: the template has no question of type level: add one (usually in the "
+            "analysis section, applying to the family) for the recommended level"
+        ],
+    ),
+    "two_level_questions": (
+        ("type: rating", "type: level"),
+        [
+            'line 9: section "child_development" question "health": the recommended level '
+            "(type level) is for the whole family, so its section must apply to the family, "
+            "not to each child",
+            'line 34: section "analysis" question "level": only one question may be of type '
+            'level (the recommended level); section "child_development" question "health" at '
+            "line 9 already is",
+        ],
+    ),
+}
 
 
-def test_a_template_with_two_level_questions_is_rejected_naming_the_second():
-    broken = VALID_YAML.replace("type: rating", "type: level")
-    assert problems(broken) == [
-        'line 9: section "child_development" question "health": the recommended level (type '
-        "level) is for the whole family, so its section must apply to the family, not to "
-        "each child",
-        'line 34: section "analysis" question "level": only one question may be of type level '
-        '(the recommended level); section "child_development" question "health" at line 9 '
-        "already is",
-    ]
+@pytest.mark.parametrize(("edit", "expected"), EDITS.values(), ids=EDITS.keys())
+def test_a_broken_template_is_rejected_naming_the_line(edit, expected):
+    assert problems(VALID_YAML.replace(*edit)) == expected
 
 
 def test_every_problem_is_reported_not_only_the_first():

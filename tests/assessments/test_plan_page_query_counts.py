@@ -8,9 +8,9 @@ from django.utils import timezone
 from assessments.models import PlanAction, PlanOutcome, Review, ReviewProgress
 from assessments.plans import services as plan_services
 from cases.models import TafMember
-from tests.assessments.plan_helpers import agreed_plan, url
+from tests.assessments.plan_helpers import family_of_three, url
 from tests.conftest import client_for
-from tests.factories import AgencyFactory
+from tests.factories import AgencyFactory, AgreedPlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _with_size(place, size):
-    plan = agreed_plan(place, outcomes=2)
+    plan = AgreedPlanFactory(
+        outcomes=2,
+        episode__family=family_of_three(),
+        episode__team=place.team,
+        episode__lead_professional=place.worker,
+        episode__allocated_by=place.manager,
+    )
     outcome = plan.outcomes.first()
     people = list(outcome.people.all())
     extra = PlanOutcome.objects.bulk_create(

@@ -15,37 +15,26 @@ from tests.factories import FamilyFactory, PersonFactory
 BORN = datetime.date(2016, 4, 3)
 
 
+# The child we are looking for, among others who resemble them in one way or another.
+RECORDS = {
+    "william": ("William", "Smith-Jones", BORN),
+    "elizabeth": ("Elizabeth", "Kowalczyk", datetime.date(2014, 11, 20)),
+    "mohammed": ("Mohammed", "Rahman", datetime.date(2012, 7, 9)),
+    "other_smith": ("Oliver", "Smith", datetime.date(2010, 1, 1)),
+    "unrelated": ("Priya", "Patel", datetime.date(2015, 5, 5)),
+}
+
+
 @pytest.fixture
 def records(team):
-    """The child we are looking for, among others who resemble them in one way or another."""
     return {
-        "william": PersonFactory(
-            given_name="William", family_name="Smith-Jones", date_of_birth=BORN, owning_team=team
-        ),
-        "elizabeth": PersonFactory(
-            given_name="Elizabeth",
-            family_name="Kowalczyk",
-            date_of_birth=datetime.date(2014, 11, 20),
+        key: PersonFactory(
+            given_name=given_name,
+            family_name=family_name,
+            date_of_birth=born,
             owning_team=team,
-        ),
-        "mohammed": PersonFactory(
-            given_name="Mohammed",
-            family_name="Rahman",
-            date_of_birth=datetime.date(2012, 7, 9),
-            owning_team=team,
-        ),
-        "other_smith": PersonFactory(
-            given_name="Oliver",
-            family_name="Smith",
-            date_of_birth=datetime.date(2010, 1, 1),
-            owning_team=team,
-        ),
-        "unrelated": PersonFactory(
-            given_name="Priya",
-            family_name="Patel",
-            date_of_birth=datetime.date(2015, 5, 5),
-            owning_team=team,
-        ),
+        )
+        for key, (given_name, family_name, born) in RECORDS.items()
     }
 
 

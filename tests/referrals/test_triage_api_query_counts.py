@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from cases.models import Episode, EpisodeStatus
 from referrals.screening import services as screening_services
-from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory
+from tests.factories import (
+    AgencyFactory,
+    FamilyFactory,
+    PersonFactory,
+    RequestInScreeningFactory,
+    TeamFactory,
+)
 from tests.referrals.screening_api_helpers import child_of, taf_payload, url
 from tests.referrals.screening_helpers import indicators_at, level, submit_request
 
@@ -20,16 +26,15 @@ pytestmark = pytest.mark.django_db
 def _matched_requests(count, practitioner, officer, team):
     """`count` open requests, each with a matched child in its own household (so screening
     and known_to have something to show), a check and indicators."""
-    made = []
-    for index in range(count):
-        family = FamilyFactory(owning_team=team)
-        person = PersonFactory(families=[family], owning_team=team)
-        request = submit_request(practitioner, urgency=["urgent", "soon", "routine"][index % 3])
-        screening_services.screening_match_person(
-            by=officer, request_person=child_of(request), person=person
+    return [
+        RequestInScreeningFactory(
+            requested_by=practitioner,
+            urgency=["urgent", "soon", "routine"][index % 3],
+            assigned_to=officer,
+            matched=PersonFactory(families=[FamilyFactory(owning_team=team)], owning_team=team),
         )
-        made.append(request)
-    return made
+        for index in range(count)
+    ]
 
 
 @pytest.mark.parametrize("rows", [2, 50])

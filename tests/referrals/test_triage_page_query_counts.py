@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from referrals.screening import services as screening_services
-from tests.factories import AgencyFactory, UserFactory
+from tests.factories import AgencyFactory, SubmittedRequestFactory, UserFactory
 from tests.referrals.triage_page_helpers import decide_data, screened, screening_url, submit
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("count", [2, 50])
 def test_queue_queries(officer_client, practitioner, django_assert_max_num_queries, count):
-    for _ in range(count):
-        submit(practitioner)
+    SubmittedRequestFactory.create_batch(
+        count, requested_by=practitioner, concerns="Mia is often hungry.", urgency="routine"
+    )
     with django_assert_max_num_queries(QUEUE_QUERIES):
         response = officer_client.get(reverse("referrals:triage-queue"))
     assert len(response.context["rows"]) == count

@@ -5,7 +5,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
-from accounts.models import Agency, AgencyType, Locality, Role, Team, User
+from accounts.models import Agency, AgencyType, Locality, Team, User
 
 factory.Faker._DEFAULT_LOCALE = "en_GB"
 
@@ -76,10 +76,6 @@ class UserFactory(DjangoModelFactory):
                 team.managers.add(user)
 
 
-def user_with_role(role: Role, **kwargs) -> User:
-    return UserFactory(roles=[role], **kwargs)
-
-
 class FamilyFactory(DjangoModelFactory):
     class Meta:
         model = "cases.Family"
@@ -118,3 +114,16 @@ class PersonFactory(DjangoModelFactory):
 
             for family in extracted:
                 FamilyMembership.objects.create(family=family, person=person)
+
+
+class FamilyWithChildFactory(FamilyFactory):
+    """A family with a child in it (`children=N` for more), as an episode needs."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def children(family, create, extracted, **kwargs):
+        if create:
+            for _ in range(1 if extracted is None else extracted):
+                PersonFactory(owning_team=family.owning_team, families=[family])
