@@ -1012,6 +1012,15 @@ def _father_surname(b, father_key, children_surname):
     return b.surname(father_key) if COMMUNITIES[father_key].patronymic else children_surname
 
 
+def _childrens_father(b, father_key, given, children_surname, age, *, language=None):
+    """The children's father, with his community's language unless another is given. (His
+    surname is drawn before his language: the seeded choices depend on the order.)"""
+    surname = _father_surname(b, father_key, children_surname)
+    if language is None:
+        language = b.home_language(father_key)
+    return b.adult(father_key, MALE, age, surname, language=language, given=given)
+
+
 def _maybe_young_carer(b, context, carer):
     """Now and then a parent has a long-term condition and an older child helps care."""
     older = [child for child in context.children if child.age and child.age >= 8]
@@ -1045,13 +1054,8 @@ def two_parents(b, team, locality):
     mother = b.adult(mother_key, FEMALE, mother_age, mother_surname, language=language)
     if maiden and b.chance(0.5):
         mother.previous_names.append((mother.given_name, _feminine(mother_key, maiden), formed))
-    father = b.adult(
-        father_key,
-        MALE,
-        father_age,
-        _father_surname(b, father_key, surname),
-        language=father_language,
-        given=father_given,
+    father = _childrens_father(
+        b, father_key, father_given, surname, father_age, language=father_language
     )
     context = _new_context(b, mother, "mum", locality, language)
     family.add(mother, formed)
@@ -1113,14 +1117,8 @@ def single_mother(b, team, locality):
     _relate_parent(family, mother, context.children, RelationshipType.MOTHER)
     _relate_siblings(family, context.children)
     if b.chance(0.35):  # the children's father lived here, and left
-        father = b.adult(
-            father_key,
-            MALE,
-            max(ages[0] + 18, mother_age + b.rng.randint(-1, 6)),
-            _father_surname(b, father_key, surname),
-            language=b.home_language(father_key),
-            given=father_given,
-        )
+        father_age = max(ages[0] + 18, mother_age + b.rng.randint(-1, 6))
+        father = _childrens_father(b, father_key, father_given, surname, father_age)
         youngest = min(ages)
         left = b.rng.randint(30, max(31, min(formed - 1, youngest * 365 + 200)))
         family.add(father, formed, left_days_ago=left)
@@ -1390,14 +1388,8 @@ def shared_care(b, team, locality):
     mother = b.adult(mother_key, FEMALE, mother_age, mother_surname, language=language)
     if maiden:
         mother.previous_names.append((mother.given_name, _feminine(mother_key, maiden), formed))
-    father = b.adult(
-        father_key,
-        MALE,
-        max(ages[0] + 18, mother_age + b.rng.randint(-2, 6)),
-        _father_surname(b, father_key, surname),
-        language=b.home_language(father_key),
-        given=father_given,
-    )
+    father_age = max(ages[0] + 18, mother_age + b.rng.randint(-2, 6))
+    father = _childrens_father(b, father_key, father_given, surname, father_age)
     mums = b.family(team, locality, _family_name(surname), mother_key)
     dads = b.family(team, locality, _family_name(father.family_name), father_key)
     at_mums = _new_context(b, mother, "mum", locality, language)
