@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Agency
 from cases.people.forms import PostcodeField
-from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin
+from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, radios
 from referrals.models import (
     ATTACHMENT_TYPES_TEXT,
     CHILD_ROLES,
@@ -55,11 +55,7 @@ def _file_field(number):
 class RequestFormBase(GovUKMessagesMixin, forms.ModelForm):
     """Fields both forms share; subclasses set labels and add their own."""
 
-    urgency = forms.ChoiceField(
-        choices=Urgency.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how soon help is needed"},
-    )
+    urgency = radios(None, Urgency.choices, required_message="Choose how soon help is needed")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,17 +89,13 @@ class RequestFormBase(GovUKMessagesMixin, forms.ModelForm):
 
 class ProfessionalRequestForm(RequestFormBase):
     presenting_needs = NeedsField(label="Presenting needs", help_text="Select all that apply")
-    consent = forms.ChoiceField(
-        label="Has the family agreed to this request?",
-        choices=Consent.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the family has given consent"},
+    consent = radios(
+        "Has the family agreed to this request?",
+        Consent.choices,
+        required_message="Choose whether the family has given consent",
     )
-    consent_covers = forms.ChoiceField(
-        label="If consent was given, what does it cover?",
-        choices=ConsentCovers.choices,
-        widget=forms.RadioSelect,
-        required=False,
+    consent_covers = radios(
+        "If consent was given, what does it cover?", ConsentCovers.choices, required=False
     )
     consent_given_on = GovUKDateField(
         label="If consent was given, on what date",
@@ -249,12 +241,7 @@ class PublicRequestForm(RequestFormBase):
 class PersonBlockForm(GovUKMessagesMixin, forms.Form):
     """One person the request is about. Blocks after the first may be left empty."""
 
-    role = forms.ChoiceField(
-        label="Who are they?",
-        choices=PersonRole.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose who this person is"},
-    )
+    role = radios("Who are they?", PersonRole.choices, required_message="Choose who this person is")
     given_name = forms.CharField(
         label="First name",
         max_length=100,
