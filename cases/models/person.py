@@ -92,6 +92,8 @@ PERSON_DETAIL_FIELDS = [
     "phone",
     "email",
 ]
+# A person's address as it is typed and shown.
+PERSON_ADDRESS_FIELDS = ["line_1", "line_2", "town", "postcode", "moved_in", "moved_out"]
 
 
 class Person(TimeStampedModel):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Team
 from cases.models import (
+    PERSON_ADDRESS_FIELDS,
     PERSON_BIRTH_FIELDS,
     PERSON_DETAIL_FIELDS,
     PERSON_NAME_FIELDS,
@@ -23,16 +24,7 @@ from cases.models import (
     RecordType,
     Sex,
 )
-from cases.people import services
-from cases.people.identifiers import (
-    clean_identifier,
-    normalise_nhs_number,
-    normalise_postcode,
-    normalise_upn,
-    validate_nhs_number,
-    validate_postcode,
-    validate_upn,
-)
+from cases.people import identifiers, services
 from earlyhelp import access
 from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, radios, text_area
 
@@ -59,14 +51,14 @@ class IdentifierField(forms.CharField):
         super().__init__(**kwargs)
 
     def clean(self, value):
-        return clean_identifier(
+        return identifiers.clean_identifier(
             super().clean(value), self.normalise_identifier, self.validate_identifier
         )
 
 
 class NHSNumberField(IdentifierField):
-    normalise_identifier = staticmethod(normalise_nhs_number)
-    validate_identifier = staticmethod(validate_nhs_number)
+    normalise_identifier = staticmethod(identifiers.normalise_nhs_number)
+    validate_identifier = staticmethod(identifiers.validate_nhs_number)
     defaults = {
         "label": "NHS number",
         "required": False,
@@ -76,8 +68,8 @@ class NHSNumberField(IdentifierField):
 
 
 class UPNField(IdentifierField):
-    normalise_identifier = staticmethod(normalise_upn)
-    validate_identifier = staticmethod(validate_upn)
+    normalise_identifier = staticmethod(identifiers.normalise_upn)
+    validate_identifier = staticmethod(identifiers.validate_upn)
     defaults = {
         "label": "Unique Pupil Number (UPN)",
         "required": False,
@@ -87,8 +79,8 @@ class UPNField(IdentifierField):
 
 
 class PostcodeField(IdentifierField):
-    normalise_identifier = staticmethod(normalise_postcode)
-    validate_identifier = staticmethod(validate_postcode)
+    normalise_identifier = staticmethod(identifiers.normalise_postcode)
+    validate_identifier = staticmethod(identifiers.validate_postcode)
     input_attrs = {"class": "govuk-input--width-10", "autocomplete": "postal-code"}
 
 
@@ -172,15 +164,7 @@ class AddressForm(GovUKMessagesMixin, forms.ModelForm):
 
     class Meta:
         model = PersonAddress
-        fields = [
-            "line_1",
-            "line_2",
-            "town",
-            "postcode",
-            "moved_in",
-            "moved_out",
-            "is_confidential",
-        ]
+        fields = [*PERSON_ADDRESS_FIELDS, "is_confidential"]
         error_messages = {
             "line_1": {"required": "Enter the first line of the address"},
             "town": {"required": "Enter the town or city"},
