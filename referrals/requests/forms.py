@@ -152,36 +152,33 @@ class ProfessionalRequestForm(RequestFormBase):
 class PublicRequestForm(RequestFormBase):
     """The same request, in plain words for parents, carers and young people."""
 
-    source = forms.ChoiceField(
-        label="Who are you?",
-        choices=[
+    source = radios(
+        "Who are you?",
+        [
             (Source.PARENT_OR_CARER, "A parent or carer"),
             (Source.YOUNG_PERSON, "A young person asking for help for myself"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether you are a parent or carer or a young person"},
+        required_message="Choose whether you are a parent or carer or a young person",
     )
     presenting_needs = NeedsField(
         label="What would you like help with?",
         help_text="Select all that apply",
         error_messages={"required": "Choose at least one thing you would like help with"},
     )
-    agrees = forms.ChoiceField(
-        label="Are you happy for us to look at what help your family needs, and to talk to "
+    agrees = radios(
+        "Are you happy for us to look at what help your family needs, and to talk to "
         "other services (like your school or doctor) about it?",
-        choices=[("yes", "Yes"), ("no", "No")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose yes if you are happy for us to do this"},
+        [("yes", "Yes"), ("no", "No")],
+        required_message="Choose yes if you are happy for us to do this",
     )
-    urgency = forms.ChoiceField(
-        label="How soon do you need help?",
-        choices=[
+    urgency = radios(
+        "How soon do you need help?",
+        [
             (Urgency.URGENT, "In the next day or so"),
             (Urgency.SOON, "Within a few days"),
             (Urgency.ROUTINE, "It can wait a week or two"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how soon you need help"},
+        required_message="Choose how soon you need help",
     )
 
     class Meta:
