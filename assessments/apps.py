@@ -14,6 +14,5 @@ class AssessmentsConfig(AppConfig):
         from cases.people.services import register_merge_link
 
         # A merge moves assessments to the surviving record (and undo moves them back).
-        register_merge_link(AssessmentSection, "person")
-        register_merge_link(Assessment.children.through, "person")
-        register_merge_link(Assessment.adults.through, "person")
+        for model in (AssessmentSection, Assessment.children.through, Assessment.adults.through):
+            register_merge_link(model, "person")

@@ -105,6 +105,8 @@ SCHOOL_CONTACTS = {
     "east": ("Ms Joanne Hollis", "Millbrook Academy", "Designated safeguarding lead"),
     "west": ("Mrs Anita Desai", "Harrowgate Primary School", "Family support worker, school"),
 }
+# The domestic abuse adviser who joins a TAF when abuse is disclosed.
+SAFE_HAVEN_IDVA = ("Lorna Baptiste", "Safe Haven Domestic Abuse Service")
 
 # Why the front door opened each kind of episode (the first line of its history).
 OPENING = {
@@ -599,11 +601,7 @@ def _locality_episodes(ctx, clock, code, rng):
             "the TAF; multi-agency plan needed.",
         )
         s.taf(20, "Police vulnerability officer", user=POLICE)
-        s.taf(
-            19,
-            "Independent domestic violence adviser",
-            contact=("Lorna Baptiste", "Safe Haven Domestic Abuse Service"),
-        )
+        s.taf(19, "Independent domestic violence adviser", contact=SAFE_HAVEN_IDVA)
 
     if closing:  # Closing: waiting for the locality manager to approve.
         s = story(closing).open(210, 3, "young_carer")
@@ -647,18 +645,23 @@ def _locality_episodes(ctx, clock, code, rng):
 STEP_UP_FAMILIES = {"north": 1, "south": 2}
 
 
-def _step_up(ctx, s, days_ago, receiving, reason, evidence):
+def _step_up(ctx, s, days_ago, reason, evidence, *, approved_days_ago=None):
+    """Ask for the story's episode to step up to its locality's social care team, and have
+    the locality manager approve it when `approved_days_ago` is given."""
     transition = transition_services.step_up_request(
         by=s.lead,
         episode=s.episode,
         to_level=ctx.levels[4],
-        receiving_team=ctx.teams[receiving],
+        receiving_team=ctx.teams[SOCIAL_CARE_TEAMS[s.code]],
         reason=reason,
         evidence=evidence,
         handover_notes="Lead professional available for a joint visit; plan and "
         "assessment attached to the episode.",
     )
     s._done(days_ago, 12)
+    if approved_days_ago is not None:
+        transition_services.transition_approve(by=ctx.user(MANAGERS[s.code]), transition=transition)
+        s._done(approved_days_ago, 9)
     return transition
 
 
@@ -673,7 +676,6 @@ def _step_ups(ctx, clock):
             ctx,
             s,
             1,
-            SOCIAL_CARE_TEAMS["north"],
             "Neglect worsening despite the plan: home conditions have deteriorated and "
             "the youngest has missed two health appointments.",
             "School log of the children arriving hungry; health visitor's notes; "
@@ -689,39 +691,27 @@ def _step_ups(ctx, clock):
             contact=("Marcus Hale", "Brackenshire Youth Justice Service"),
         )
         s.plan(72)
-        transition = _step_up(
+        _step_up(
             ctx,
             s,
             14,
-            SOCIAL_CARE_TEAMS["south"],
             "Criminal exploitation: found with cash and a second phone; "
             "missing three nights last week.",
             "Police missing reports; school exclusion letter.",
+            approved_days_ago=12,
         )
-        transition_services.transition_approve(
-            by=ctx.user(MANAGERS["south"]), transition=transition
-        )
-        s._done(12, 9)
     if south[1]:  # Accepted by social care four weeks ago: the episode closed, stepped up.
         s = _Story(ctx, clock, "south", south[1]).open(190, 3, "domestic_abuse").allocate(183)
-        s.assess(176).taf(
-            175,
-            "Independent domestic violence adviser",
-            contact=("Lorna Baptiste", "Safe Haven Domestic Abuse Service"),
-        )
+        s.assess(176).taf(175, "Independent domestic violence adviser", contact=SAFE_HAVEN_IDVA)
         s.plan(150)
         transition = _step_up(
             ctx,
             s,
             31,
-            SOCIAL_CARE_TEAMS["south"],
             "Domestic abuse now high risk (MARAC); the children witnessed an assault.",
             "MARAC minutes; police DASH risk assessment.",
+            approved_days_ago=30,
         )
-        transition_services.transition_approve(
-            by=ctx.user(MANAGERS["south"]), transition=transition
-        )
-        s._done(30, 9)
         transition_services.transition_accept(
             by=ctx.user(SOCIAL_CARE_MANAGER),
             transition=transition,
@@ -814,25 +804,17 @@ def _step_downs(ctx, clock):
             "Haven: early help to support the children's recovery.",
         )
         s.allocate(125).assess(119)
-        s.taf(
-            118,
-            "Independent domestic violence adviser",
-            contact=("Lorna Baptiste", "Safe Haven Domestic Abuse Service"),
-        )
+        s.taf(118, "Independent domestic violence adviser", contact=SAFE_HAVEN_IDVA)
         s.plan(96)
-        transition = _step_up(
+        _step_up(
             ctx,
             s,
             6,
-            SOCIAL_CARE_TEAMS["north"],
             "Perpetrator back in the home; the eldest disclosed being hit. "
             "Bounce-back: stepped down four months ago.",
             "Child's disclosure recorded by the school; police log.",
+            approved_days_ago=1,
         )
-        transition_services.transition_approve(
-            by=ctx.user(MANAGERS["north"]), transition=transition
-        )
-        s._done(1, 9)
 
 
 # Next week's meetings -------------------------------------------------------------------

@@ -211,6 +211,7 @@ class NearDuplicate:
     The recorded child lives with their mother (and siblings) at the first address; the
     duplicate record sits in another team's family with a relative the first household does
     not have, and carries no NHS number or UPN (as records made from a referral often don't).
+    The cases themselves are in demo/data/near_duplicates.json.
     """
 
     why: str
@@ -238,187 +239,18 @@ class NearDuplicate:
     transposed_date_of_birth: bool = False
 
 
-NEAR_DUPLICATES = [
-    NearDuplicate(
-        why="given name spelt differently: Mohammed / Muhammad",
-        given_name="Mohammed",
-        family_name="Rahman",
-        team="Early Help North",
-        family="Rahman family",
-        line_1="14 Cobden Street",
-        town="Harrowgate",
-        postcode="BK1 4DL",
-        duplicate_given_name="Muhammad",
-        duplicate_family_name="Rahman",
-        duplicate_team=HUB_TEAM,
-        duplicate_family="Rahman family",
-        duplicate_line_1="6 Station Road",
-        duplicate_town="Harrowgate",
-        duplicate_postcode="BK2 3HF",
-        duplicate_relative=("father", "Abdul", "Rahman", 41),
-        community="bangladeshi",
-        sex=MALE,
-        age=9,
-        birthday=(11, 17),
-    ),
-    NearDuplicate(
-        why="given name spelt differently and the Polish letter left out: "
-        "Zofia Wiśniewska / Sofia Wisniewska",
-        given_name="Zofia",
-        family_name="Wiśniewska",
-        team="Early Help East",
-        family="Wiśniewski family",
-        line_1="27 Canal Street",
-        town="Millbrook",
-        postcode="BK4 2RN",
-        duplicate_given_name="Sofia",
-        duplicate_family_name="Wisniewska",
-        duplicate_team="Early Help South",
-        duplicate_family="Wisniewski family",
-        duplicate_line_1="5 Riverside Walk",
-        duplicate_town="Fenbridge",
-        duplicate_postcode="BK7 3DA",
-        duplicate_relative=("grandmother", "Halina", "Wisniewska", 63),
-        community="polish",
-        sex=FEMALE,
-        age=6,
-        birthday=(2, 11),
-    ),
-    NearDuplicate(
-        why="date of birth with day and month transposed: 3 April / 4 March",
-        given_name="Amelia",
-        family_name="Hughes",
-        team="Early Help West",
-        family="Hughes family",
-        line_1="41 Heathfield Drive",
-        town="Kingsmere",
-        postcode="BK11 3NQ",
-        duplicate_given_name="Amelia",
-        duplicate_family_name="Hughes",
-        duplicate_team="Early Help North",
-        duplicate_family="Hughes family",
-        duplicate_line_1="8 Alma Terrace",
-        duplicate_town="Harrowgate",
-        duplicate_postcode="BK2 7AT",
-        duplicate_relative=("aunt", "Kerry", "Hughes", 36),
-        community="white_british",
-        sex=FEMALE,
-        age=8,
-        birthday=(4, 3),
-        transposed_date_of_birth=True,
-    ),
-    NearDuplicate(
-        why="nickname: William / Billy",
-        given_name="William",
-        family_name="Walsh",
-        team="Early Help South",
-        family="Walsh family",
-        line_1="16 Cherry Tree Road",
-        town="Ludford",
-        postcode="BK9 3PZ",
-        duplicate_given_name="Billy",
-        duplicate_family_name="Walsh",
-        duplicate_team="Early Help South",
-        duplicate_family="Walsh family",
-        duplicate_line_1="3 Beacon Close",
-        duplicate_town="Eastwick",
-        duplicate_postcode="BK6 1UD",
-        duplicate_relative=("father", "Ciaran", "Walsh", 44),
-        community="irish",
-        sex=MALE,
-        age=12,
-        birthday=(9, 23),
-    ),
-    NearDuplicate(
-        why="double-barrelled family name given as one part: Smith-Jones / Jones",
-        given_name="Kai",
-        family_name="Smith-Jones",
-        team="Early Help North",
-        family="Smith-Jones family",
-        line_1="62 Beechwood Avenue",
-        town="Harrowgate",
-        postcode="BK2 5RJ",
-        duplicate_given_name="Kai",
-        duplicate_family_name="Jones",
-        duplicate_team="Early Help North",
-        duplicate_family="Jones family",
-        duplicate_line_1="12 Willow Bank",
-        duplicate_town="Ashcombe",
-        duplicate_postcode="BK12 2BF",
-        duplicate_relative=("father", "Ryan", "Jones", 29),
-        community="white_british",
-        sex=MALE,
-        age=5,
-        birthday=(6, 30),
-    ),
-    NearDuplicate(
-        why="recorded under a previous family name: Ella Thompson, formerly Ella Harris",
-        given_name="Ella",
-        family_name="Thompson",
-        team="Early Help South",
-        family="Thompson family",
-        line_1="9 Nightingale Drive",
-        town="Fenbridge",
-        postcode="BK8 6WB",
-        duplicate_given_name="Ella",
-        duplicate_family_name="Harris",
-        duplicate_team=HUB_TEAM,
-        duplicate_family="Harris family",
-        duplicate_line_1="Flat 3, Brunel Court",
-        duplicate_town="Millbrook",
-        duplicate_postcode="BK4 5GA",
-        duplicate_relative=("father", "Dean", "Harris", 38),
-        community="white_british",
-        sex=FEMALE,
-        age=10,
-        birthday=(1, 26),
-        previous_family_name="Harris",
-    ),
-    NearDuplicate(
-        why="given and family names swapped: Hassan Abdi / Abdi Hassan",
-        given_name="Hassan",
-        family_name="Abdi",
-        team="Early Help East",
-        family="Abdi family",
-        line_1="33 Albert Street",
-        town="Millbrook",
-        postcode="BK5 3EU",
-        duplicate_given_name="Abdi",
-        duplicate_family_name="Hassan",
-        duplicate_team="Early Help West",
-        duplicate_family="Hassan family",
-        duplicate_line_1="7 Clarendon Street",
-        duplicate_town="Kingsmere",
-        duplicate_postcode="BK10 5PE",
-        duplicate_relative=("aunt", "Khadra", "Mohamed", 34),
-        community="somali",
-        sex=MALE,
-        age=7,
-        birthday=(5, 8),
-    ),
-    NearDuplicate(
-        why="family name mistyped, two letters swapped: Okonkwo / Okonkow",
-        given_name="Precious",
-        family_name="Okonkwo",
-        team="Early Help West",
-        family="Okonkwo family",
-        line_1="24 Tudor Gardens",
-        town="Kingsmere",
-        postcode="BK11 7DW",
-        duplicate_given_name="Precious",
-        duplicate_family_name="Okonkow",
-        duplicate_team="Early Help West",
-        duplicate_family="Okonkow family",
-        duplicate_line_1="18 Gordon Street",
-        duplicate_town="Ludford",
-        duplicate_postcode="BK9 4SJ",
-        duplicate_relative=("father", "Chinedu", "Okonkow", 46),
-        community="igbo",
-        sex=FEMALE,
-        age=14,
-        birthday=(7, 2),
-    ),
-]
+def _near_duplicate(entry):
+    return NearDuplicate(
+        **{
+            **entry,
+            "sex": Sex(entry["sex"]),
+            "duplicate_relative": tuple(entry["duplicate_relative"]),
+            "birthday": tuple(entry["birthday"]),
+        }
+    )
+
+
+NEAR_DUPLICATES = [_near_duplicate(entry) for entry in load("near_duplicates")]
 
 # Case notes -------------------------------------------------------------------------------
 #
@@ -1180,6 +1012,15 @@ def _father_surname(b, father_key, children_surname):
     return b.surname(father_key) if COMMUNITIES[father_key].patronymic else children_surname
 
 
+def _childrens_father(b, father_key, given, children_surname, age, *, language=None):
+    """The children's father, with his community's language unless another is given. (His
+    surname is drawn before his language: the seeded choices depend on the order.)"""
+    surname = _father_surname(b, father_key, children_surname)
+    if language is None:
+        language = b.home_language(father_key)
+    return b.adult(father_key, MALE, age, surname, language=language, given=given)
+
+
 def _maybe_young_carer(b, context, carer):
     """Now and then a parent has a long-term condition and an older child helps care."""
     older = [child for child in context.children if child.age and child.age >= 8]
@@ -1213,13 +1054,8 @@ def two_parents(b, team, locality):
     mother = b.adult(mother_key, FEMALE, mother_age, mother_surname, language=language)
     if maiden and b.chance(0.5):
         mother.previous_names.append((mother.given_name, _feminine(mother_key, maiden), formed))
-    father = b.adult(
-        father_key,
-        MALE,
-        father_age,
-        _father_surname(b, father_key, surname),
-        language=father_language,
-        given=father_given,
+    father = _childrens_father(
+        b, father_key, father_given, surname, father_age, language=father_language
     )
     context = _new_context(b, mother, "mum", locality, language)
     family.add(mother, formed)
@@ -1281,14 +1117,8 @@ def single_mother(b, team, locality):
     _relate_parent(family, mother, context.children, RelationshipType.MOTHER)
     _relate_siblings(family, context.children)
     if b.chance(0.35):  # the children's father lived here, and left
-        father = b.adult(
-            father_key,
-            MALE,
-            max(ages[0] + 18, mother_age + b.rng.randint(-1, 6)),
-            _father_surname(b, father_key, surname),
-            language=b.home_language(father_key),
-            given=father_given,
-        )
+        father_age = max(ages[0] + 18, mother_age + b.rng.randint(-1, 6))
+        father = _childrens_father(b, father_key, father_given, surname, father_age)
         youngest = min(ages)
         left = b.rng.randint(30, max(31, min(formed - 1, youngest * 365 + 200)))
         family.add(father, formed, left_days_ago=left)
@@ -1558,14 +1388,8 @@ def shared_care(b, team, locality):
     mother = b.adult(mother_key, FEMALE, mother_age, mother_surname, language=language)
     if maiden:
         mother.previous_names.append((mother.given_name, _feminine(mother_key, maiden), formed))
-    father = b.adult(
-        father_key,
-        MALE,
-        max(ages[0] + 18, mother_age + b.rng.randint(-2, 6)),
-        _father_surname(b, father_key, surname),
-        language=b.home_language(father_key),
-        given=father_given,
-    )
+    father_age = max(ages[0] + 18, mother_age + b.rng.randint(-2, 6))
+    father = _childrens_father(b, father_key, father_given, surname, father_age)
     mums = b.family(team, locality, _family_name(surname), mother_key)
     dads = b.family(team, locality, _family_name(father.family_name), father_key)
     at_mums = _new_context(b, mother, "mum", locality, language)

@@ -29,6 +29,31 @@ class EarlyHelpAdminSite(admin.AdminSite):
         return redirect_to_login(request.GET.get("next", "/admin/"), settings.LOGIN_URL)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the service writes itself: shown to the users the access policy lets hold
+    `read_permission`, never added, changed or deleted here."""
+
+    read_permission = None
+
+    def _may_read(self, request):
+        return access.can(request.user, self.read_permission)
+
+    def has_module_permission(self, request):
+        return self._may_read(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_read(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ConfigurationAdmin(admin.ModelAdmin):
     """Directory records: system administrators add and change them; nothing is deleted.
 

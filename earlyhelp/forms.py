@@ -233,6 +233,14 @@ def text_area(label, *, rows=5, required=True, help_text="", required_message=No
     )
 
 
+def radios(label, choices, *, required_message=None, **kwargs):
+    """A choice of one as GOV.UK radios; `required_message` words the error when none is
+    chosen (otherwise GovUKMessagesMixin words it)."""
+    if required_message:
+        kwargs["error_messages"] = {"required": required_message}
+    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
+
+
 class FilterForm(forms.Form):
     """The form behind a list page's filters: every field is optional, so none is marked."""
 

@@ -53,6 +53,13 @@ def save_checked(instance, *, by, validated=False):
     return instance
 
 
+def save_changes(instance, fields, *, by):
+    """Set the fields given on the record and save it as save_checked does."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    return save_checked(instance, by=by)
+
+
 def changed_fields(instance, fields):
     """The names of the fields whose new values differ from the record's (for the audit
     event, which names what changed, never the values)."""
@@ -63,3 +70,11 @@ def require_own_team(by, team):
     """A case record belongs to one of the user's own case teams."""
     if team.pk not in access.case_team_ids(by):
         raise ServiceError("Choose one of your own teams", field="owning_team")
+
+
+def case_record_changes(by, instance, fields):
+    """The fields a change to a case record alters (for its audit event), refusing to move
+    the record to a team that is not one of the user's own."""
+    if "owning_team" in fields:
+        require_own_team(by, fields["owning_team"])
+    return changed_fields(instance, fields)

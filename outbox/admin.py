@@ -1,11 +1,12 @@
 from django.contrib import admin
 
 from earlyhelp import access
+from earlyhelp.admin import ReadOnlyAdmin
 from outbox.models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     """Read-only: background jobs and whether the broker has taken them. A job waiting with
     many attempts means the broker (Redis) or the beat relay is down."""
 
@@ -13,18 +14,4 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = [("sent_at", admin.EmptyFieldListFilter), "task_name"]
     search_fields = ["task_name", "last_error"]
     date_hierarchy = "created_at"
-
-    def has_module_permission(self, request):
-        return access.can(request.user, access.Permission.CONFIGURE)
-
-    def has_view_permission(self, request, obj=None):
-        return access.can(request.user, access.Permission.CONFIGURE)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    read_permission = access.Permission.CONFIGURE

@@ -104,17 +104,38 @@ class _Checker(LineChecker):
         return value
 
 
+def _entries(check, items, noun, allowed, required, what_of):
+    """Each entry of a list that is a mapping with only the keys allowed and all those
+    required, with the words that name it in a fault (what_of(item, index))."""
+    for index, raw in enumerate(items):
+        item = check.mapping(raw, items.item_line(index), f"{noun} {index + 1}")
+        if item is None:
+            continue
+        what = what_of(item, index)
+        if check.keys(item, allowed, required, what):
+            yield item, what
+
+
+def _level_what(item, index):
+    return f"level '{shortened(item.get('name') or index + 1)}'"
+
+
+def _domain_what(item, index):
+    return f"domain '{shortened(item.get('name') or item.get('key') or index + 1)}'"
+
+
+def _indicator_what(item, index):
+    text = item.get("text")
+    if isinstance(text, str) and text.strip():
+        return f"indicator '{shortened(text)}'"
+    return f"indicator {index + 1}"
+
+
 def _check_levels(check, items, levels_line):
     """The valid levels, and every rank written (so indicators are not faulted twice)."""
     levels, names, written = [], set(), set()
-    for index, raw in enumerate(items):
-        line = items.item_line(index)
-        item = check.mapping(raw, line, f"level {index + 1}")
-        if item is None:
-            continue
-        what = f"level '{shortened(item.get('name') or index + 1)}'"
-        if not check.keys(item, LEVEL_KEYS, ["rank", "name", "description", "colour"], what):
-            continue
+    required = ["rank", "name", "description", "colour"]
+    for item, what in _entries(check, items, "level", LEVEL_KEYS, required, _level_what):
         rank = check.integer(item, "rank", what)
         name = check.text(item, "name", what)
         description = check.text(item, "description", what)
@@ -153,14 +174,7 @@ def _check_levels(check, items, levels_line):
 def _check_domains(check, items):
     """The valid domains, and every key written."""
     domains, written = [], set()
-    for index, raw in enumerate(items):
-        line = items.item_line(index)
-        item = check.mapping(raw, line, f"domain {index + 1}")
-        if item is None:
-            continue
-        what = f"domain '{shortened(item.get('name') or item.get('key') or index + 1)}'"
-        if not check.keys(item, DOMAIN_KEYS, ["key", "name"], what):
-            continue
+    for item, what in _entries(check, items, "domain", DOMAIN_KEYS, ["key", "name"], _domain_what):
         key = check.text(item, "key", what)
         name = check.text(item, "name", what)
         description = check.text(item, "description", what, required=False)
@@ -185,19 +199,10 @@ def _check_domains(check, items):
 
 def _check_indicators(check, items, ranks, keys):
     indicators, seen = [], set()
-    for index, raw in enumerate(items):
-        line = items.item_line(index)
-        item = check.mapping(raw, line, f"indicator {index + 1}")
-        if item is None:
-            continue
-        text = item.get("text")
-        what = (
-            f"indicator '{shortened(text)}'"
-            if isinstance(text, str) and text.strip()
-            else (f"indicator {index + 1}")
-        )
-        if not check.keys(item, INDICATOR_KEYS, ["text", "domain", "level"], what):
-            continue
+    required = ["text", "domain", "level"]
+    for item, what in _entries(
+        check, items, "indicator", INDICATOR_KEYS, required, _indicator_what
+    ):
         text = check.text(item, "text", what)
         level = check.integer(item, "level", what)
         domain = item.get("domain")

@@ -10,7 +10,7 @@ from assessments.models import (
     SupportingFamiliesArea,
 )
 from assessments.plans import checks
-from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, text_area
+from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, radios, text_area
 
 SCORES = [(str(n), str(n)) for n in range(11)]
 
@@ -61,11 +61,10 @@ class OutcomeForm(GovUKMessagesMixin, forms.Form):
         rows=2,
         required_message=checks.OUTCOME_NEED_MESSAGE,
     )
-    area = forms.ChoiceField(
-        label="Supporting Families outcome area",
-        choices=SupportingFamiliesArea.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": checks.OUTCOME_AREA_MESSAGE},
+    area = radios(
+        "Supporting Families outcome area",
+        SupportingFamiliesArea.choices,
+        required_message=checks.OUTCOME_AREA_MESSAGE,
     )
     baseline = score_field(
         "Where are things now, from 0 to 10?",

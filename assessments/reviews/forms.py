@@ -11,7 +11,7 @@ from assessments.reviews import services
 from cases.models import ClosureReason, OutcomesAchieved, TafMember
 from cases.transitions.forms import LevelChoiceField
 from cases.transitions.selectors import social_care_teams, statutory_levels
-from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, text_area
+from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, radios, text_area
 
 
 class ReviewForm(GovUKMessagesMixin, forms.Form):
@@ -48,11 +48,10 @@ class ReviewForm(GovUKMessagesMixin, forms.Form):
         required_message=services.CHILD_VIEWS_MESSAGE,
     )
     family_views = text_area("The family's views", required_message=services.FAMILY_VIEWS_MESSAGE)
-    decision = forms.ChoiceField(
-        label="What did the review decide?",
-        choices=ReviewDecision.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": services.DECISION_MESSAGE},
+    decision = radios(
+        "What did the review decide?",
+        ReviewDecision.choices,
+        required_message=services.DECISION_MESSAGE,
     )
     # Continue
     new_plan_version = forms.BooleanField(

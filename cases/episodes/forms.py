@@ -11,7 +11,7 @@ from accounts.models import Agency
 from cases.episodes import selectors, services
 from cases.models import ClosureReason, OutcomesAchieved
 from cases.models.episode import TAF_CONTACT_NAME_MESSAGE, TAF_ROLE_MESSAGE
-from earlyhelp.forms import FilterForm, GovUKDateField, GovUKMessagesMixin, text_area
+from earlyhelp.forms import FilterForm, GovUKDateField, GovUKMessagesMixin, radios, text_area
 
 
 def _name(user):
@@ -139,12 +139,11 @@ class TafMemberForm(GovUKMessagesMixin, forms.Form):
 
 
 class RequestClosureForm(GovUKMessagesMixin, forms.Form):
-    closure_reason = forms.ChoiceField(
-        label="Why is the episode closing?",
-        widget=forms.RadioSelect,
-        choices=[c for c in ClosureReason.choices if c[0] != ClosureReason.STEPPED_UP],
+    closure_reason = radios(
+        "Why is the episode closing?",
+        [c for c in ClosureReason.choices if c[0] != ClosureReason.STEPPED_UP],
+        required_message=services.CLOSURE_REASON_MESSAGE,
         help_text="A step up closes the episode when children's social care accepts it",
-        error_messages={"required": services.CLOSURE_REASON_MESSAGE},
     )
     closure_summary = text_area(
         "Summary of the help and where it has left things",

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.models import CaseNote, Family, NoteType, Person, Relationship, RelationshipType
 from cases.people.forms import PostcodeField, owning_team_field
-from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin
+from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, radios
 
 
 class FamilyForm(GovUKMessagesMixin, forms.ModelForm):
@@ -87,12 +87,7 @@ class NoteForm(GovUKMessagesMixin, forms.ModelForm):
         help_text="Use the 24-hour clock, like 14:30. Leave blank if not known",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
     )
-    note_type = forms.ChoiceField(
-        label="Type of note",
-        choices=NoteType.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the type of note"},
-    )
+    note_type = radios("Type of note", NoteType.choices, required_message="Choose the type of note")
     subjects = forms.ModelMultipleChoiceField(
         label="Who is it about?",
         queryset=Person.objects.none(),

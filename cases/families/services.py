@@ -18,7 +18,13 @@ from audit.services import record
 from cases.models import CaseNote, Family, FamilyMembership, Person, Relationship
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.services import changed_fields, require, require_own_team, save_checked
+from earlyhelp.services import (
+    case_record_changes,
+    require,
+    require_own_team,
+    save_changes,
+    save_checked,
+)
 
 Permission = access.Permission
 
@@ -47,12 +53,8 @@ def family_create(*, by: User, owning_team: Team, **fields) -> Family:
 @transaction.atomic
 def family_update(*, by: User, family: Family, **fields) -> Family:
     _require_change(by, family)
-    if "owning_team" in fields:
-        require_own_team(by, fields["owning_team"])
-    changed = changed_fields(family, fields)
-    for name, value in fields.items():
-        setattr(family, name, value)
-    save_checked(family, by=by)
+    changed = case_record_changes(by, family, fields)
+    save_changes(family, fields, by=by)
     record(actor=by, action=AuditAction.CHANGE, obj=family, detail={"fields": changed})
     return family
 

@@ -11,7 +11,7 @@ from accounts.models import Agency
 from cases.meetings import selectors, services
 from cases.models import Attendance, ItemDecision
 from cases.models.meeting import VENUE_MESSAGE
-from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin
+from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, radios
 
 TIME_PATTERN = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 
@@ -122,12 +122,7 @@ class DecisionForm(GovUKMessagesMixin, forms.Form):
 
     mark_optional_fields = False
 
-    decision = forms.ChoiceField(
-        label="Decision",
-        choices=ItemDecision.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": services.DECISION_MESSAGE},
-    )
+    decision = radios("Decision", ItemDecision.choices, required_message=services.DECISION_MESSAGE)
     lead_professional = forms.ChoiceField(required=False, label="Lead professional")
     team = forms.ChoiceField(
         required=False,

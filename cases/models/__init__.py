@@ -29,6 +29,10 @@ from cases.models.meeting import (
 )
 from cases.models.merge import PersonMerge
 from cases.models.person import (
+    PERSON_ADDRESS_FIELDS,
+    PERSON_BIRTH_FIELDS,
+    PERSON_DETAIL_FIELDS,
+    PERSON_NAME_FIELDS,
     SEND,
     Ethnicity,
     NameSource,
@@ -44,6 +48,10 @@ from cases.models.person import (
 )
 
 __all__ = [
+    "PERSON_ADDRESS_FIELDS",
+    "PERSON_BIRTH_FIELDS",
+    "PERSON_DETAIL_FIELDS",
+    "PERSON_NAME_FIELDS",
     "CaseNote",
     "ALLOWED_MOVES",
     "EPISODE_MOVES",

@@ -75,6 +75,27 @@ class PersonQuerySet(models.QuerySet):
 PERSON_FAMILY_NAME_MESSAGE = "Enter the family name"
 
 
+# What a practitioner records about a person, in the order the forms and the API show it.
+PERSON_NAME_FIELDS = ["given_name", "middle_names", "family_name", "known_as"]
+PERSON_BIRTH_FIELDS = ["date_of_birth", "date_of_birth_is_approximate", "expected_date_of_delivery"]
+PERSON_DETAIL_FIELDS = [
+    "sex",
+    "gender",
+    "ethnicity",
+    "first_language",
+    "nhs_number",
+    "upn",
+    "school_or_setting",
+    "send",
+    "disability",
+    "young_carer",
+    "phone",
+    "email",
+]
+# A person's address as it is typed and shown.
+PERSON_ADDRESS_FIELDS = ["line_1", "line_2", "town", "postcode", "moved_in", "moved_out"]
+
+
 class Person(TimeStampedModel):
     """A child (born or unborn) or an adult. An unborn child becomes a child on birth
     without a new record: the same row changes record type.

@@ -11,6 +11,10 @@ from django.utils import timezone
 
 from accounts.models import Team
 from cases.models import (
+    PERSON_ADDRESS_FIELDS,
+    PERSON_BIRTH_FIELDS,
+    PERSON_DETAIL_FIELDS,
+    PERSON_NAME_FIELDS,
     SEND,
     Ethnicity,
     NameType,
@@ -20,18 +24,9 @@ from cases.models import (
     RecordType,
     Sex,
 )
-from cases.people import services
-from cases.people.identifiers import (
-    clean_identifier,
-    normalise_nhs_number,
-    normalise_postcode,
-    normalise_upn,
-    validate_nhs_number,
-    validate_postcode,
-    validate_upn,
-)
+from cases.people import identifiers, services
 from earlyhelp import access
-from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, text_area
+from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, radios, text_area
 
 
 def owning_team_field(user):
@@ -44,64 +39,56 @@ def owning_team_field(user):
 
 
 class IdentifierField(forms.CharField):
-    """An identifier, cleaned to its stored form and checked unless left blank."""
+    """An identifier, cleaned to its stored form and checked unless left blank. A subclass
+    gives the keyword arguments its fields start from, and the attributes of its input."""
+
+    defaults = {}
+    input_attrs = {}
+
+    def __init__(self, **kwargs):
+        kwargs = {**self.defaults, **kwargs}
+        kwargs.setdefault("widget", forms.TextInput(attrs=dict(self.input_attrs)))
+        super().__init__(**kwargs)
 
     def clean(self, value):
-        return clean_identifier(
+        return identifiers.clean_identifier(
             super().clean(value), self.normalise_identifier, self.validate_identifier
         )
 
 
 class NHSNumberField(IdentifierField):
-    normalise_identifier = staticmethod(normalise_nhs_number)
-    validate_identifier = staticmethod(validate_nhs_number)
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", "NHS number")
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", "10 digits, like 485 777 3456")
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
-        )
-        super().__init__(**kwargs)
+    normalise_identifier = staticmethod(identifiers.normalise_nhs_number)
+    validate_identifier = staticmethod(identifiers.validate_nhs_number)
+    defaults = {
+        "label": "NHS number",
+        "required": False,
+        "help_text": "10 digits, like 485 777 3456",
+    }
+    input_attrs = {"class": "govuk-input--width-10", "spellcheck": "false"}
 
 
 class UPNField(IdentifierField):
-    normalise_identifier = staticmethod(normalise_upn)
-    validate_identifier = staticmethod(validate_upn)
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", "Unique Pupil Number (UPN)")
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", "13 characters, starting with a letter")
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
-        )
-        super().__init__(**kwargs)
+    normalise_identifier = staticmethod(identifiers.normalise_upn)
+    validate_identifier = staticmethod(identifiers.validate_upn)
+    defaults = {
+        "label": "Unique Pupil Number (UPN)",
+        "required": False,
+        "help_text": "13 characters, starting with a letter",
+    }
+    input_attrs = {"class": "govuk-input--width-20", "spellcheck": "false"}
 
 
 class PostcodeField(IdentifierField):
-    normalise_identifier = staticmethod(normalise_postcode)
-    validate_identifier = staticmethod(validate_postcode)
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(
-                attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}
-            ),
-        )
-        super().__init__(**kwargs)
+    normalise_identifier = staticmethod(identifiers.normalise_postcode)
+    validate_identifier = staticmethod(identifiers.validate_postcode)
+    input_attrs = {"class": "govuk-input--width-10", "autocomplete": "postal-code"}
 
 
 class PersonForm(GovUKMessagesMixin, forms.ModelForm):
-    record_type = forms.ChoiceField(
-        label="Who is this record for?",
-        choices=RecordType.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether this is a child, an unborn child or an adult"},
+    record_type = radios(
+        "Who is this record for?",
+        RecordType.choices,
+        required_message="Choose whether this is a child, an unborn child or an adult",
     )
     date_of_birth = GovUKDateField(required=False, help_text="For example, 27 3 2019")
     expected_date_of_delivery = GovUKDateField(
@@ -121,28 +108,7 @@ class PersonForm(GovUKMessagesMixin, forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "record_type",
-            "given_name",
-            "middle_names",
-            "family_name",
-            "known_as",
-            "date_of_birth",
-            "date_of_birth_is_approximate",
-            "expected_date_of_delivery",
-            "sex",
-            "gender",
-            "ethnicity",
-            "first_language",
-            "nhs_number",
-            "upn",
-            "school_or_setting",
-            "send",
-            "disability",
-            "young_carer",
-            "phone",
-            "email",
-        ]
+        fields = ["record_type", *PERSON_NAME_FIELDS, *PERSON_BIRTH_FIELDS, *PERSON_DETAIL_FIELDS]
         labels = {
             "date_of_birth_is_approximate": "The date of birth is approximate",
             "young_carer": "Is a young carer",
@@ -198,15 +164,7 @@ class AddressForm(GovUKMessagesMixin, forms.ModelForm):
 
     class Meta:
         model = PersonAddress
-        fields = [
-            "line_1",
-            "line_2",
-            "town",
-            "postcode",
-            "moved_in",
-            "moved_out",
-            "is_confidential",
-        ]
+        fields = [*PERSON_ADDRESS_FIELDS, "is_confidential"]
         error_messages = {
             "line_1": {"required": "Enter the first line of the address"},
             "town": {"required": "Enter the town or city"},

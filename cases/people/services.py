@@ -29,7 +29,14 @@ from cases.models import (
 from cases.people import search
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.services import changed_fields, locked, require, require_own_team, save_checked
+from earlyhelp.services import (
+    case_record_changes,
+    locked,
+    require,
+    require_own_team,
+    save_changes,
+    save_checked,
+)
 
 Permission = access.Permission
 
@@ -99,15 +106,11 @@ def _person_save_new(*, by: User, person: Person, confirmed: bool) -> Person:
 @transaction.atomic
 def person_update(*, by: User, person: Person, **fields) -> Person:
     _require_change(by, person)
-    if "owning_team" in fields:
-        require_own_team(by, fields["owning_team"])
-    changed = changed_fields(person, fields)
+    changed = case_record_changes(by, person, fields)
     hidden = set(changed) & set(Person.SENSITIVE_FIELDS)
     if hidden and not access.can(by, Permission.VIEW_SENSITIVE, person):
         raise PermissionDenied("You cannot change details you are not allowed to see")
-    for name, value in fields.items():
-        setattr(person, name, value)
-    save_checked(person, by=by)
+    save_changes(person, fields, by=by)
     if set(changed) & set(NAME_FIELDS):
         search.index_person(person)
     record(actor=by, action=AuditAction.CHANGE, obj=person, detail={"fields": changed})

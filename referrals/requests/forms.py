@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Agency
 from cases.people.forms import PostcodeField
-from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin
+from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, radios
 from referrals.models import (
     ATTACHMENT_TYPES_TEXT,
     CHILD_ROLES,
@@ -55,11 +55,7 @@ def _file_field(number):
 class RequestFormBase(GovUKMessagesMixin, forms.ModelForm):
     """Fields both forms share; subclasses set labels and add their own."""
 
-    urgency = forms.ChoiceField(
-        choices=Urgency.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how soon help is needed"},
-    )
+    urgency = radios(None, Urgency.choices, required_message="Choose how soon help is needed")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,17 +89,13 @@ class RequestFormBase(GovUKMessagesMixin, forms.ModelForm):
 
 class ProfessionalRequestForm(RequestFormBase):
     presenting_needs = NeedsField(label="Presenting needs", help_text="Select all that apply")
-    consent = forms.ChoiceField(
-        label="Has the family agreed to this request?",
-        choices=Consent.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the family has given consent"},
+    consent = radios(
+        "Has the family agreed to this request?",
+        Consent.choices,
+        required_message="Choose whether the family has given consent",
     )
-    consent_covers = forms.ChoiceField(
-        label="If consent was given, what does it cover?",
-        choices=ConsentCovers.choices,
-        widget=forms.RadioSelect,
-        required=False,
+    consent_covers = radios(
+        "If consent was given, what does it cover?", ConsentCovers.choices, required=False
     )
     consent_given_on = GovUKDateField(
         label="If consent was given, on what date",
@@ -160,36 +152,33 @@ class ProfessionalRequestForm(RequestFormBase):
 class PublicRequestForm(RequestFormBase):
     """The same request, in plain words for parents, carers and young people."""
 
-    source = forms.ChoiceField(
-        label="Who are you?",
-        choices=[
+    source = radios(
+        "Who are you?",
+        [
             (Source.PARENT_OR_CARER, "A parent or carer"),
             (Source.YOUNG_PERSON, "A young person asking for help for myself"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether you are a parent or carer or a young person"},
+        required_message="Choose whether you are a parent or carer or a young person",
     )
     presenting_needs = NeedsField(
         label="What would you like help with?",
         help_text="Select all that apply",
         error_messages={"required": "Choose at least one thing you would like help with"},
     )
-    agrees = forms.ChoiceField(
-        label="Are you happy for us to look at what help your family needs, and to talk to "
+    agrees = radios(
+        "Are you happy for us to look at what help your family needs, and to talk to "
         "other services (like your school or doctor) about it?",
-        choices=[("yes", "Yes"), ("no", "No")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose yes if you are happy for us to do this"},
+        [("yes", "Yes"), ("no", "No")],
+        required_message="Choose yes if you are happy for us to do this",
     )
-    urgency = forms.ChoiceField(
-        label="How soon do you need help?",
-        choices=[
+    urgency = radios(
+        "How soon do you need help?",
+        [
             (Urgency.URGENT, "In the next day or so"),
             (Urgency.SOON, "Within a few days"),
             (Urgency.ROUTINE, "It can wait a week or two"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how soon you need help"},
+        required_message="Choose how soon you need help",
     )
 
     class Meta:
@@ -249,12 +238,7 @@ class PublicRequestForm(RequestFormBase):
 class PersonBlockForm(GovUKMessagesMixin, forms.Form):
     """One person the request is about. Blocks after the first may be left empty."""
 
-    role = forms.ChoiceField(
-        label="Who are they?",
-        choices=PersonRole.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose who this person is"},
-    )
+    role = radios("Who are they?", PersonRole.choices, required_message="Choose who this person is")
     given_name = forms.CharField(
         label="First name",
         max_length=100,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Team
 from cases.models.family import FAMILY_NAME_MESSAGE
 from earlyhelp import access
-from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, text_area
+from earlyhelp.forms import GovUKDateField, GovUKMessagesMixin, radios, text_area
 from referrals.models import Consent, ConsentCovers
 from referrals.models.screening import CHECK_AGENCY_MESSAGE, QUESTION_MESSAGE
 from referrals.requests.selectors import agency_choices
@@ -157,19 +157,13 @@ class AnswerForm(GovUKMessagesMixin, forms.Form):
 
 
 class ConsentForm(GovUKMessagesMixin, forms.Form):
-    consent = forms.ChoiceField(
-        label="Has the family agreed?",
-        choices=Consent.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the family has agreed"},
+    consent = radios(
+        "Has the family agreed?",
+        Consent.choices,
+        required_message="Choose whether the family has agreed",
     )
     consent_given_by = forms.CharField(required=False, max_length=200, label="Who gave consent")
-    consent_covers = forms.ChoiceField(
-        required=False,
-        label="What the consent covers",
-        choices=ConsentCovers.choices,
-        widget=forms.RadioSelect,
-    )
+    consent_covers = radios("What the consent covers", ConsentCovers.choices, required=False)
     consent_given_on = GovUKDateField(required=False, label="Date consent was given")
     consent_not_given_reason = forms.CharField(
         required=False, label="Why consent was not given", widget=forms.Textarea(attrs={"rows": 3})

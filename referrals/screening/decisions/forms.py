@@ -4,7 +4,7 @@ needs. It parses only: `services.request_decide` checks it against the request."
 from django import forms
 
 from accounts.models import Locality
-from earlyhelp.forms import GovUKMessagesMixin, text_area
+from earlyhelp.forms import GovUKMessagesMixin, radios, text_area
 from referrals.models import Outcome
 from referrals.requests.selectors import agency_choices
 from referrals.screening.decisions.services import (
@@ -16,12 +16,7 @@ from thresholds.models import Level
 
 
 class DecisionForm(GovUKMessagesMixin, forms.Form):
-    outcome = forms.ChoiceField(
-        label="Outcome",
-        choices=Outcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": CHOOSE_AN_OUTCOME},
-    )
+    outcome = radios("Outcome", Outcome.choices, required_message=CHOOSE_AN_OUTCOME)
     signposted_to = forms.CharField(required=False, max_length=200, label="Service signposted to")
     single_agency = forms.ModelChoiceField(
         queryset=None, required=False, label="Agency that will help", empty_label="Choose"
