@@ -11,18 +11,17 @@ import django_filters
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 
 from accounts.api import UserRefSerializer
 from assessments.documents import selectors as document_selectors
 from assessments.documents import services as documents
 from assessments.models import FamilyPlanDocument, FamilyPlanDocumentStatus, Plan
-from audit.views import AuditedViewSetMixin
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
 from earlyhelp.api_fields import choice_text
 from earlyhelp.downloads import download_response
-from earlyhelp.viewsets import CaseViewSet
+from earlyhelp.viewsets import AuditedCaseViewSet
 
 
 class FamilyPlanDocumentSerializer(serializers.ModelSerializer):
@@ -84,9 +83,7 @@ class FamilyPlanDocumentFilter(django_filters.FilterSet):
         responses={202: FamilyPlanDocumentSerializer},
     ),
 )
-class FamilyPlanDocumentViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
-):
+class FamilyPlanDocumentViewSet(AuditedCaseViewSet):
     """The family's copy of a plan as a PDF: ask for it, follow its status, download it."""
 
     detail_serializer_class = FamilyPlanDocumentSerializer
