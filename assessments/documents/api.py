@@ -8,7 +8,6 @@ export.
 """
 
 import django_filters
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
@@ -17,10 +16,10 @@ from rest_framework.decorators import action
 from accounts.api import UserRefSerializer
 from assessments.documents import selectors as document_selectors
 from assessments.documents import services as documents
+from assessments.documents.downloads import plan_document_response
 from assessments.models import FamilyPlanDocument, FamilyPlanDocumentStatus, Plan
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
 from earlyhelp.api_fields import choice_text
-from earlyhelp.downloads import download_response
 from earlyhelp.viewsets import AuditedCaseViewSet
 
 
@@ -111,12 +110,4 @@ class FamilyPlanDocumentViewSet(AuditedCaseViewSet):
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def download(self, request, uuid=None):
         document = self.get_object()
-        if document.status != FamilyPlanDocumentStatus.READY or not document.file:
-            raise Http404("The family plan PDF is not ready")
-        return download_response(
-            request.user,
-            file=document.file,
-            filename=document.filename,
-            obj=document.plan,
-            detail={"document": str(document.uuid)},
-        )
+        return plan_document_response(request.user, document)
