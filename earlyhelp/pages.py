@@ -4,6 +4,10 @@ Two kinds of page call a service. A form page (`ServiceFormView`) shows the serv
 refusal on the form's fields, with what was typed kept. A button (`ServiceActionView`, and
 `ConfirmActionView` that asks "Are you sure?" first) has no form to show it on: it goes
 back to a page and says what came of it in a message.
+
+A record's own page (an episode's, a meeting's) is a `RecordPage`: it loads the record
+through the access policy, and each showing of it, fresh or with a form's errors, is an
+audited read. Its small forms are `PageFormAction`s.
 """
 
 from django.contrib import messages
