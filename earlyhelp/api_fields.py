@@ -28,6 +28,14 @@ def optional_record(queryset, message, **kwargs):
     )
 
 
+def optional_record_uuid(help_text):
+    """Another record this one may not have (an earlier version, what started it), shown as
+    its UUID, or null."""
+    return serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True, allow_null=True, help_text=help_text
+    )
+
+
 def team_field(message, **kwargs):
     return UUIDRecordField(queryset=Team.objects.all(), message=message, **kwargs)
 

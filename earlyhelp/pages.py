@@ -4,6 +4,10 @@ Two kinds of page call a service. A form page (`ServiceFormView`) shows the serv
 refusal on the form's fields, with what was typed kept. A button (`ServiceActionView`, and
 `ConfirmActionView` that asks "Are you sure?" first) has no form to show it on: it goes
 back to a page and says what came of it in a message.
+
+A record's own page (an episode's, a meeting's) is a `RecordPage`: it loads the record
+through the access policy, and each showing of it, fresh or with a form's errors, is an
+audited read. Its small forms are `PageFormAction`s.
 """
 
 from django.contrib import messages
@@ -184,6 +188,51 @@ class PageFormAction:
 
     def render_invalid(self, form):
         return self.render_page(**self.bound(form))
+
+
+class RecordMixin:
+    """For views about the one record their address names (by its uuid)."""
+
+    # The records this user may see, as the view reads them: a selector taking the user.
+    record_selector = None
+
+    def get_record(self):
+        """The record, through the access policy: 404 for a user who may not see it."""
+        user = self.request.user
+        return access.get_for_user(user, self.record_selector(user), uuid=self.kwargs["uuid"])
+
+
+class RecordPage(RecordMixin, View):
+    """A page about one record, with several small forms that each post to their own
+    address (see `PageFormAction`).
+
+    `load()` fetches the record (`get_record()`) and works out what the user may do with
+    it; `render_page(**bound)` builds the page, showing the forms in `bound` in place of
+    fresh ones. Every showing of the page, fresh or with a form's errors, is a read of
+    `shown_records()`, and audited.
+    """
+
+    def load(self):
+        raise NotImplementedError
+
+    def shown_records(self):
+        """Records whose contents the page shows."""
+        raise NotImplementedError
+
+    def render_page(self, *, status=200, **bound):
+        raise NotImplementedError
+
+    def show_page(self, **kwargs):
+        record_views(self.request.user, self.shown_records())
+        return self.render_page(**kwargs)
+
+
+class RecordDetailView(RecordPage):
+    """GET: the record's page."""
+
+    def get(self, request, *args, **kwargs):
+        self.load()
+        return self.show_page()
 
 
 class CaseWorkerMixin(ServiceUserMixin):

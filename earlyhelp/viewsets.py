@@ -4,6 +4,7 @@ create and update through one service, and the case records' permission."""
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import BasePermission
 
+from audit.views import AuditedViewSetMixin
 from earlyhelp import access
 from earlyhelp.api_actions import ServiceActionMixin, require_before_body
 
@@ -90,6 +91,15 @@ class CaseViewSet(RecordViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
 
+class AuditedCaseViewSet(
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
+):
+    # Case records listed and read, each list and read audited; actions and writes are the
+    # subclass's. A comment, not a docstring: drf-spectacular describes a viewset with the
+    # first docstring among its parents, which must stay AuditedViewSetMixin's.
+    pass
+
+
 class NewCaseRecordMixin(ServiceCreateMixin):
     """The create of a record that starts a case (a family, a person).
 
@@ -105,3 +115,17 @@ class NewCaseRecordMixin(ServiceCreateMixin):
             refusal="You do not have permission to do this",
         )
         return super().create(request, *args, **kwargs)
+
+
+class CaseRecordViewSet(
+    AuditedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    NewCaseRecordMixin,
+    ServiceUpdateMixin,
+    CaseViewSet,
+):
+    # The records a case starts from (families, people): listed and read, audited; created
+    # and changed through their services. A comment, not a docstring, as on
+    # AuditedCaseViewSet.
+    pass

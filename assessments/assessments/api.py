@@ -43,7 +43,7 @@ from audit.views import AuditedViewSetMixin
 from earlyhelp import access
 from earlyhelp.api_actions import conflict_response, require_before_body, service_action
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.viewsets import CaseViewSet, RecordViewSet
+from earlyhelp.viewsets import AuditedCaseViewSet, CaseViewSet, RecordViewSet
 
 # Templates
 
@@ -104,9 +104,7 @@ class AssessmentTemplateViewSet(
         responses={201: AssessmentDetailSerializer},
     ),
 )
-class AssessmentViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
-):
+class AssessmentViewSet(AuditedCaseViewSet):
     """Each action answers with the assessment as it now is."""
 
     list_serializer_class = AssessmentSerializer

@@ -16,6 +16,7 @@ from earlyhelp.api_fields import (
     ErrorBodySerializer,
     InvalidBodySerializer,
     choice_text,
+    optional_record_uuid,
     optional_text,
 )
 from thresholds.serializers import LevelRefSerializer
@@ -75,12 +76,7 @@ def _section_spec(section):
 
 class AssessmentSectionSummarySerializer(serializers.ModelSerializer):
     title = serializers.SerializerMethodField()
-    person = serializers.SlugRelatedField(
-        slug_field="uuid",
-        read_only=True,
-        allow_null=True,
-        help_text="The child or adult the section is about; null for the family",
-    )
+    person = optional_record_uuid("The child or adult the section is about; null for the family")
     updated_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -107,12 +103,7 @@ class AssessmentSerializer(EpisodeWorkSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     is_editable = serializers.BooleanField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
-    previous = serializers.SlugRelatedField(
-        slug_field="uuid",
-        read_only=True,
-        allow_null=True,
-        help_text="The approved version this one changes",
-    )
+    previous = optional_record_uuid("The approved version this one changes")
 
     class Meta:
         model = Assessment

@@ -21,7 +21,13 @@ from cases.episodes.forms import ConfirmForm
 from cases.models import Episode
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.pages import CaseWorkerMixin, FormPage, perform_if_valid
+from earlyhelp.pages import (
+    CaseWorkerMixin,
+    FormPage,
+    RecordDetailView,
+    RecordPage,
+    perform_if_valid,
+)
 from earlyhelp.services import require
 
 Permission = access.Permission
@@ -65,17 +71,19 @@ class StartView(FormPage):
 # The task list and the decisions on it
 
 
-class AssessmentPage(CaseWorkerMixin, View):
+class AssessmentPage(CaseWorkerMixin, RecordPage):
     template_name = "assessments/assessment_detail.html"
+    record_selector = staticmethod(selectors.assessment_detail_for)
 
     def load(self):
         user = self.request.user
-        self.assessment = access.get_for_user(
-            user, selectors.assessment_detail_for(user), uuid=self.kwargs["uuid"]
-        )
+        self.assessment = self.get_record()
         episode = self.assessment.episode
         self.may_work = access.can(user, Permission.WORK_ON_EPISODE, episode)
         self.may_manage = access.can(user, Permission.MANAGE_EPISODE, episode)
+
+    def shown_records(self):
+        return [self.assessment]
 
     def render_page(self, *, status=200, **bound):
         user, assessment = self.request.user, self.assessment
@@ -127,11 +135,8 @@ class AssessmentPage(CaseWorkerMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
 
-class AssessmentDetailView(AssessmentPage):
-    def get(self, request, uuid):
-        self.load()
-        record_view(actor=request.user, obj=self.assessment)
-        return self.render_page()
+class AssessmentDetailView(AssessmentPage, RecordDetailView):
+    """The assessment's task list."""
 
 
 class AssessmentActionView(AssessmentPage):

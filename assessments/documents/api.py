@@ -8,21 +8,19 @@ export.
 """
 
 import django_filters
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 
 from accounts.api import UserRefSerializer
 from assessments.documents import selectors as document_selectors
 from assessments.documents import services as documents
+from assessments.documents.downloads import plan_document_response
 from assessments.models import FamilyPlanDocument, FamilyPlanDocumentStatus, Plan
-from audit.views import AuditedViewSetMixin
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
 from earlyhelp.api_fields import choice_text
-from earlyhelp.downloads import download_response
-from earlyhelp.viewsets import CaseViewSet
+from earlyhelp.viewsets import AuditedCaseViewSet
 
 
 class FamilyPlanDocumentSerializer(serializers.ModelSerializer):
@@ -84,9 +82,7 @@ class FamilyPlanDocumentFilter(django_filters.FilterSet):
         responses={202: FamilyPlanDocumentSerializer},
     ),
 )
-class FamilyPlanDocumentViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
-):
+class FamilyPlanDocumentViewSet(AuditedCaseViewSet):
     """The family's copy of a plan as a PDF: ask for it, follow its status, download it."""
 
     detail_serializer_class = FamilyPlanDocumentSerializer
@@ -114,12 +110,4 @@ class FamilyPlanDocumentViewSet(
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def download(self, request, uuid=None):
         document = self.get_object()
-        if document.status != FamilyPlanDocumentStatus.READY or not document.file:
-            raise Http404("The family plan PDF is not ready")
-        return download_response(
-            request.user,
-            file=document.file,
-            filename=document.filename,
-            obj=document.plan,
-            detail={"document": str(document.uuid)},
-        )
+        return plan_document_response(request.user, document)

@@ -3,16 +3,15 @@ once made. Asking is for those who may work on the episode; downloading for anyo
 see the plan. Every download is audited as an export."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
 
 from assessments.documents import services as documents
+from assessments.documents.downloads import plan_document_response
 from assessments.models import FamilyPlanDocument, FamilyPlanDocumentStatus, Plan
 from cases.episodes.forms import ConfirmForm
 from earlyhelp import access
-from earlyhelp.downloads import download_response
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.pages import CaseWorkerMixin
 
@@ -49,12 +48,4 @@ class FamilyPlanDownloadView(CaseWorkerMixin, View):
         document = access.get_for_user(
             request.user, FamilyPlanDocument.objects.select_related("plan"), uuid=uuid
         )
-        if document.status != FamilyPlanDocumentStatus.READY or not document.file:
-            raise Http404("The family plan PDF is not ready")
-        return download_response(
-            request.user,
-            file=document.file,
-            filename=document.filename,
-            obj=document.plan,
-            detail={"document": str(document.uuid)},
-        )
+        return plan_document_response(request.user, document)

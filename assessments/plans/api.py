@@ -12,7 +12,7 @@ A plan's narrative is saved with a revision, as assessment sections are: a save 
 a revision someone else has since saved over answers 409, with the plan as it now is."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.response import Response
 
 from assessments.models import Plan
@@ -36,11 +36,10 @@ from assessments.plans.serializers import (
     PlanSerializer,
     PlanUpdateSerializer,
 )
-from audit.views import AuditedViewSetMixin
 from earlyhelp import access
 from earlyhelp.api_actions import conflict_response, require_before_body, service_action
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.viewsets import CaseViewSet
+from earlyhelp.viewsets import AuditedCaseViewSet
 
 # Plans
 
@@ -63,9 +62,7 @@ from earlyhelp.viewsets import CaseViewSet
         responses={200: PlanDetailSerializer, 409: PlanConflictSerializer},
     ),
 )
-class PlanViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
-):
+class PlanViewSet(AuditedCaseViewSet):
     """Each action answers with the plan as it now is."""
 
     list_serializer_class = PlanSerializer
@@ -136,9 +133,7 @@ class PlanViewSet(
 # Outcomes and actions
 
 
-class PlanPartViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
-):
+class PlanPartViewSet(AuditedCaseViewSet):
     """An outcome or action of a draft plan: PUT replaces it, PATCH changes the fields
     sent; changes and removals are refused once the plan is agreed."""
 
@@ -151,6 +146,15 @@ class PlanPartViewSet(
 
     def current_body(self, instance):
         """The instance's values as a body, for a PATCH to start from."""
+        raise NotImplementedError
+
+    def add(self, body):
+        raise NotImplementedError
+
+    def change(self, instance, body):
+        raise NotImplementedError
+
+    def remove(self, instance):
         raise NotImplementedError
 
     def detail_object(self, instance):
@@ -169,6 +173,10 @@ class PlanPartViewSet(
         instance = self.get_object()
         body = self.parse_body(self.write_serializer, partial=True)
         return self.detail_response(self.change(instance, {**self.current_body(instance), **body}))
+
+    def destroy(self, request, uuid=None):
+        self.remove(self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema_view(
@@ -221,9 +229,8 @@ class PlanOutcomeViewSet(PlanPartViewSet):
     def change(self, outcome, body):
         return plans.plan_outcome_change(by=self.request.user, outcome=outcome, **body)
 
-    def destroy(self, request, uuid=None):
-        plans.plan_outcome_remove(by=request.user, outcome=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def remove(self, outcome):
+        plans.plan_outcome_remove(by=self.request.user, outcome=outcome)
 
 
 @extend_schema_view(
@@ -276,9 +283,8 @@ class PlanActionViewSet(PlanPartViewSet):
     def change(self, plan_action, body):
         return plans.plan_action_change(by=self.request.user, action=plan_action, **body)
 
-    def destroy(self, request, uuid=None):
-        plans.plan_action_remove(by=request.user, action=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def remove(self, plan_action):
+        plans.plan_action_remove(by=self.request.user, action=plan_action)
 
     @service_action(
         "Say how an action of the agreed plan is going (its owner or the lead professional)",

@@ -28,6 +28,7 @@ from earlyhelp.api_fields import (
     choice_text,
     choices_help,
     optional_record,
+    optional_record_uuid,
     optional_text,
     score_field,
 )
@@ -80,12 +81,7 @@ class PlanOutcomeSerializer(serializers.ModelSerializer):
 
 class PlanActionSerializer(serializers.ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
-    outcome = serializers.SlugRelatedField(
-        slug_field="uuid",
-        read_only=True,
-        allow_null=True,
-        help_text="The outcome the action works towards, if any",
-    )
+    outcome = optional_record_uuid("The outcome the action works towards, if any")
     owner_user = UserRefSerializer(read_only=True, allow_null=True)
     owner_agency = AgencyNameSerializer(read_only=True, allow_null=True)
     owner = serializers.CharField(read_only=True, help_text="Who will do it, in words")
@@ -116,12 +112,7 @@ class PlanActionSerializer(serializers.ModelSerializer):
 
 
 class PlanSerializer(EpisodeWorkSerializer):
-    previous = serializers.SlugRelatedField(
-        slug_field="uuid",
-        read_only=True,
-        allow_null=True,
-        help_text="The version this one changes",
-    )
+    previous = optional_record_uuid("The version this one changes")
     status = choice_text(PlanStatus.choices)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     is_editable = serializers.BooleanField(read_only=True)
@@ -146,18 +137,8 @@ class PlanSerializer(EpisodeWorkSerializer):
 
 
 class PlanDetailSerializer(PlanSerializer):
-    assessment = serializers.SlugRelatedField(
-        slug_field="uuid",
-        read_only=True,
-        allow_null=True,
-        help_text="The approved assessment the plan answers",
-    )
-    from_review = serializers.SlugRelatedField(
-        slug_field="uuid",
-        read_only=True,
-        allow_null=True,
-        help_text="The review that started this version",
-    )
+    assessment = optional_record_uuid("The approved assessment the plan answers")
+    from_review = optional_record_uuid("The review that started this version")
     agreed_by = UserRefSerializer(read_only=True, allow_null=True)
     outcomes = PlanOutcomeSerializer(many=True, read_only=True)
     actions = PlanActionSerializer(many=True, read_only=True)

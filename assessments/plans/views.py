@@ -13,14 +13,12 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.views import View
 
 from assessments.documents.selectors import documents_for
 from assessments.models import PLAN_MOVES, Plan, PlanAction, PlanOutcome, PlanStatus
 from assessments.plans import checks, forms, selectors, services
 from assessments.reviews import selectors as review_selectors
 from assessments.reviews import services as review_services
-from audit.services import record_view
 from cases.episodes.forms import ConfirmForm
 from cases.models import Episode
 from earlyhelp import access
@@ -28,6 +26,9 @@ from earlyhelp.exceptions import ServiceError
 from earlyhelp.pages import (
     CaseWorkerMixin,
     ConfirmActionView,
+    RecordDetailView,
+    RecordMixin,
+    RecordPage,
     ServiceActionView,
     ServiceFormView,
     perform_if_valid,
@@ -65,19 +66,19 @@ class StartView(CaseWorkerMixin, ServiceActionView):
         return reverse("episodes:detail", kwargs={"uuid": self.episode.uuid})
 
 
-class PlanMixin(CaseWorkerMixin):
+class PlanMixin(CaseWorkerMixin, RecordMixin):
     """Loads the plan the address names, for a user who may see it (else 404)."""
 
-    detail_queryset = False
+    record_selector = staticmethod(selectors.plans_for)
 
     def load(self):
         user = self.request.user
-        queryset = (
-            selectors.plan_detail_for(user) if self.detail_queryset else selectors.plans_for(user)
-        )
-        self.plan = access.get_for_user(user, queryset, uuid=self.kwargs["uuid"])
+        self.plan = self.get_record()
         self.episode = self.plan.episode
         self.may_work = access.can(user, Permission.WORK_ON_EPISODE, self.episode)
+
+    def shown_records(self):
+        return [self.plan]
 
     def require_work(self):
         if not self.may_work:
@@ -99,9 +100,9 @@ class PlanMixin(CaseWorkerMixin):
 # The plan page
 
 
-class PlanPage(PlanMixin, View):
+class PlanPage(PlanMixin, RecordPage):
     template_name = "plans/plan_detail.html"
-    detail_queryset = True
+    record_selector = staticmethod(selectors.plan_detail_for)
 
     def render_page(self, *, status=200, **bound):
         user, plan, episode = self.request.user, self.plan, self.episode
@@ -148,11 +149,8 @@ class PlanPage(PlanMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
 
-class PlanDetailView(PlanPage):
-    def get(self, request, uuid):
-        self.load()
-        record_view(actor=request.user, obj=self.plan)
-        return self.render_page()
+class PlanDetailView(PlanPage, RecordDetailView):
+    """The plan page."""
 
 
 class PlanActionView(PlanPage):
@@ -169,8 +167,7 @@ class PlanActionView(PlanPage):
         succeeded, target = perform_if_valid(form, self.perform)
         if succeeded:
             return to_plan(target)
-        record_view(actor=request.user, obj=self.plan)
-        return self.render_page(**{self.key: form})
+        return self.show_page(**{self.key: form})
 
     def perform(self, form):
         raise NotImplementedError
@@ -251,9 +248,6 @@ class PlanFormPage(PlanMixin, ServiceFormView):
     def refuse_unless_ready(self):
         """A redirect with the reason when the plan is not in the state the form needs."""
         raise NotImplementedError
-
-    def shown_records(self):
-        return [self.plan]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -400,9 +394,6 @@ class RemoveView(PlanMixin, ConfirmActionView):
             self.model.objects.filter(plan=self.plan),
             uuid=self.kwargs[self.lookup_kwarg],
         )
-
-    def shown_records(self):
-        return [self.plan]
 
     def confirmation(self):
         return {

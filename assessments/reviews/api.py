@@ -8,7 +8,7 @@ service's message). Reviews are a record of a meeting: they are not changed afte
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status
+from rest_framework import exceptions, status
 
 from assessments.models import Review
 from assessments.reviews import selectors
@@ -19,8 +19,7 @@ from assessments.reviews.serializers import (
     ReviewSerializer,
     review_errors,
 )
-from audit.views import AuditedViewSetMixin
-from earlyhelp.viewsets import CaseViewSet
+from earlyhelp.viewsets import AuditedCaseViewSet
 
 
 @extend_schema_view(
@@ -38,9 +37,7 @@ from earlyhelp.viewsets import CaseViewSet
         responses={201: ReviewSerializer},
     ),
 )
-class ReviewViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
-):
+class ReviewViewSet(AuditedCaseViewSet):
     detail_serializer_class = ReviewSerializer
     filterset_class = ReviewFilter
     http_method_names = ["get", "post", "head", "options"]

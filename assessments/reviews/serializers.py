@@ -16,7 +16,14 @@ from assessments.reviews.services import ATTENDEES_MESSAGE
 from cases.episodes.serializers import EpisodeWorkSerializer
 from cases.models import ClosureReason, Episode, OutcomesAchieved, TafMember
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
-from earlyhelp.api_fields import choice_text, choices_help, optional_text, score_field, team_field
+from earlyhelp.api_fields import (
+    choice_text,
+    choices_help,
+    optional_record_uuid,
+    optional_text,
+    score_field,
+    team_field,
+)
 from thresholds.serializers import level_field
 
 # Representations
@@ -52,12 +59,7 @@ class ReviewSerializer(EpisodeWorkSerializer):
     decision = choice_text(ReviewDecision.choices)
     decision_display = serializers.CharField(source="get_decision_display", read_only=True)
     held_on_time = serializers.BooleanField(read_only=True)
-    transition = serializers.SlugRelatedField(
-        slug_field="uuid",
-        read_only=True,
-        allow_null=True,
-        help_text="The step up the review asked for",
-    )
+    transition = optional_record_uuid("The step up the review asked for")
     new_plan = serializers.SerializerMethodField(
         help_text="The new version of the plan the review started, if any"
     )

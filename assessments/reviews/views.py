@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views import View
 
 from assessments.models import PlanStatus, ReviewDecision
 from assessments.plans import selectors as plan_selectors
@@ -18,9 +17,7 @@ from assessments.plans.views import PlanFormPage, to_plan
 from assessments.reviews import selectors
 from assessments.reviews import services as reviews
 from assessments.reviews.forms import ReviewForm
-from audit.services import record_view
-from earlyhelp import access
-from earlyhelp.pages import CaseWorkerMixin
+from earlyhelp.pages import CaseWorkerMixin, RecordDetailView
 
 RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green"}
 
@@ -124,13 +121,18 @@ class ReviewRecordView(PlanFormPage):
         return "Review recorded. The closure goes to a manager to approve."
 
 
-class ReviewDetailView(CaseWorkerMixin, View):
+class ReviewDetailView(CaseWorkerMixin, RecordDetailView):
     template_name = "plans/review_detail.html"
+    record_selector = staticmethod(selectors.review_detail_for)
 
-    def get(self, request, uuid):
-        user = request.user
-        review = access.get_for_user(user, selectors.review_detail_for(user), uuid=uuid)
-        record_view(actor=user, obj=review)
+    def load(self):
+        self.review = self.get_record()
+
+    def shown_records(self):
+        return [self.review]
+
+    def render_page(self, *, status=200, **bound):
+        review = self.review
         rows = [
             (progress, RAG_COLOURS.get(progress.rag, "grey")) for progress in review.progress.all()
         ]
@@ -146,4 +148,4 @@ class ReviewDetailView(CaseWorkerMixin, View):
             if review.transition_id
             else None,
         }
-        return render(request, self.template_name, context)
+        return render(self.request, self.template_name, context, status=status)

@@ -46,7 +46,7 @@ from earlyhelp import access
 from earlyhelp.access import Permission
 from earlyhelp.api import VisibleRecordFilter, status_filter
 from earlyhelp.api_actions import service_action
-from earlyhelp.viewsets import CaseViewSet
+from earlyhelp.viewsets import AuditedCaseViewSet, CaseViewSet
 
 # Shared representations
 
@@ -77,12 +77,7 @@ class EpisodeFilter(django_filters.FilterSet):
         return queryset.filter(lead_professional=self.request.user)
 
 
-class EpisodeViewSet(
-    AuditedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    CaseViewSet,
-):
+class EpisodeViewSet(AuditedCaseViewSet):
     """Each action answers with the episode as it now is."""
 
     list_serializer_class = EpisodeSerializer

@@ -24,6 +24,7 @@ from earlyhelp.api_fields import (
     TeamNameSerializer,
     choice_text,
     choices_help,
+    optional_record_uuid,
     optional_text,
     team_field,
     user_field,
@@ -58,11 +59,8 @@ class TransitionSerializer(serializers.ModelSerializer):
     requested_by = UserRefSerializer(read_only=True)
     approved_by = UserRefSerializer(read_only=True, allow_null=True)
     responded_by = UserRefSerializer(read_only=True, allow_null=True)
-    bounce_back_of = serializers.SlugRelatedField(
-        slug_field="uuid",
-        read_only=True,
-        allow_null=True,
-        help_text="The accepted step-down this step up follows within 12 months",
+    bounce_back_of = optional_record_uuid(
+        "The accepted step-down this step up follows within 12 months"
     )
     acceptance_due_at = serializers.SerializerMethodField()
     is_waiting_too_long = serializers.SerializerMethodField()

@@ -15,19 +15,24 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views import View
 from django.views.generic import TemplateView
 
 from assessments.assessments import selectors as assessment_selectors
 from assessments.plans import selectors as plan_selectors
-from audit.services import record_list, record_view
+from audit.services import record_list
 from cases.episodes import forms, selectors, services
 from cases.models import WORKING_STATUSES, Episode, EpisodeStatus
 from cases.transitions.models import Direction, TransitionStatus
 from cases.transitions.services import is_waiting_too_long
 from earlyhelp import access, working_days
 from earlyhelp.confirm import confirmation_page
-from earlyhelp.pages import CaseWorkerMixin, PageFormAction
+from earlyhelp.pages import (
+    CaseWorkerMixin,
+    PageFormAction,
+    RecordDetailView,
+    RecordPage,
+    record_views,
+)
 
 Permission = access.Permission
 PAGE_SIZE = 50
@@ -44,18 +49,20 @@ def url_or_none(name, *args):
 # The episode page
 
 
-class EpisodePage(CaseWorkerMixin, View):
+class EpisodePage(CaseWorkerMixin, RecordPage):
     """Builds the episode page; the views that post a form re-render it on errors."""
 
     template_name = "episodes/episode_detail.html"
+    record_selector = staticmethod(selectors.episode_detail_for)
 
     def load(self):
         user = self.request.user
-        self.episode = access.get_for_user(
-            user, selectors.episode_detail_for(user), uuid=self.kwargs["uuid"]
-        )
+        self.episode = self.get_record()
         self.may_manage = access.can(user, Permission.MANAGE_EPISODE, self.episode)
         self.may_work = access.can(user, Permission.WORK_ON_EPISODE, self.episode)
+
+    def shown_records(self):
+        return [self.episode]
 
     def available_actions(self):
         """The actions to offer this user now. The services decide; this only hides
@@ -175,11 +182,8 @@ class EpisodePage(CaseWorkerMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
 
-class EpisodeDetailView(EpisodePage):
-    def get(self, request, uuid):
-        self.load()
-        record_view(actor=request.user, obj=self.episode)
-        return self.render_page()
+class EpisodeDetailView(EpisodePage, RecordDetailView):
+    """The episode page, with no form open."""
 
 
 class EpisodeActionView(PageFormAction, EpisodePage):
@@ -197,8 +201,7 @@ class EpisodeActionView(PageFormAction, EpisodePage):
     def get(self, request, uuid, **kwargs):
         self.load()
         self.check()
-        record_view(actor=request.user, obj=self.episode)
-        return self.render_page(open_form=self.action)
+        return self.show_page(open_form=self.action)
 
     def post(self, request, uuid, **kwargs):
         self.load()
@@ -212,8 +215,7 @@ class EpisodeActionView(PageFormAction, EpisodePage):
         return reverse("episodes:detail", kwargs={"uuid": self.episode.uuid})
 
     def render_invalid(self, form):
-        record_view(actor=self.request.user, obj=self.episode)
-        return self.render_page(open_form=self.action, **{self.action: form})
+        return self.show_page(open_form=self.action, **{self.action: form})
 
 
 class _ManagerAction(EpisodeActionView):
@@ -313,7 +315,7 @@ class TafMemberEndView(EpisodeActionView):
 
     def get(self, request, uuid, member_uuid):
         self.load_member(member_uuid)
-        record_view(actor=request.user, obj=self.episode)
+        record_views(request.user, self.shown_records())
         member = self.member
         agency = member.agency or (member.user.agency if member.user_id else None)
         details = [("Name", member.name), ("Role in the TAF", member.role)]

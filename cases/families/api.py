@@ -28,10 +28,9 @@ from earlyhelp import access
 from earlyhelp.api import VisibleRecordFilter
 from earlyhelp.api_actions import service_action
 from earlyhelp.viewsets import (
+    CaseRecordViewSet,
     CaseViewSet,
-    NewCaseRecordMixin,
     ServiceCreateMixin,
-    ServiceUpdateMixin,
 )
 
 Permission = access.Permission
@@ -79,14 +78,7 @@ class RelationshipFilter(django_filters.FilterSet):
     create=extend_schema(summary="Create a family", responses={201: FamilyDetailSerializer}),
     partial_update=extend_schema(summary="Change a family"),
 )
-class FamilyViewSet(
-    AuditedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    NewCaseRecordMixin,
-    ServiceUpdateMixin,
-    CaseViewSet,
-):
+class FamilyViewSet(CaseRecordViewSet):
     list_serializer_class = FamilySerializer
     detail_serializer_class = FamilyDetailSerializer
     filterset_class = FamilyFilter

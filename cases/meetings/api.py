@@ -46,7 +46,7 @@ from earlyhelp.api_fields import (
     team_field,
     user_field,
 )
-from earlyhelp.viewsets import CaseViewSet
+from earlyhelp.viewsets import AuditedCaseViewSet, CaseViewSet
 from thresholds.serializers import level_field
 
 
@@ -346,9 +346,7 @@ class AgendaItemFilter(django_filters.FilterSet):
     list=extend_schema(summary="Agenda items of families the user may see"),
     retrieve=extend_schema(summary="An agenda item"),
 )
-class AgendaItemViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
-):
+class AgendaItemViewSet(AuditedCaseViewSet):
     detail_serializer_class = AgendaItemSerializer
     filterset_class = AgendaItemFilter
 

@@ -16,12 +16,19 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from audit.models import AuditAction
-from audit.services import record, record_list, record_view
+from audit.services import record, record_list
 from cases.meetings import forms, selectors, services
 from cases.meetings import pdf as meeting_pdf
 from cases.models import AgendaItem, AgendaReason, AllocationMeeting, Episode
 from earlyhelp import access
-from earlyhelp.pages import CaseWorkerMixin, FormPage, PageFormAction, report_outcome
+from earlyhelp.pages import (
+    CaseWorkerMixin,
+    FormPage,
+    PageFormAction,
+    RecordDetailView,
+    RecordPage,
+    report_outcome,
+)
 
 Permission = access.Permission
 LIST_PAGE_SIZE = 25
@@ -117,20 +124,24 @@ class MeetingScheduleView(FormPage):
         return redirect("meetings:detail", uuid=meeting.uuid)
 
 
-class MeetingPage(CaseWorkerMixin, View):
+class MeetingPage(CaseWorkerMixin, RecordPage):
     """Builds the meeting page; the views that post a form re-render it on errors."""
 
     template_name = "meetings/meeting_detail.html"
+    record_selector = staticmethod(selectors.meeting_detail_for)
 
     def load(self):
-        self.meeting = _meeting_for(self.request.user, self.kwargs["uuid"])
+        self.meeting = self.get_record()
         self.may_run = access.can(self.request.user, Permission.RUN_MEETING, self.meeting)
         self.may_read_minutes = access.can(
             self.request.user, Permission.VIEW_MEETING_MINUTES, self.meeting
         )
         self.can_change = self.may_run and not self.meeting.is_held
 
-    def render_page(self, status=200, **bound):
+    def shown_records(self):
+        return [self.meeting]
+
+    def render_page(self, *, status=200, **bound):
         user = self.request.user
         meeting = self.meeting
         attendees = list(selectors.attendees_of(meeting))
@@ -171,11 +182,8 @@ class MeetingPage(CaseWorkerMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
 
-class MeetingDetailView(MeetingPage):
-    def get(self, request, uuid):
-        self.load()
-        record_view(actor=request.user, obj=self.meeting)
-        return self.render_page()
+class MeetingDetailView(MeetingPage, RecordDetailView):
+    """The meeting page."""
 
 
 class MeetingChangeView(MeetingPage):

@@ -9,11 +9,10 @@ does not say whether they exist); records they see but may not change, 403.
 import django_filters
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from audit.views import AuditedViewSetMixin
 from cases.models import Family, FamilyMembership, Person, PersonMerge
 from cases.people import search, selectors, services
 from cases.people.serializers import (
@@ -37,9 +36,8 @@ from earlyhelp import access
 from earlyhelp.api import PageNumberPagination, VisibleRecordFilter, may_see_sensitive
 from earlyhelp.api_actions import service_action
 from earlyhelp.viewsets import (
-    CaseViewSet,
-    NewCaseRecordMixin,
-    ServiceUpdateMixin,
+    AuditedCaseViewSet,
+    CaseRecordViewSet,
 )
 
 Permission = access.Permission
@@ -123,14 +121,7 @@ class MergeFilter(django_filters.FilterSet):
     ),
     partial_update=extend_schema(summary="Change a person", responses=PersonDetailSerializer),
 )
-class PersonViewSet(
-    AuditedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    NewCaseRecordMixin,
-    ServiceUpdateMixin,
-    CaseViewSet,
-):
+class PersonViewSet(CaseRecordViewSet):
     list_serializer_class = PersonSerializer
     detail_serializer_class = PersonDetailSerializer
     filterset_class = PersonFilter
@@ -218,12 +209,7 @@ class PersonViewSet(
     list=extend_schema(summary="Merges of records the user may see"),
     retrieve=extend_schema(summary="A merge"),
 )
-class MergeViewSet(
-    AuditedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    CaseViewSet,
-):
+class MergeViewSet(AuditedCaseViewSet):
     detail_serializer_class = PersonMergeSerializer
     filterset_class = MergeFilter
 

@@ -32,7 +32,7 @@ from cases.people.identifiers import (
 from cases.people.services import MERGE_REASON_MESSAGE, UNDO_MERGE_REASON_MESSAGE
 from earlyhelp import access
 from earlyhelp.api import VisibleRecordField, may_see_sensitive, request_user
-from earlyhelp.api_fields import InvalidBodySerializer
+from earlyhelp.api_fields import InvalidBodySerializer, optional_record_uuid
 
 
 class TeamContactSerializer(serializers.ModelSerializer):
@@ -105,11 +105,8 @@ class PersonSerializer(serializers.ModelSerializer):
     )
     owning_team = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     owning_team_name = serializers.CharField(source="owning_team.name", read_only=True)
-    merged_into = serializers.SlugRelatedField(
-        slug_field="uuid",
-        read_only=True,
-        allow_null=True,
-        help_text="Set on the record of a merged duplicate: follow it to the record kept",
+    merged_into = optional_record_uuid(
+        "Set on the record of a merged duplicate: follow it to the record kept"
     )
 
     class Meta:

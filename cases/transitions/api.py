@@ -14,11 +14,10 @@
 import django_filters
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 
 from accounts.api import UserRefSerializer
-from audit.views import AuditedViewSetMixin
 from cases.episodes.serializers import FamilyRefSerializer, TransitionSerializer
 from cases.models import Episode, Family
 from cases.transitions import services as transitions
@@ -28,7 +27,7 @@ from earlyhelp import access
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter, status_filter
 from earlyhelp.api_actions import service_action
 from earlyhelp.api_fields import optional_text, team_field
-from earlyhelp.viewsets import CaseViewSet
+from earlyhelp.viewsets import AuditedCaseViewSet
 from thresholds.models import LevelChange
 from thresholds.serializers import LevelRefSerializer, level_field
 
@@ -82,12 +81,7 @@ class AcceptSerializer(serializers.Serializer):
     list=extend_schema(summary="Step ups and step downs of families the user may see"),
     retrieve=extend_schema(summary="A step up or step down"),
 )
-class TransitionViewSet(
-    AuditedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    CaseViewSet,
-):
+class TransitionViewSet(AuditedCaseViewSet):
     """Each action answers with the transition as it now is."""
 
     detail_serializer_class = TransitionSerializer
@@ -182,9 +176,7 @@ class LevelChangeFilter(django_filters.FilterSet):
     ),
     retrieve=extend_schema(summary="One change of level of a family the user may see"),
 )
-class LevelHistoryViewSet(
-    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseViewSet
-):
+class LevelHistoryViewSet(AuditedCaseViewSet):
     # A change of level has no UUID: it is a line of the family's history.
     lookup_field = "pk"
     detail_serializer_class = LevelChangeSerializer

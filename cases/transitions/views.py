@@ -11,15 +11,20 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views import View
 from django.views.generic import TemplateView
 
-from audit.services import record_list, record_view
+from audit.services import record_list
 from cases.models import Episode, Family
 from cases.transitions import forms, selectors, services
 from cases.transitions.models import TRANSITION_MOVES, Direction, Transition, TransitionStatus
 from earlyhelp import access
-from earlyhelp.pages import CaseWorkerMixin, FormPage, PageFormAction
+from earlyhelp.pages import (
+    CaseWorkerMixin,
+    FormPage,
+    PageFormAction,
+    RecordDetailView,
+    RecordPage,
+)
 
 Permission = access.Permission
 PAGE_SIZE = 50
@@ -165,16 +170,15 @@ class TransitionListView(CaseWorkerMixin, TemplateView):
 # The transition page and its actions
 
 
-class TransitionPage(CaseWorkerMixin, View):
+class TransitionPage(CaseWorkerMixin, RecordPage):
     """Builds the transition page; the views that post a form re-render it on errors."""
 
     template_name = "transitions/detail.html"
+    record_selector = staticmethod(selectors.transition_detail_for)
 
     def load(self):
         user = self.request.user
-        self.transition = access.get_for_user(
-            user, selectors.transition_detail_for(user), uuid=self.kwargs["uuid"]
-        )
+        self.transition = self.get_record()
         transition = self.transition
         self.can_approve = TRANSITION_MOVES.can_move(
             transition, TransitionStatus.APPROVED
@@ -183,7 +187,10 @@ class TransitionPage(CaseWorkerMixin, View):
             transition, TransitionStatus.ACCEPTED
         ) and access.can(user, Permission.RESPOND_TO_TRANSITION, transition)
 
-    def render_page(self, status=200, **bound):
+    def shown_records(self):
+        return [self.transition]
+
+    def render_page(self, *, status=200, **bound):
         transition = self.transition
         context = {
             "transition": transition,
@@ -205,11 +212,8 @@ class TransitionPage(CaseWorkerMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
 
-class TransitionDetailView(TransitionPage):
-    def get(self, request, uuid):
-        self.load()
-        record_view(actor=request.user, obj=self.transition)
-        return self.render_page()
+class TransitionDetailView(TransitionPage, RecordDetailView):
+    """The transition page."""
 
 
 class TransitionActionView(PageFormAction, TransitionPage):

@@ -19,7 +19,7 @@ from accounts.views import ServiceUserMixin
 from audit.context import client_ip
 from audit.services import record_list, record_view
 from earlyhelp import access
-from earlyhelp.pages import CaseWorkerMixin, ServiceFormView
+from earlyhelp.pages import CaseWorkerMixin, RecordMixin, ServiceFormView
 from referrals.models import (
     CHILD_ROLES,
     REQUEST_MOVES,
@@ -203,15 +203,12 @@ class RequestListView(RequesterMixin, TemplateView):
         return super().get_context_data(page_obj=page, **kwargs)
 
 
-class RequestDetailView(RequesterMixin, TemplateView):
+class RequestDetailView(RequesterMixin, RecordMixin, TemplateView):
     template_name = "referrals/request_detail.html"
+    record_selector = staticmethod(selectors.request_detail_for)
 
     def get_context_data(self, **kwargs):
-        request_for_support = access.get_for_user(
-            self.request.user,
-            selectors.request_detail_for(self.request.user),
-            uuid=self.kwargs["uuid"],
-        )
+        request_for_support = self.get_record()
         record_view(actor=self.request.user, obj=request_for_support)
         # The requester may withdraw it while it can still become withdrawn.
         can_withdraw = request_for_support.requested_by_id == self.request.user.pk and (

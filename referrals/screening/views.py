@@ -13,18 +13,23 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import Role
 from accounts.views import ServiceUserMixin
-from audit.services import record_list, record_view
+from audit.services import record_list
 from cases.models import Family, FamilyMembership, Person
 from cases.people import search
 from cases.people import services as case_services
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.pages import PageFormAction, ServiceActionView, ServiceFormView
+from earlyhelp.pages import (
+    PageFormAction,
+    RecordDetailView,
+    RecordPage,
+    ServiceActionView,
+    ServiceFormView,
+)
 from earlyhelp.working_days import rag_status
 from referrals.models import CHILD_ROLES, RequestForSupport
 from referrals.requests import selectors as request_selectors
@@ -143,16 +148,20 @@ def _default_family_name(item):
     return f"{named[0].family_name} family" if named else ""
 
 
-class ScreeningPage(TriageOfficerMixin, View):
+class ScreeningPage(TriageOfficerMixin, RecordPage):
     """Builds the screening page; the views that post a form re-render it on errors."""
 
     template_name = "referrals/screening.html"
+    record_selector = staticmethod(selectors.screening_detail_for)
 
     def load(self):
-        self.item = screened_request(self.request.user, self.kwargs["uuid"])
+        self.item = self.get_record()
         self.can_screen = access.can(self.request.user, access.Permission.SCREEN_REQUEST, self.item)
 
-    def render_page(self, status=200, **bound):
+    def shown_records(self):
+        return [self.item]
+
+    def render_page(self, *, status=200, **bound):
         user = self.request.user
         item = self.item
         framework = threshold_selectors.current_framework()
@@ -241,11 +250,8 @@ class ScreeningPage(TriageOfficerMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
 
-class ScreeningView(ScreeningPage):
-    def get(self, request, uuid):
-        self.load()
-        record_view(actor=request.user, obj=self.item)
-        return self.render_page()
+class ScreeningView(ScreeningPage, RecordDetailView):
+    """The screening page."""
 
 
 class ScreeningFormView(PageFormAction, ScreeningPage):

@@ -8,8 +8,7 @@ from django.views.generic import TemplateView
 
 from accounts.models import User
 from audit.services import record_view
-from earlyhelp import access
-from earlyhelp.pages import ServiceFormView
+from earlyhelp.pages import RecordMixin, ServiceFormView
 from referrals.models import Outcome, Status
 from referrals.requests import selectors
 from referrals.screening import selectors as screening_selectors
@@ -81,17 +80,16 @@ class DecideView(TriageOfficerMixin, ServiceFormView):
         return redirect("referrals:decision", uuid=self.item.uuid)
 
 
-class DecisionView(TriageOfficerMixin, TemplateView):
+class DecisionView(TriageOfficerMixin, RecordMixin, TemplateView):
     """The decision as made: outcome, level and why, for the triage officers who screened
     or decided it (the requester sees the outcome on their own request page)."""
 
     template_name = "referrals/decision_detail.html"
+    record_selector = staticmethod(selectors.request_detail_for)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        item = access.get_for_user(
-            user, selectors.request_detail_for(user), uuid=self.kwargs["uuid"]
-        )
+        item = self.get_record()
         decision = screening_selectors.decision_for(user, item)
         if decision is None:
             raise Http404("This request has not been decided")
