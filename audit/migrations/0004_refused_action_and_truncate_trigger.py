@@ -6,7 +6,7 @@ UPDATE or DELETE privilege on the table at all (audit.database_roles); the trigg
 stops the owner, unless the owner first disables it on purpose (README, production notes).
 """
 
-from django.db import migrations, models
+from django.db import migrations
 
 CREATE = """
 CREATE OR REPLACE FUNCTION audit_event_refuse_truncate() RETURNS trigger AS $$
@@ -40,14 +40,9 @@ def drop_trigger(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0003_alter_auditevent_action'),
+        ('audit', '0002_append_only_trigger'),
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('view', 'Viewed'), ('list', 'Listed'), ('create', 'Created'), ('change', 'Changed'), ('archive', 'Archived'), ('delete', 'Deleted'), ('export', 'Exported'), ('print', 'Printed'), ('search', 'Searched'), ('break_glass', 'Break-glass access'), ('grant', 'Granted access'), ('revoke', 'Revoked access'), ('sign_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('sign_out', 'Signed out'), ('token_issued', 'API token issued'), ('merge', 'Merged'), ('unmerge', 'Merge undone'), ('refused', 'Refused access')], editable=False, max_length=30),
-        ),
         migrations.RunPython(create_trigger, drop_trigger),
     ]

@@ -54,7 +54,7 @@ def move_family_lines(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0004_agenda_item_discussion_general_minutes"),
+        ("cases", "0002_links_to_referrals_and_thresholds"),
     ]
 
     operations = [migrations.RunPython(move_family_lines, migrations.RunPython.noop)]

@@ -74,6 +74,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0006_person_search_names_and_variant_keys")]
+    dependencies = [("cases", "0005_move_family_lines_out_of_general_minutes")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
