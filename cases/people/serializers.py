@@ -11,6 +11,10 @@ from rest_framework import serializers
 from accounts.api import UserRefSerializer
 from accounts.models import Team
 from cases.models import (
+    PERSON_ADDRESS_FIELDS,
+    PERSON_BIRTH_FIELDS,
+    PERSON_DETAIL_FIELDS,
+    PERSON_NAME_FIELDS,
     Family,
     FamilyMembership,
     Person,
@@ -53,34 +57,12 @@ class PersonRefSerializer(serializers.ModelSerializer):
 
 
 # Who the person is: the start of every full representation, and of a search result.
-IDENTITY_FIELDS = [
-    "uuid",
-    "record_type",
-    "full_name",
-    "given_name",
-    "middle_names",
-    "family_name",
-    "known_as",
-    "date_of_birth",
-    "date_of_birth_is_approximate",
-    "expected_date_of_delivery",
-]
+IDENTITY_FIELDS = ["uuid", "record_type", "full_name", *PERSON_NAME_FIELDS, *PERSON_BIRTH_FIELDS]
 
 PERSON_FIELDS = [
     *IDENTITY_FIELDS,
     "age",
-    "sex",
-    "gender",
-    "ethnicity",
-    "first_language",
-    "nhs_number",
-    "upn",
-    "school_or_setting",
-    "send",
-    "disability",
-    "young_carer",
-    "phone",
-    "email",
+    *PERSON_DETAIL_FIELDS,
     "owning_team",
     "owning_team_name",
     "merged_into",
@@ -179,20 +161,8 @@ class AddressSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PersonAddress
-        fields = [
-            "line_1",
-            "line_2",
-            "town",
-            "postcode",
-            "moved_in",
-            "moved_out",
-            "is_current",
-            "confidential",
-        ]
-        extra_kwargs = {
-            name: {"required": False}
-            for name in ["line_1", "line_2", "town", "postcode", "moved_in", "moved_out"]
-        }
+        fields = [*PERSON_ADDRESS_FIELDS, "is_current", "confidential"]
+        extra_kwargs = {name: {"required": False} for name in PERSON_ADDRESS_FIELDS}
 
 
 def address_data(address, *, sees_sensitive):
