@@ -12,7 +12,7 @@ from assessments.models import SupportingFamiliesArea
 from assessments.plans import services as plans
 from tests.cases.episode_helpers import allocated_episode
 from tests.dates import years_before
-from tests.factories import FamilyFactory, PersonFactory, TeamFactory
+from tests.factories import AgreedPlanFactory, FamilyFactory, PersonFactory, TeamFactory, led_in
 from tests.factories.assessments import answer
 
 
@@ -107,6 +107,20 @@ def draft_plan(place, *, family=None, outcomes=1, actions_per_outcome=1):
 def agreed_plan(place, **kwargs):
     plan = draft_plan(place, **kwargs)
     return plans.plan_agree(by=place.worker, plan=plan)
+
+
+def plan_in_place(place, *, family=None, outcomes=1, actions_per_outcome=1):
+    """The state `agreed_plan` leaves, built by the factories without the services' audit
+    events: for tests that read or act on an agreed plan, not of the services that make it."""
+    family = family or family_of_three()
+    return AgreedPlanFactory(
+        episode__family=family,
+        **led_in(place, "episode__"),
+        assessment__decided_by=place.manager,
+        outcomes=outcomes,
+        outcomes__person=family.members.get(given_name="Mia"),
+        actions__per_outcome=actions_per_outcome,
+    )
 
 
 def url(name, *args):

@@ -13,7 +13,15 @@ from audit.models import AuditAction, AuditEvent
 from tests.assessments.assessment_helpers import RATED, complete_everything
 from tests.cases.episode_helpers import allocated_episode
 from tests.dates import years_before
-from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
+from tests.factories import (
+    AgencyFactory,
+    AssessmentFactory,
+    FamilyFactory,
+    PersonFactory,
+    TeamFactory,
+    UserFactory,
+    led_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -385,7 +393,7 @@ DETAIL_QUERIES = 8
 @pytest.mark.parametrize("rows", [2, 50])
 def test_the_list_query_count_does_not_grow(as_user, north, django_assert_max_num_queries, rows):
     for _ in range(rows):
-        start(north, make_family(1))
+        AssessmentFactory(episode__family=make_family(1), **led_in(north, "episode__"))
     client = as_user(north.worker)
     with django_assert_max_num_queries(LIST_QUERIES):
         response = client.get("/api/assessments/", {"page_size": 100})

@@ -22,7 +22,7 @@ from tests.assessments.plan_api_helpers import (
     plan_url,
     review_url,
 )
-from tests.assessments.plan_helpers import agreed_plan, draft_plan
+from tests.assessments.plan_helpers import draft_plan, plan_in_place
 from tests.cases.episode_helpers import new_episode
 from tests.factories import AgencyFactory, FamilyFactory
 
@@ -125,7 +125,7 @@ def world_plan_list(place, rows):
 
 
 def world_plan_detail(place, rows):
-    plan = agreed_plan(place)
+    plan = plan_in_place(place)
     _more_outcomes(plan, rows)
     TafMember.objects.bulk_create(
         TafMember(episode=plan.episode, agency=AgencyFactory(), contact_name=f"C{n}", role="R")
@@ -159,13 +159,13 @@ def world_action_detail(place, rows):
 
 
 def world_review_list(place, rows):
-    plan = agreed_plan(place)
+    plan = plan_in_place(place)
     _more_reviews(place, plan, rows)
     return "/api/reviews/", rows
 
 
 def world_review_detail(place, rows):
-    plan = agreed_plan(place)
+    plan = plan_in_place(place)
     (review,) = _more_reviews(place, plan, 1)
     outcomes = _more_outcomes(plan, rows, actions=False)
     ReviewProgress.objects.bulk_create(

@@ -4,7 +4,7 @@ with everything typed kept (pages); never a 500."""
 
 import pytest
 
-from tests.assessments.plan_helpers import agreed_plan, draft_plan
+from tests.assessments.plan_helpers import draft_plan, plan_in_place
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def _post(api_client, user, path, body):
     ],
 )
 def test_a_review_body_of_the_wrong_shape_is_a_400(api_client, place, body):
-    plan = agreed_plan(place)
+    plan = plan_in_place(place)
     full = {
         "plan": str(plan.uuid),
         "held_on": plan.agreed_on.isoformat(),
@@ -141,7 +141,7 @@ def test_a_stale_or_malformed_revision_is_refused(api_client, place):
     ],
 )
 def test_a_review_form_with_nonsense_shows_the_errors_and_keeps_the_words(client, place, data):
-    plan = agreed_plan(place)
+    plan = plan_in_place(place)
     client.force_login(place.worker)
     post = {
         "child_views": "Words the child said",

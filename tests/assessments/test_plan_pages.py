@@ -19,10 +19,10 @@ from assessments.models import (
 from assessments.plans import services as plan_services
 from cases.models import EpisodeStatus
 from tests.assessments.plan_helpers import (
-    agreed_plan,
     approved_assessment,
     draft_plan,
     family_of_three,
+    plan_in_place,
     url,
 )
 from tests.cases.episode_helpers import allocated_episode
@@ -157,7 +157,7 @@ def test_the_plan_from_start_to_review(client, place):
 
 
 def test_a_review_that_asks_to_close(client, place):
-    plan = agreed_plan(place)
+    plan = plan_in_place(place)
     client = client_for(client, place.worker)
     response = client.post(
         url("review-record", plan.uuid),
@@ -179,7 +179,7 @@ def test_a_review_that_asks_to_close(client, place):
 
 
 def test_a_review_that_asks_for_a_step_up(client, place):
-    plan = agreed_plan(place)
+    plan = plan_in_place(place)
     from cases.transitions.selectors import statutory_levels
 
     level = statutory_levels().first()
@@ -218,7 +218,7 @@ def test_outcome_error_keeps_what_was_typed(client, place):
 
 
 def test_review_error_keeps_what_was_typed(client, place):
-    plan = agreed_plan(place, outcomes=2)
+    plan = plan_in_place(place, outcomes=2)
     outcome = plan.outcomes.first()
     data = review_post(plan, child_views="", summary="Mornings are much calmer now")
     del data[f"progress-{outcome.uuid}-rag"]
@@ -235,7 +235,7 @@ def test_review_error_keeps_what_was_typed(client, place):
 
 
 def test_service_errors_on_progress_go_on_the_outcome(client, place):
-    plan = agreed_plan(place)
+    plan = plan_in_place(place)
     data = review_post(plan, decision="close", closure_summary="Done")
     response = client_for(client, place.worker).post(url("review-record", plan.uuid), data)
     page = response.content.decode()
@@ -300,7 +300,7 @@ def test_agreeing_an_unfinished_plan_shows_why(client, place):
     ],
 )
 def test_draft_pages_refuse_an_agreed_plan(client, place, name, method):
-    plan = agreed_plan(place)
+    plan = plan_in_place(place)
     args = [plan.uuid]
     if name.startswith("outcome-") and name != "outcome-add":
         args.append(plan.outcomes.get().uuid)
@@ -319,7 +319,7 @@ def test_a_review_of_a_draft_is_refused(client, place):
 
 
 def test_new_version_from_the_plan_page(client, place):
-    plan = agreed_plan(place)
+    plan = plan_in_place(place)
     client = client_for(client, place.worker)
     response = client.post(url("new-version", plan.uuid))
     new = Plan.objects.get(episode=plan.episode, status=PlanStatus.DRAFT)
@@ -330,7 +330,7 @@ def test_new_version_from_the_plan_page(client, place):
 
 
 def test_the_family_plan_section(client, place):
-    plan = agreed_plan(place)
+    plan = plan_in_place(place)
     ready = FamilyPlanDocument.objects.create(
         plan=plan, requested_by=place.worker, status="ready", file="family-plans/x.pdf"
     )

@@ -2,7 +2,11 @@
 move records through, each built with the rows its services would have written."""
 
 from tests.factories.assessments import AgreedPlanFactory, AssessmentFactory
-from tests.factories.episodes import AllocatedEpisodeFactory, EpisodeAwaitingAllocationFactory
+from tests.factories.episodes import (
+    AllocatedEpisodeFactory,
+    EpisodeAwaitingAllocationFactory,
+    led_in,
+)
 from tests.factories.people import (
     TEST_PASSWORD,
     AgencyFactory,
@@ -30,4 +34,5 @@ __all__ = [
     "SubmittedRequestFactory",
     "TeamFactory",
     "UserFactory",
+    "led_in",
 ]

@@ -161,8 +161,9 @@ class AssessmentFactory(DjangoModelFactory):
 
 class AgreedPlanFactory(DjangoModelFactory):
     """The episode's plan, agreed today after its approved assessment: `outcomes` outcomes
-    for the first child, each with `actions__per_outcome` actions (1 each by default) owned
-    by the lead professional; the episode has a plan in place."""
+    for the first child (`outcomes__person=` another), each with `actions__per_outcome`
+    actions (1 each by default) owned by the lead professional; the episode has a plan in
+    place."""
 
     class Meta:
         model = "assessments.Plan"
@@ -189,10 +190,10 @@ class AgreedPlanFactory(DjangoModelFactory):
     modified_by = factory.SelfAttribute("agreed_by")
 
     @factory.post_generation
-    def outcomes(plan, create, extracted, **kwargs):
+    def outcomes(plan, create, extracted, person=None, **kwargs):
         if not create:
             return
-        child = plan.episode.family.members.exclude(record_type="adult").first()
+        child = person or plan.episode.family.members.exclude(record_type="adult").first()
         for number in range(1 if extracted is None else extracted):
             outcome = PlanOutcome.objects.create(
                 plan=plan,
