@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from assessments.assessments import services
 from tests.assessments.assessment_helpers import person
-from tests.assessments.plan_helpers import plan_in_place
+from tests.assessments.plan_helpers import built_agreed_plan
 from tests.cases.episode_helpers import allocated_episode
 from tests.dates import years_before
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory
@@ -67,4 +67,4 @@ def assessment(north, episode, family):
 @pytest.fixture
 def plan(place):
     """An agreed plan in the place, for the family plan PDF tests."""
-    return plan_in_place(place)
+    return built_agreed_plan(place)

@@ -12,7 +12,7 @@ from accounts.models import Notification
 from assessments import reminders
 from assessments.assessments import services
 from cases.episodes import selectors as episode_selectors
-from tests.assessments.plan_helpers import approved_assessment, family_of_three, plan_in_place
+from tests.assessments.plan_helpers import approved_assessment, built_agreed_plan, family_of_three
 from tests.cases.episode_helpers import allocated_episode, make_locality
 from tests.conftest import client_for
 
@@ -48,7 +48,7 @@ def start_first(place, name):
 
 
 def new_version_with_plan_in_force(place):
-    plan = plan_in_place(place, family=family_of_three("Okafor"))
+    plan = built_agreed_plan(place, family=family_of_three("Okafor"))
     first = plan.episode.assessments.get()
     return services.assessment_new_version(by=place.worker, assessment=first)
 

@@ -23,7 +23,7 @@ from assessments.tasks import send_due_reminders as send_due_reminders_task
 from audit.models import AuditEvent
 from cases.models import Episode, EpisodeStatus
 from earlyhelp.celery import app
-from tests.assessments.plan_helpers import family_of_three, plan_in_place
+from tests.assessments.plan_helpers import built_agreed_plan, family_of_three
 from tests.cases.episode_helpers import allocated_episode, make_locality
 from tests.factories import TeamFactory, UserFactory
 
@@ -37,7 +37,7 @@ def days(n):
 
 
 def plan_due(place, due_on, name="Okafor"):
-    plan = plan_in_place(place, family=family_of_three(name))
+    plan = built_agreed_plan(place, family=family_of_three(name))
     Plan.objects.filter(pk=plan.pk).update(next_review_on=due_on)
     plan.refresh_from_db()
     return plan

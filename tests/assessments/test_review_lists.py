@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments.models import Plan, PlanStatus
 from cases.models import EpisodeStatus
-from tests.assessments.plan_helpers import plan_in_place
+from tests.assessments.plan_helpers import built_agreed_plan
 from tests.cases.episode_helpers import make_locality
 from tests.factories import AllocatedEpisodeFactory, led_in
 
@@ -24,9 +24,9 @@ def _review_due(plan, days_from_today):
 
 
 def test_my_cases_shows_the_next_review_and_whether_it_is_overdue(client, north):
-    on_time = plan_in_place(north)
+    on_time = built_agreed_plan(north)
     due_on = _review_due(on_time, 20)
-    overdue = plan_in_place(north)
+    overdue = built_agreed_plan(north)
     late_on = _review_due(overdue, -3)
     client.force_login(north.worker)
     response = client.get(reverse("episodes:my-cases"))
@@ -41,11 +41,11 @@ def test_my_cases_shows_the_next_review_and_whether_it_is_overdue(client, north)
 
 
 def test_caseloads_count_and_list_the_overdue_reviews(client, north):
-    overdue = plan_in_place(north)
+    overdue = built_agreed_plan(north)
     _review_due(overdue, -1)
-    due_today = plan_in_place(north)
+    due_today = built_agreed_plan(north)
     _review_due(due_today, 0)
-    elsewhere = plan_in_place(make_locality("South"))
+    elsewhere = built_agreed_plan(make_locality("South"))
     _review_due(elsewhere, -10)
     client.force_login(north.manager)
     response = client.get(reverse("episodes:caseloads"))
@@ -61,7 +61,7 @@ def test_caseloads_count_and_list_the_overdue_reviews(client, north):
 def test_a_superseded_plan_does_not_count(client, north):
     from assessments.plans import services as plans
 
-    plan = plan_in_place(north)
+    plan = built_agreed_plan(north)
     _review_due(plan, -2)
     new = plans.plan_new_version(by=north.worker, plan=plan)
     plans.plan_agree(by=north.worker, plan=new)

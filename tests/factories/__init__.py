@@ -1,7 +1,7 @@
 """factory_boy factories: the accounts, families and people, and the states the services
 move records through, each built with the rows its services would have written."""
 
-from tests.factories.assessments import AgreedPlanFactory, AssessmentFactory
+from tests.factories.assessments import AgreedPlanFactory, AssessmentFactory, DraftPlanFactory
 from tests.factories.episodes import (
     AllocatedEpisodeFactory,
     EpisodeAwaitingAllocationFactory,
@@ -25,6 +25,7 @@ __all__ = [
     "AgreedPlanFactory",
     "AllocatedEpisodeFactory",
     "AssessmentFactory",
+    "DraftPlanFactory",
     "EpisodeAwaitingAllocationFactory",
     "FamilyFactory",
     "FamilyWithChildFactory",

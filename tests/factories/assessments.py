@@ -159,35 +159,30 @@ class AssessmentFactory(DjangoModelFactory):
         )
 
 
-class AgreedPlanFactory(DjangoModelFactory):
-    """The episode's plan, agreed today after its approved assessment: `outcomes` outcomes
-    for the first child (`outcomes__person=` another), each with `actions__per_outcome`
-    actions (1 each by default) owned by the lead professional; the episode has a plan in
-    place."""
+class DraftPlanFactory(DjangoModelFactory):
+    """The episode's plan, drafted after its approved assessment and filled in: `outcomes`
+    outcomes for the first child (`outcomes__person=` another), each with
+    `actions__per_outcome` actions (1 each by default) owned by the lead professional; the
+    episode is still assessing."""
 
     class Meta:
         model = "assessments.Plan"
         skip_postgeneration_save = True
 
-    episode = factory.SubFactory(AllocatedEpisodeFactory, status=EpisodeStatus.PLAN_IN_PLACE)
+    episode = factory.SubFactory(AllocatedEpisodeFactory, status=EpisodeStatus.ASSESSING)
     assessment = factory.SubFactory(
         AssessmentFactory, approved=True, episode=factory.SelfAttribute("..episode")
     )
     version = 1
-    status = PlanStatus.AGREED
+    status = PlanStatus.DRAFT
     worries = "Mornings are chaotic and the children miss school."
     working_well = "Dad collects the children every day."
     family_words = "We want mornings to be calmer."
     contingency = "If attendance does not improve by half term, we meet again sooner."
     # plan_update is the one save that counts a revision.
     revision = 1
-    agreed_on = factory.LazyFunction(timezone.localdate)
-    agreed_by = factory.SelfAttribute("episode.lead_professional")
-    next_review_on = factory.LazyAttribute(
-        lambda plan: next_review_date(plan.agreed_on, plan.episode.level)
-    )
-    created_by = factory.SelfAttribute("agreed_by")
-    modified_by = factory.SelfAttribute("agreed_by")
+    created_by = factory.SelfAttribute("episode.lead_professional")
+    modified_by = factory.SelfAttribute("created_by")
 
     @factory.post_generation
     def outcomes(plan, create, extracted, person=None, **kwargs):
@@ -232,8 +227,19 @@ class AgreedPlanFactory(DjangoModelFactory):
     @factory.post_generation
     def history(plan, create, extracted, **kwargs):
         if create:
-            record_moves(
-                PLAN_MOVES,
-                plan,
-                [(PlanStatus.DRAFT, plan.created_by), (PlanStatus.AGREED, plan.agreed_by)],
-            )
+            agreed = [(PlanStatus.AGREED, plan.agreed_by)] if plan.agreed_on else []
+            record_moves(PLAN_MOVES, plan, [(PlanStatus.DRAFT, plan.created_by), *agreed])
+
+
+class AgreedPlanFactory(DraftPlanFactory):
+    """The draft plan, agreed today by the lead professional; the episode has a plan in
+    place."""
+
+    episode = factory.SubFactory(AllocatedEpisodeFactory, status=EpisodeStatus.PLAN_IN_PLACE)
+    status = PlanStatus.AGREED
+    agreed_on = factory.LazyFunction(timezone.localdate)
+    agreed_by = factory.SelfAttribute("episode.lead_professional")
+    next_review_on = factory.LazyAttribute(
+        lambda plan: next_review_date(plan.agreed_on, plan.episode.level)
+    )
+    modified_by = factory.SelfAttribute("agreed_by")
