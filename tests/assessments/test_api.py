@@ -11,10 +11,10 @@ from assessments.assessments.loader import DEFAULT_TEMPLATE
 from assessments.models import Assessment, AssessmentSection, AssessmentTemplate
 from audit.models import AuditAction, AuditEvent
 from tests.assessments.assessment_helpers import RATED, complete_everything
-from tests.cases.episode_helpers import allocated_episode
 from tests.dates import years_before
 from tests.factories import (
     AgencyFactory,
+    AllocatedEpisodeFactory,
     AssessmentFactory,
     FamilyFactory,
     PersonFactory,
@@ -39,14 +39,9 @@ def make_family(children=2):
     return family
 
 
-def start(place, family, episode=None):
-    episode = episode or allocated_episode(place, family=family)
-    return services.assessment_start(
-        by=place.worker,
-        episode=episode,
-        children=list(family.members.filter(record_type="child")),
-        adults=list(family.members.filter(record_type="adult")),
-    )
+def start(place, family):
+    """A draft of the family's assessment, led by the place's worker."""
+    return AssessmentFactory(episode__family=family, **led_in(place, "episode__"))
 
 
 @pytest.fixture
@@ -136,7 +131,7 @@ def test_a_practitioner_may_not_import_or_publish(as_user, north):
 
 
 def test_the_lead_professional_starts_an_assessment(as_user, north, family):
-    episode = allocated_episode(north, family=family)
+    episode = AllocatedEpisodeFactory(family=family, **led_in(north))
     children = [str(p.uuid) for p in family.members.filter(record_type="child")]
     adults = [str(p.uuid) for p in family.members.filter(record_type="adult")]
     response = as_user(north.worker).post(
@@ -166,7 +161,7 @@ def test_the_lead_professional_starts_an_assessment(as_user, north, family):
 
 
 def test_starting_needs_a_child_of_the_family(as_user, north, family):
-    episode = allocated_episode(north, family=family)
+    episode = AllocatedEpisodeFactory(family=family, **led_in(north))
     stranger = PersonFactory(families=[FamilyFactory(owning_team=north.team)])
     client = as_user(north.worker)
     response = client.post(
@@ -393,7 +388,7 @@ DETAIL_QUERIES = 8
 @pytest.mark.parametrize("rows", [2, 50])
 def test_the_list_query_count_does_not_grow(as_user, north, django_assert_max_num_queries, rows):
     for _ in range(rows):
-        AssessmentFactory(episode__family=make_family(1), **led_in(north, "episode__"))
+        start(north, make_family(1))
     client = as_user(north.worker)
     with django_assert_max_num_queries(LIST_QUERIES):
         response = client.get("/api/assessments/", {"page_size": 100})

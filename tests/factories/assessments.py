@@ -22,7 +22,7 @@ from assessments.models import (
     SupportingFamiliesArea,
 )
 from assessments.plans.services import next_review_date
-from cases.models import EpisodeStatus
+from cases.models import EPISODE_MOVES, EpisodeStatus
 from earlyhelp.working_days import add_working_days
 from tests.factories.episodes import AllocatedEpisodeFactory, level
 from tests.factories.people import UserFactory
@@ -98,6 +98,20 @@ class AssessmentFactory(DjangoModelFactory):
     )
     created_by = factory.SelfAttribute("episode.lead_professional")
     modified_by = factory.SelfAttribute("created_by")
+
+    @factory.post_generation
+    def episode_assessing(assessment, create, extracted, **kwargs):
+        """Starting an assessment moves an episode given here still allocated on."""
+        episode = assessment.episode
+        if create and episode.status == EpisodeStatus.ALLOCATED:
+            record_moves(
+                EPISODE_MOVES,
+                episode,
+                [(EpisodeStatus.ASSESSING, assessment.created_by)],
+                after=EpisodeStatus.ALLOCATED,
+            )
+            episode.status, episode.modified_by = EpisodeStatus.ASSESSING, assessment.created_by
+            episode.save(update_fields=["status", "modified_by", "modified_at"])
 
     @factory.post_generation
     def children(assessment, create, extracted, **kwargs):
