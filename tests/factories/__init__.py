@@ -5,6 +5,7 @@ from tests.factories.assessments import AgreedPlanFactory, AssessmentFactory, Dr
 from tests.factories.episodes import (
     AllocatedEpisodeFactory,
     EpisodeAwaitingAllocationFactory,
+    TafMemberFactory,
     led_in,
 )
 from tests.factories.people import (
@@ -33,6 +34,7 @@ __all__ = [
     "PersonFactory",
     "RequestInScreeningFactory",
     "SubmittedRequestFactory",
+    "TafMemberFactory",
     "TeamFactory",
     "UserFactory",
     "led_in",

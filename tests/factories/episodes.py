@@ -116,3 +116,18 @@ class AllocatedEpisodeFactory(EpisodeAwaitingAllocationFactory):
             after=EpisodeStatus.AWAITING_ALLOCATION,
             at=episode.allocated_at,
         )
+
+
+class TafMemberFactory(DjangoModelFactory):
+    """In the Team Around the Family from today, added by the lead professional: a `user`
+    (for their agency), or a `contact_name` at an `agency`."""
+
+    class Meta:
+        model = "cases.TafMember"
+
+    episode = factory.SubFactory(AllocatedEpisodeFactory)
+    user = None
+    agency = factory.LazyAttribute(lambda member: member.user.agency if member.user else None)
+    role = "Helper"
+    started_on = factory.LazyFunction(timezone.localdate)
+    added_by = factory.SelfAttribute("episode.lead_professional")
