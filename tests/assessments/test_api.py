@@ -10,12 +10,11 @@ from assessments.assessments import services
 from assessments.assessments.loader import DEFAULT_TEMPLATE
 from assessments.models import Assessment, AssessmentSection, AssessmentTemplate
 from audit.models import AuditAction, AuditEvent
-from tests.assessments.assessment_helpers import RATED, complete_everything
+from tests.assessments.assessment_helpers import RATED, built_assessment, complete_everything
 from tests.dates import years_before
 from tests.factories import (
     AgencyFactory,
     AllocatedEpisodeFactory,
-    AssessmentFactory,
     FamilyFactory,
     PersonFactory,
     TeamFactory,
@@ -39,11 +38,6 @@ def make_family(children=2):
     return family
 
 
-def start(place, family):
-    """A draft of the family's assessment, led by the place's worker."""
-    return AssessmentFactory(episode__family=family, **led_in(place, "episode__"))
-
-
 @pytest.fixture
 def family():
     return make_family()
@@ -51,7 +45,7 @@ def family():
 
 @pytest.fixture
 def assessment(north, family):
-    return start(north, family)
+    return built_assessment(north, family)
 
 
 def url(assessment, step=""):
@@ -180,7 +174,7 @@ def test_starting_needs_a_child_of_the_family(as_user, north, family):
 
 
 def test_the_list_filters_by_episode_and_status(as_user, north, assessment):
-    other = start(north, make_family(1))
+    other = built_assessment(north, make_family(1))
     client = as_user(north.worker)
     response = client.get("/api/assessments/", {"episode": str(assessment.episode.uuid)})
     assert [row["uuid"] for row in response.json()["results"]] == [str(assessment.uuid)]
@@ -388,7 +382,7 @@ DETAIL_QUERIES = 8
 @pytest.mark.parametrize("rows", [2, 50])
 def test_the_list_query_count_does_not_grow(as_user, north, django_assert_max_num_queries, rows):
     for _ in range(rows):
-        start(north, make_family(1))
+        built_assessment(north, make_family(1))
     client = as_user(north.worker)
     with django_assert_max_num_queries(LIST_QUERIES):
         response = client.get("/api/assessments/", {"page_size": 100})
@@ -400,7 +394,7 @@ def test_the_list_query_count_does_not_grow(as_user, north, django_assert_max_nu
 def test_the_detail_query_count_does_not_grow(
     as_user, north, django_assert_max_num_queries, children
 ):
-    assessment = start(north, make_family(children))
+    assessment = built_assessment(north, make_family(children))
     client = as_user(north.worker)
     with django_assert_max_num_queries(DETAIL_QUERIES):
         response = client.get(url(assessment))

@@ -18,14 +18,13 @@ from assessments.models import (
 )
 from assessments.plans import services as plan_services
 from cases.models import EpisodeStatus
+from tests.assessments.assessment_helpers import built_assessment
 from tests.assessments.plan_helpers import (
-    approved_assessment,
     built_agreed_plan,
     built_draft_plan,
     family_of_three,
     url,
 )
-from tests.cases.episode_helpers import allocated_episode
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +71,7 @@ def messages_of(response):
 
 def test_the_plan_from_start_to_review(client, place):
     family = family_of_three()
-    episode = allocated_episode(place, family=family)
-    approved_assessment(place, episode)
+    episode = built_assessment(place, family, approved=True, decided_by=place.manager).episode
     client = client_for(client, place.worker)
     page = client.get(reverse("episodes:detail", args=[episode.uuid])).content.decode()
     assert "Start the plan" in page
