@@ -4,12 +4,19 @@ from django.urls import reverse
 
 from assessments.assessments import services
 from tests.cases.episode_helpers import level
+from tests.factories import AssessmentFactory, led_in
 
 RATED = {"rating": "some_need", "narrative": "Misses breakfast most days."}
 
 
 def person(family, name):
     return family.members.get(given_name=name)
+
+
+def built_assessment(place, family, **state):
+    """A draft of the family's whole-household assessment, led by the place's worker, built
+    by the factories (`approved=True, decided_by=place.manager`… for later states)."""
+    return AssessmentFactory(episode__family=family, **led_in(place, "episode__"), **state)
 
 
 def section(assessment, key, subject_name=None):

@@ -3,12 +3,16 @@
 import pytest
 from django.utils import timezone
 
-from assessments.assessments import services
-from tests.assessments.assessment_helpers import person
-from tests.assessments.plan_helpers import agreed_plan
-from tests.cases.episode_helpers import allocated_episode
+from tests.assessments.plan_helpers import built_agreed_plan
 from tests.dates import years_before
-from tests.factories import FamilyFactory, PersonFactory, TeamFactory
+from tests.factories import (
+    AllocatedEpisodeFactory,
+    AssessmentFactory,
+    FamilyFactory,
+    PersonFactory,
+    TeamFactory,
+    led_in,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -51,20 +55,17 @@ def family():
 
 @pytest.fixture
 def episode(north, family):
-    return allocated_episode(north, family=family)
+    """Allocated to North's worker (test_services.py makes its own through the services)."""
+    return AllocatedEpisodeFactory(family=family, **led_in(north))
 
 
 @pytest.fixture
-def assessment(north, episode, family):
-    return services.assessment_start(
-        by=north.worker,
-        episode=episode,
-        children=[person(family, "Mia"), person(family, "Kai")],
-        adults=[person(family, "Grace")],
-    )
+def assessment(episode):
+    """A draft of the whole household's assessment (test_services.py starts its own)."""
+    return AssessmentFactory(episode=episode)
 
 
 @pytest.fixture
 def plan(place):
     """An agreed plan in the place, for the family plan PDF tests."""
-    return agreed_plan(place)
+    return built_agreed_plan(place)

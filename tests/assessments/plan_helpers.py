@@ -12,7 +12,14 @@ from assessments.models import SupportingFamiliesArea
 from assessments.plans import services as plans
 from tests.cases.episode_helpers import allocated_episode
 from tests.dates import years_before
-from tests.factories import FamilyFactory, PersonFactory, TeamFactory
+from tests.factories import (
+    AgreedPlanFactory,
+    DraftPlanFactory,
+    FamilyFactory,
+    PersonFactory,
+    TeamFactory,
+    led_in,
+)
 from tests.factories.assessments import answer
 
 
@@ -107,6 +114,29 @@ def draft_plan(place, *, family=None, outcomes=1, actions_per_outcome=1):
 def agreed_plan(place, **kwargs):
     plan = draft_plan(place, **kwargs)
     return plans.plan_agree(by=place.worker, plan=plan)
+
+
+def _built_plan(plan_factory, place, *, family=None, outcomes=1, actions_per_outcome=1):
+    family = family or family_of_three()
+    return plan_factory(
+        episode__family=family,
+        **led_in(place, "episode__"),
+        assessment__decided_by=place.manager,
+        outcomes=outcomes,
+        outcomes__person=family.members.get(given_name="Mia"),
+        actions__per_outcome=actions_per_outcome,
+    )
+
+
+def built_draft_plan(place, **kwargs):
+    """The state `draft_plan` leaves, built by the factories without the services' audit
+    events: for tests that read or act on a plan, not of the services that make it."""
+    return _built_plan(DraftPlanFactory, place, **kwargs)
+
+
+def built_agreed_plan(place, **kwargs):
+    """The state `agreed_plan` leaves, built as `built_draft_plan` is."""
+    return _built_plan(AgreedPlanFactory, place, **kwargs)
 
 
 def url(name, *args):

@@ -10,10 +10,17 @@ from assessments.assessments import services
 from assessments.assessments.loader import DEFAULT_TEMPLATE
 from assessments.models import Assessment, AssessmentSection, AssessmentTemplate
 from audit.models import AuditAction, AuditEvent
-from tests.assessments.assessment_helpers import RATED, complete_everything
-from tests.cases.episode_helpers import allocated_episode
+from tests.assessments.assessment_helpers import RATED, built_assessment, complete_everything
 from tests.dates import years_before
-from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
+from tests.factories import (
+    AgencyFactory,
+    AllocatedEpisodeFactory,
+    FamilyFactory,
+    PersonFactory,
+    TeamFactory,
+    UserFactory,
+    led_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,16 +38,6 @@ def make_family(children=2):
     return family
 
 
-def start(place, family, episode=None):
-    episode = episode or allocated_episode(place, family=family)
-    return services.assessment_start(
-        by=place.worker,
-        episode=episode,
-        children=list(family.members.filter(record_type="child")),
-        adults=list(family.members.filter(record_type="adult")),
-    )
-
-
 @pytest.fixture
 def family():
     return make_family()
@@ -48,7 +45,7 @@ def family():
 
 @pytest.fixture
 def assessment(north, family):
-    return start(north, family)
+    return built_assessment(north, family)
 
 
 def url(assessment, step=""):
@@ -128,7 +125,7 @@ def test_a_practitioner_may_not_import_or_publish(as_user, north):
 
 
 def test_the_lead_professional_starts_an_assessment(as_user, north, family):
-    episode = allocated_episode(north, family=family)
+    episode = AllocatedEpisodeFactory(family=family, **led_in(north))
     children = [str(p.uuid) for p in family.members.filter(record_type="child")]
     adults = [str(p.uuid) for p in family.members.filter(record_type="adult")]
     response = as_user(north.worker).post(
@@ -158,7 +155,7 @@ def test_the_lead_professional_starts_an_assessment(as_user, north, family):
 
 
 def test_starting_needs_a_child_of_the_family(as_user, north, family):
-    episode = allocated_episode(north, family=family)
+    episode = AllocatedEpisodeFactory(family=family, **led_in(north))
     stranger = PersonFactory(families=[FamilyFactory(owning_team=north.team)])
     client = as_user(north.worker)
     response = client.post(
@@ -177,7 +174,7 @@ def test_starting_needs_a_child_of_the_family(as_user, north, family):
 
 
 def test_the_list_filters_by_episode_and_status(as_user, north, assessment):
-    other = start(north, make_family(1))
+    other = built_assessment(north, make_family(1))
     client = as_user(north.worker)
     response = client.get("/api/assessments/", {"episode": str(assessment.episode.uuid)})
     assert [row["uuid"] for row in response.json()["results"]] == [str(assessment.uuid)]
@@ -385,7 +382,7 @@ DETAIL_QUERIES = 8
 @pytest.mark.parametrize("rows", [2, 50])
 def test_the_list_query_count_does_not_grow(as_user, north, django_assert_max_num_queries, rows):
     for _ in range(rows):
-        start(north, make_family(1))
+        built_assessment(north, make_family(1))
     client = as_user(north.worker)
     with django_assert_max_num_queries(LIST_QUERIES):
         response = client.get("/api/assessments/", {"page_size": 100})
@@ -397,7 +394,7 @@ def test_the_list_query_count_does_not_grow(as_user, north, django_assert_max_nu
 def test_the_detail_query_count_does_not_grow(
     as_user, north, django_assert_max_num_queries, children
 ):
-    assessment = start(north, make_family(children))
+    assessment = built_assessment(north, make_family(children))
     client = as_user(north.worker)
     with django_assert_max_num_queries(DETAIL_QUERIES):
         response = client.get(url(assessment))

@@ -7,7 +7,7 @@ from django.utils import timezone
 from assessments.assessments import services
 from tests.assessments.assessment_helpers import detail, person, section, section_url
 from tests.dates import years_before
-from tests.factories import AssessmentFactory, PersonFactory
+from tests.factories import AssessmentFactory, PersonFactory, led_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +29,7 @@ def assessment_of_children(north, family, size, **state):
     ]
     return AssessmentFactory(
         episode__family=family,
-        episode__team=north.team,
-        episode__lead_professional=north.worker,
-        episode__allocated_by=north.manager,
+        **led_in(north, "episode__"),
         children=children,
         adults=[person(family, "Grace")],
         **state,

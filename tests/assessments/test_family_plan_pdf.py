@@ -19,7 +19,7 @@ from audit.models import AuditAction, AuditEvent
 from cases.models import TafMember
 from earlyhelp import pdf
 from earlyhelp.exceptions import ServiceError
-from tests.assessments.plan_helpers import agreed_plan, draft_plan
+from tests.assessments.plan_helpers import built_agreed_plan, built_draft_plan
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def long_date(day):
 
 
 def test_the_family_copy_shows_the_plan_in_plain_words(place, django_capture_on_commit_callbacks):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     plan = plans.plan_update(
         by=place.worker,
         plan=plan,
@@ -162,7 +162,7 @@ def test_the_family_copy_shows_the_plan_in_plain_words(place, django_capture_on_
 
 
 def test_a_draft_plan_is_refused(place, stub_pdf):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     with pytest.raises(ServiceError, match="Agree the plan"):
         documents.plan_document_request(by=place.worker, plan=plan)
     assert not FamilyPlanDocument.objects.exists()
@@ -277,7 +277,7 @@ def test_asking_on_the_page_makes_it_and_goes_back_to_the_plan(
 
 
 def test_asking_for_a_draft_on_the_page_shows_why_not(client, place, stub_pdf):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     client_for(client, place.worker)
     response = client.post(f"/plans/{plan.uuid}/family-plan/")
     assert response.status_code == 302
@@ -386,7 +386,7 @@ def test_the_api_makes_it_and_answers_202(
 
 
 def test_the_api_refuses_a_draft_and_a_colleague(as_user, place, stub_pdf):
-    draft = draft_plan(place)
+    draft = built_draft_plan(place)
     response = as_user(place.worker).post("/api/family-plans/", {"plan": str(draft.uuid)})
     assert response.status_code == 400
     assert response.json()["message"] == "Agree the plan before printing the family's copy"
@@ -418,7 +418,7 @@ def test_the_api_download_is_404_until_ready(as_user, place, plan):
 
 def test_the_api_list_filters_by_plan(as_user, place, plan):
     mine = ready_document(plan)
-    other = ready_document(agreed_plan(place))
+    other = ready_document(built_agreed_plan(place))
     client = as_user(place.colleague)
     everything = client.get("/api/family-plans/").json()
     assert {row["uuid"] for row in everything["results"]} == {str(mine.uuid), str(other.uuid)}

@@ -12,8 +12,9 @@ from accounts.models import Notification
 from assessments import reminders
 from assessments.assessments import services
 from cases.episodes import selectors as episode_selectors
-from tests.assessments.plan_helpers import agreed_plan, approved_assessment, family_of_three
-from tests.cases.episode_helpers import allocated_episode, make_locality
+from tests.assessments.assessment_helpers import built_assessment
+from tests.assessments.plan_helpers import built_agreed_plan, family_of_three
+from tests.cases.episode_helpers import make_locality
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -37,26 +38,20 @@ def north(clock):
 
 def start_first(place, name):
     """A first assessment, started and never approved."""
-    family = family_of_three(name)
-    episode = allocated_episode(place, family=family)
-    return services.assessment_start(
-        by=place.worker,
-        episode=episode,
-        children=list(family.members.exclude(record_type="adult")),
-        adults=list(family.members.filter(record_type="adult")),
-    )
+    return built_assessment(place, family_of_three(name))
 
 
 def new_version_with_plan_in_force(place):
-    plan = agreed_plan(place, family=family_of_three("Okafor"))
+    plan = built_agreed_plan(place, family=family_of_three("Okafor"))
     first = plan.episode.assessments.get()
     return services.assessment_new_version(by=place.worker, assessment=first)
 
 
 def new_version_before_the_plan(place):
     """Version 1 approved, no plan yet (the episode is still assessing), a new draft."""
-    episode = allocated_episode(place, family=family_of_three("Hughes"))
-    first = approved_assessment(place, episode)
+    first = built_assessment(
+        place, family_of_three("Hughes"), approved=True, decided_by=place.manager
+    )
     return services.assessment_new_version(by=place.worker, assessment=first)
 
 

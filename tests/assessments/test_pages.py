@@ -21,7 +21,7 @@ from tests.assessments.assessment_helpers import (
     section,
     section_url,
 )
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import AssessmentFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -295,10 +295,8 @@ def test_return_with_comments(client, north, assessment):
 
 
 @pytest.fixture
-def approved(north, assessment):
-    complete_everything(north.worker, assessment)
-    services.assessment_submit(by=north.worker, assessment=assessment)
-    return services.assessment_approve(by=north.manager, assessment=assessment)
+def approved(north, episode):
+    return AssessmentFactory(episode=episode, approved=True, decided_by=north.manager)
 
 
 def test_an_approved_assessment_is_read_only(client, north, approved):

@@ -13,7 +13,7 @@ from tests.assessments.plan_api_helpers import (
     review_body,
     review_url,
 )
-from tests.assessments.plan_helpers import agreed_plan
+from tests.assessments.plan_helpers import built_agreed_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _records(place, as_user):
-    plan = agreed_plan(place)
+    plan = built_agreed_plan(place)
     made = ok(as_user(place.worker).post("/api/reviews/", review_body(plan), format="json"), 201)
     return plan, plan.outcomes.get(), plan.actions.get(), Review.objects.get(uuid=made["uuid"])
 

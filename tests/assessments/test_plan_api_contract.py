@@ -22,9 +22,8 @@ from tests.assessments.plan_api_helpers import (
     plan_url,
     review_url,
 )
-from tests.assessments.plan_helpers import agreed_plan, draft_plan
-from tests.cases.episode_helpers import new_episode
-from tests.factories import AgencyFactory, FamilyFactory
+from tests.assessments.plan_helpers import built_agreed_plan, built_draft_plan
+from tests.factories import AgencyFactory, EpisodeAwaitingAllocationFactory, FamilyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,15 +116,15 @@ def _more_reviews(place, plan, rows):
 
 
 def world_plan_list(place, rows):
-    draft_plan(place)
+    built_draft_plan(place)
     for _ in range(rows - 1):
-        episode = new_episode(place, family=FamilyFactory(owning_team=place.team))
+        episode = EpisodeAwaitingAllocationFactory(family=FamilyFactory(owning_team=place.team))
         Plan.objects.create(episode=episode, created_by=place.worker)
     return "/api/plans/", rows
 
 
 def world_plan_detail(place, rows):
-    plan = agreed_plan(place)
+    plan = built_agreed_plan(place)
     _more_outcomes(plan, rows)
     TafMember.objects.bulk_create(
         TafMember(episode=plan.episode, agency=AgencyFactory(), contact_name=f"C{n}", role="R")
@@ -135,37 +134,37 @@ def world_plan_detail(place, rows):
 
 
 def world_outcome_list(place, rows):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     _more_outcomes(plan, rows, actions=False)
     return "/api/plan-outcomes/", min(rows + 1, 50)
 
 
 def world_outcome_detail(place, rows):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     _more_outcomes(plan, rows)
     return outcome_url(plan.outcomes.first()), None
 
 
 def world_action_list(place, rows):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     _more_outcomes(plan, rows)
     return "/api/plan-actions/", min(rows + 3, 50)
 
 
 def world_action_detail(place, rows):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     _more_outcomes(plan, rows)
     return action_url(plan.actions.last()), None
 
 
 def world_review_list(place, rows):
-    plan = agreed_plan(place)
+    plan = built_agreed_plan(place)
     _more_reviews(place, plan, rows)
     return "/api/reviews/", rows
 
 
 def world_review_detail(place, rows):
-    plan = agreed_plan(place)
+    plan = built_agreed_plan(place)
     (review,) = _more_reviews(place, plan, 1)
     outcomes = _more_outcomes(plan, rows, actions=False)
     ReviewProgress.objects.bulk_create(

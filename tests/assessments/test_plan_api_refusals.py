@@ -16,9 +16,9 @@ from tests.assessments.plan_api_helpers import (
     review_body,
 )
 from tests.assessments.plan_helpers import (
-    agreed_plan,
     approved_assessment,
-    draft_plan,
+    built_agreed_plan,
+    built_draft_plan,
     family_of_three,
 )
 from tests.cases.episode_helpers import allocated_episode
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_stale_revision_answers_409_with_the_plan_as_it_now_is(as_user, north):
-    plan = draft_plan(north)
+    plan = built_draft_plan(north)
     client = as_user(north.worker)
     stale = plan.revision
     ok(client.patch(plan_url(plan), {"worries": "Theirs", "revision": stale}, format="json"))
@@ -47,7 +47,7 @@ def test_a_stale_revision_answers_409_with_the_plan_as_it_now_is(as_user, north)
 
 
 def test_a_patch_without_a_revision_is_a_field_error(as_user, north):
-    plan = draft_plan(north)
+    plan = built_draft_plan(north)
     refused(
         as_user(north.worker).patch(plan_url(plan), {"worries": "x"}, format="json"),
         400,
@@ -56,7 +56,7 @@ def test_a_patch_without_a_revision_is_a_field_error(as_user, north):
 
 
 def test_bad_outcomes_answer_400_with_field_errors(as_user, north):
-    plan = draft_plan(north)
+    plan = built_draft_plan(north)
     mia = plan.episode.family.members.get(given_name="Mia")
     client = as_user(north.worker)
     body = {
@@ -91,7 +91,7 @@ def test_bad_outcomes_answer_400_with_field_errors(as_user, north):
 
 
 def test_bad_actions_answer_400_with_field_errors(as_user, north):
-    plan = draft_plan(north)
+    plan = built_draft_plan(north)
     client = as_user(north.worker)
     errors = refused(
         client.post("/api/plan-actions/", {"plan": str(plan.uuid)}, format="json"), 400
@@ -122,7 +122,7 @@ def test_bad_actions_answer_400_with_field_errors(as_user, north):
 
 
 def test_reviews_need_views_and_progress_on_every_outcome(as_user, north):
-    plan = agreed_plan(north, outcomes=2)
+    plan = built_agreed_plan(north, outcomes=2)
     first, second = plan.outcomes.all()
     client = as_user(north.worker)
     body = review_body(plan, child_views="", progress=progress_on(plan)[:1])
@@ -140,7 +140,7 @@ def test_reviews_need_views_and_progress_on_every_outcome(as_user, north):
 
 
 def test_reviews_of_a_draft_plan_are_refused(as_user, north):
-    plan = draft_plan(north)
+    plan = built_draft_plan(north)
     body = refused(
         as_user(north.worker).post("/api/reviews/", review_body(plan), format="json"), 400
     )
@@ -172,7 +172,7 @@ def test_agreeing_needs_an_outcome(as_user, north):
 
 
 def test_an_agreed_plan_refuses_outcome_and_action_changes(as_user, north):
-    plan = agreed_plan(north)
+    plan = built_agreed_plan(north)
     outcome, plan_action = plan.outcomes.get(), plan.actions.get()
     client = as_user(north.worker)
     message = "The plan is agreed: start a new version to change it"
@@ -204,7 +204,7 @@ def test_an_agreed_plan_refuses_outcome_and_action_changes(as_user, north):
 
 
 def test_a_draft_outcome_and_action_change_and_go(as_user, north):
-    plan = draft_plan(north)
+    plan = built_draft_plan(north)
     outcome, plan_action = plan.outcomes.get(), plan.actions.get()
     client = as_user(north.worker)
     changed = ok(client.patch(outcome_url(outcome), {"target": 9}, format="json"))
@@ -243,7 +243,7 @@ def test_a_draft_outcome_and_action_change_and_go(as_user, north):
 
 
 def test_only_the_owner_or_lead_professional_sets_an_action_status(as_user, north):
-    plan = agreed_plan(north)
+    plan = built_agreed_plan(north)
     plan_action = plan.actions.get()
     # The colleague may read the action but does not own it.
     body = refused(

@@ -4,7 +4,7 @@ with everything typed kept (pages); never a 500."""
 
 import pytest
 
-from tests.assessments.plan_helpers import agreed_plan, draft_plan
+from tests.assessments.plan_helpers import built_agreed_plan, built_draft_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def _post(api_client, user, path, body):
     ],
 )
 def test_a_review_body_of_the_wrong_shape_is_a_400(api_client, place, body):
-    plan = agreed_plan(place)
+    plan = built_agreed_plan(place)
     full = {
         "plan": str(plan.uuid),
         "held_on": plan.agreed_on.isoformat(),
@@ -62,7 +62,7 @@ def test_a_review_body_of_the_wrong_shape_is_a_400(api_client, place, body):
     ],
 )
 def test_an_action_body_of_the_wrong_shape_is_a_400(api_client, place, body):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     full = {
         "plan": str(plan.uuid),
         "description": "Visit",
@@ -86,7 +86,7 @@ def test_an_action_body_of_the_wrong_shape_is_a_400(api_client, place, body):
     ],
 )
 def test_an_outcome_body_of_the_wrong_shape_is_a_400(api_client, place, body):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     mia = plan.episode.family.members.get(given_name="Mia")
     full = {
         "plan": str(plan.uuid),
@@ -118,7 +118,7 @@ def test_bad_references_are_a_400(api_client, place, path, body):
 
 
 def test_a_stale_or_malformed_revision_is_refused(api_client, place):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     api_client.force_authenticate(place.worker)
     response = api_client.patch(
         f"/api/plans/{plan.uuid}/", {"revision": "latest", "worries": "x"}, format="json"
@@ -141,7 +141,7 @@ def test_a_stale_or_malformed_revision_is_refused(api_client, place):
     ],
 )
 def test_a_review_form_with_nonsense_shows_the_errors_and_keeps_the_words(client, place, data):
-    plan = agreed_plan(place)
+    plan = built_agreed_plan(place)
     client.force_login(place.worker)
     post = {
         "child_views": "Words the child said",
@@ -169,7 +169,7 @@ def test_a_review_form_with_nonsense_shows_the_errors_and_keeps_the_words(client
     ],
 )
 def test_an_action_form_with_nonsense_shows_the_errors_and_keeps_the_words(client, place, data):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     client.force_login(place.worker)
     response = client.post(
         f"/plans/{plan.uuid}/actions/add/", {"description": "Walk to school together", **data}

@@ -15,7 +15,7 @@ from assessments.models import PlanAction
 from assessments.plans import services as plan_services
 from cases.episodes import services as episode_services
 from earlyhelp import access
-from tests.assessments.plan_helpers import agreed_plan, draft_plan
+from tests.assessments.plan_helpers import built_agreed_plan, built_draft_plan
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def fresh(user):
 @pytest.fixture
 def story(north):
     """A draft plan; a police officer (another agency) in the TAF; a stranger who is not."""
-    plan = draft_plan(north)
+    plan = built_draft_plan(north)
     officer = UserFactory(roles=[Role.PARTNER_AGENCY_USER], agency=AgencyFactory(name="Police"))
     episode_services.taf_member_add(
         by=north.worker, episode=plan.episode, role="Police", user=officer
@@ -114,7 +114,7 @@ def test_the_service_refuses_an_owner_outside_the_episode(north, story):
 def test_an_agency_updates_its_actions_only_while_in_the_taf(north):
     school = AgencyFactory(name="School")
     teacher = UserFactory(roles=[Role.PARTNER_AGENCY_USER], agency=school)
-    plan = agreed_plan(north)
+    plan = built_agreed_plan(north)
     action = plan.actions.get()
     PlanAction.objects.filter(pk=action.pk).update(owner_user=None, owner_agency=school)
     action.refresh_from_db()

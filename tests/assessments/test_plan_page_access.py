@@ -9,7 +9,7 @@ from assessments.plans import services as plan_services
 from assessments.reviews import services as review_services
 from audit.models import AuditAction, AuditEvent
 from cases.models import TafMember
-from tests.assessments.plan_helpers import agreed_plan, draft_plan, url
+from tests.assessments.plan_helpers import built_agreed_plan, built_draft_plan, url
 from tests.conftest import client_for
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
 
@@ -42,7 +42,7 @@ def _every_page(plan, review):
 
 
 def _reviewed(place):
-    plan = agreed_plan(place)
+    plan = built_agreed_plan(place)
     review = review_services.review_record(
         by=place.worker,
         plan=plan,
@@ -67,7 +67,7 @@ def test_an_outsider_gets_404_everywhere(client, place, outsider):
 
 
 def test_a_colleague_sees_the_plan_read_only(client, place):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     client = client_for(client, place.colleague)
     page = client.get(url("detail", plan.uuid)).content.decode()
     assert "Mia gets to school on time" in page
@@ -81,7 +81,7 @@ def test_a_colleague_sees_the_plan_read_only(client, place):
 
 
 def test_an_action_owner_in_another_agency_sets_its_status(client, place):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     agency = AgencyFactory()
     partner = UserFactory(roles=[Role.PARTNER_AGENCY_USER], agency=agency, teams=[TeamFactory()])
     TafMember.objects.create(episode=plan.episode, agency=agency, role="School nurse")

@@ -10,7 +10,7 @@ from assessments.plans import services as plan_services
 from cases.models import TafMember
 from tests.assessments.plan_helpers import family_of_three, url
 from tests.conftest import client_for
-from tests.factories import AgencyFactory, AgreedPlanFactory
+from tests.factories import AgencyFactory, AgreedPlanFactory, led_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,7 @@ def _with_size(place, size):
     plan = AgreedPlanFactory(
         outcomes=2,
         episode__family=family_of_three(),
-        episode__team=place.team,
-        episode__lead_professional=place.worker,
-        episode__allocated_by=place.manager,
+        **led_in(place, "episode__"),
     )
     outcome = plan.outcomes.first()
     people = list(outcome.people.all())

@@ -18,14 +18,13 @@ from assessments.models import (
 )
 from assessments.plans import services as plan_services
 from cases.models import EpisodeStatus
+from tests.assessments.assessment_helpers import built_assessment
 from tests.assessments.plan_helpers import (
-    agreed_plan,
-    approved_assessment,
-    draft_plan,
+    built_agreed_plan,
+    built_draft_plan,
     family_of_three,
     url,
 )
-from tests.cases.episode_helpers import allocated_episode
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +71,7 @@ def messages_of(response):
 
 def test_the_plan_from_start_to_review(client, place):
     family = family_of_three()
-    episode = allocated_episode(place, family=family)
-    approved_assessment(place, episode)
+    episode = built_assessment(place, family, approved=True, decided_by=place.manager).episode
     client = client_for(client, place.worker)
     page = client.get(reverse("episodes:detail", args=[episode.uuid])).content.decode()
     assert "Start the plan" in page
@@ -157,7 +155,7 @@ def test_the_plan_from_start_to_review(client, place):
 
 
 def test_a_review_that_asks_to_close(client, place):
-    plan = agreed_plan(place)
+    plan = built_agreed_plan(place)
     client = client_for(client, place.worker)
     response = client.post(
         url("review-record", plan.uuid),
@@ -179,7 +177,7 @@ def test_a_review_that_asks_to_close(client, place):
 
 
 def test_a_review_that_asks_for_a_step_up(client, place):
-    plan = agreed_plan(place)
+    plan = built_agreed_plan(place)
     from cases.transitions.selectors import statutory_levels
 
     level = statutory_levels().first()
@@ -204,7 +202,7 @@ def test_a_review_that_asks_for_a_step_up(client, place):
 
 
 def test_outcome_error_keeps_what_was_typed(client, place):
-    plan = draft_plan(place, outcomes=0)
+    plan = built_draft_plan(place, outcomes=0)
     mia = plan.episode.family.members.get(given_name="Mia")
     data = outcome_post(mia, description="Mia reads every evening")
     del data["baseline"]
@@ -218,7 +216,7 @@ def test_outcome_error_keeps_what_was_typed(client, place):
 
 
 def test_review_error_keeps_what_was_typed(client, place):
-    plan = agreed_plan(place, outcomes=2)
+    plan = built_agreed_plan(place, outcomes=2)
     outcome = plan.outcomes.first()
     data = review_post(plan, child_views="", summary="Mornings are much calmer now")
     del data[f"progress-{outcome.uuid}-rag"]
@@ -235,7 +233,7 @@ def test_review_error_keeps_what_was_typed(client, place):
 
 
 def test_service_errors_on_progress_go_on_the_outcome(client, place):
-    plan = agreed_plan(place)
+    plan = built_agreed_plan(place)
     data = review_post(plan, decision="close", closure_summary="Done")
     response = client_for(client, place.worker).post(url("review-record", plan.uuid), data)
     page = response.content.decode()
@@ -246,7 +244,7 @@ def test_service_errors_on_progress_go_on_the_outcome(client, place):
 
 
 def test_a_stale_save_shows_their_words_and_keeps_yours(client, place):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     opened_at = plan.revision
     plan_services.plan_update(
         by=place.manager,
@@ -278,7 +276,7 @@ def test_a_stale_save_shows_their_words_and_keeps_yours(client, place):
 
 
 def test_agreeing_an_unfinished_plan_shows_why(client, place):
-    plan = draft_plan(place, outcomes=0)
+    plan = built_draft_plan(place, outcomes=0)
     response = client_for(client, place.worker).post(url("agree", plan.uuid), {})
     assert response.status_code == 200
     assert "Add at least one outcome before agreeing the plan" in response.content.decode()
@@ -300,7 +298,7 @@ def test_agreeing_an_unfinished_plan_shows_why(client, place):
     ],
 )
 def test_draft_pages_refuse_an_agreed_plan(client, place, name, method):
-    plan = agreed_plan(place)
+    plan = built_agreed_plan(place)
     args = [plan.uuid]
     if name.startswith("outcome-") and name != "outcome-add":
         args.append(plan.outcomes.get().uuid)
@@ -313,13 +311,13 @@ def test_draft_pages_refuse_an_agreed_plan(client, place, name, method):
 
 
 def test_a_review_of_a_draft_is_refused(client, place):
-    plan = draft_plan(place)
+    plan = built_draft_plan(place)
     response = client_for(client, place.worker).get(url("review-record", plan.uuid), follow=True)
     assert "Reviews are of the plan in force: agree the plan first" in messages_of(response)
 
 
 def test_new_version_from_the_plan_page(client, place):
-    plan = agreed_plan(place)
+    plan = built_agreed_plan(place)
     client = client_for(client, place.worker)
     response = client.post(url("new-version", plan.uuid))
     new = Plan.objects.get(episode=plan.episode, status=PlanStatus.DRAFT)
@@ -330,7 +328,7 @@ def test_new_version_from_the_plan_page(client, place):
 
 
 def test_the_family_plan_section(client, place):
-    plan = agreed_plan(place)
+    plan = built_agreed_plan(place)
     ready = FamilyPlanDocument.objects.create(
         plan=plan, requested_by=place.worker, status="ready", file="family-plans/x.pdf"
     )

@@ -16,15 +16,15 @@ from django.utils import timezone
 from accounts.models import Notification, Role
 from accounts.tasks import send_notification_email
 from assessments import reminders
-from assessments.assessments import services
 from assessments.models import Assessment, Plan, ReviewDecision
 from assessments.reviews.services import Progress, review_record
 from assessments.tasks import send_due_reminders as send_due_reminders_task
 from audit.models import AuditEvent
 from cases.models import Episode, EpisodeStatus
 from earlyhelp.celery import app
-from tests.assessments.plan_helpers import agreed_plan, family_of_three
-from tests.cases.episode_helpers import allocated_episode, make_locality
+from tests.assessments.assessment_helpers import built_assessment
+from tests.assessments.plan_helpers import built_agreed_plan, family_of_three
+from tests.cases.episode_helpers import make_locality
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,21 +37,14 @@ def days(n):
 
 
 def plan_due(place, due_on, name="Okafor"):
-    plan = agreed_plan(place, family=family_of_three(name))
+    plan = built_agreed_plan(place, family=family_of_three(name))
     Plan.objects.filter(pk=plan.pk).update(next_review_on=due_on)
     plan.refresh_from_db()
     return plan
 
 
 def assessment_due(place, due_on, name="Patel"):
-    family = family_of_three(name)
-    episode = allocated_episode(place, family=family)
-    assessment = services.assessment_start(
-        by=place.worker,
-        episode=episode,
-        children=list(family.members.exclude(record_type="adult")),
-        adults=list(family.members.filter(record_type="adult")),
-    )
+    assessment = built_assessment(place, family_of_three(name))
     due_at = timezone.make_aware(datetime.datetime.combine(due_on, datetime.time(17, 0)))
     Assessment.objects.filter(pk=assessment.pk).update(due_at=due_at)
     assessment.refresh_from_db()

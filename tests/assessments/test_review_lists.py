@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Plan, PlanStatus
-from cases.models import Episode, EpisodeStatus
-from tests.assessments.plan_helpers import agreed_plan
-from tests.cases.episode_helpers import allocated_episode, make_locality
+from cases.models import EpisodeStatus
+from tests.assessments.plan_helpers import built_agreed_plan
+from tests.cases.episode_helpers import make_locality
+from tests.factories import AllocatedEpisodeFactory, led_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,9 @@ def _review_due(plan, days_from_today):
 
 
 def test_my_cases_shows_the_next_review_and_whether_it_is_overdue(client, north):
-    on_time = agreed_plan(north)
+    on_time = built_agreed_plan(north)
     due_on = _review_due(on_time, 20)
-    overdue = agreed_plan(north)
+    overdue = built_agreed_plan(north)
     late_on = _review_due(overdue, -3)
     client.force_login(north.worker)
     response = client.get(reverse("episodes:my-cases"))
@@ -40,11 +41,11 @@ def test_my_cases_shows_the_next_review_and_whether_it_is_overdue(client, north)
 
 
 def test_caseloads_count_and_list_the_overdue_reviews(client, north):
-    overdue = agreed_plan(north)
+    overdue = built_agreed_plan(north)
     _review_due(overdue, -1)
-    due_today = agreed_plan(north)
+    due_today = built_agreed_plan(north)
     _review_due(due_today, 0)
-    elsewhere = agreed_plan(make_locality("South"))
+    elsewhere = built_agreed_plan(make_locality("South"))
     _review_due(elsewhere, -10)
     client.force_login(north.manager)
     response = client.get(reverse("episodes:caseloads"))
@@ -60,7 +61,7 @@ def test_caseloads_count_and_list_the_overdue_reviews(client, north):
 def test_a_superseded_plan_does_not_count(client, north):
     from assessments.plans import services as plans
 
-    plan = agreed_plan(north)
+    plan = built_agreed_plan(north)
     _review_due(plan, -2)
     new = plans.plan_new_version(by=north.worker, plan=plan)
     plans.plan_agree(by=north.worker, plan=new)
@@ -75,10 +76,10 @@ def test_a_superseded_plan_does_not_count(client, north):
 def _plans_in_place(place, size):
     """`size` episodes with an agreed plan each, every other one overdue: made in bulk."""
     today = timezone.localdate()
-    episodes = [allocated_episode(place) for _ in range(size)]
-    Episode.objects.filter(pk__in=[e.pk for e in episodes]).update(
-        status=EpisodeStatus.PLAN_IN_PLACE
-    )
+    episodes = [
+        AllocatedEpisodeFactory(status=EpisodeStatus.PLAN_IN_PLACE, **led_in(place))
+        for _ in range(size)
+    ]
     Plan.objects.bulk_create(
         Plan(
             episode=episode,

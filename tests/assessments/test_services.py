@@ -13,8 +13,8 @@ from assessments.models import Assessment, AssessmentStatus
 from cases.models import EpisodeStatus
 from earlyhelp import access, working_days
 from earlyhelp.exceptions import ServiceError
-from tests.assessments.assessment_helpers import RATED, complete_everything, section
-from tests.cases.episode_helpers import level
+from tests.assessments.assessment_helpers import RATED, complete_everything, person, section
+from tests.cases.episode_helpers import allocated_episode, level
 from tests.dates import years_before
 from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
 
@@ -29,6 +29,21 @@ def family():
     PersonFactory(given_name="Kai", date_of_birth=years_before(today, 3), families=[family])
     PersonFactory(given_name="Grace", record_type="adult", date_of_birth=None, families=[family])
     return family
+
+
+@pytest.fixture
+def episode(north, family):
+    return allocated_episode(north, family=family)
+
+
+@pytest.fixture
+def assessment(north, episode, family):
+    return services.assessment_start(
+        by=north.worker,
+        episode=episode,
+        children=[person(family, "Mia"), person(family, "Kai")],
+        adults=[person(family, "Grace")],
+    )
 
 
 def test_starting_makes_a_section_per_subject_and_moves_the_episode_to_assessing(

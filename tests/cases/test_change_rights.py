@@ -19,8 +19,16 @@ from accounts.models import Role, User
 from cases.episodes import services as episodes
 from cases.models import CaseNote, Family, FamilyMembership, Relationship
 from earlyhelp import access
-from tests.cases.episode_helpers import allocated_episode, make_locality
-from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, UserFactory
+from tests.cases.episode_helpers import make_locality
+from tests.factories import (
+    AgencyFactory,
+    AllocatedEpisodeFactory,
+    FamilyFactory,
+    PersonFactory,
+    TafMemberFactory,
+    UserFactory,
+    led_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +58,7 @@ def world():
     relationship = Relationship.objects.create(
         family=family, from_person=mother, to_person=child, relationship_type="mother"
     )
-    episode = allocated_episode(north, family=family)
+    episode = AllocatedEpisodeFactory(family=family, **led_in(north))
     school = AgencyFactory(name="Harrowgate Primary")
     police = AgencyFactory(name="Police")
     users = {
@@ -63,13 +71,9 @@ def world():
         "view_grant": UserFactory(roles=[Role.PRACTITIONER], agency=AgencyFactory()),
         "change_grant": UserFactory(roles=[Role.PRACTITIONER], agency=AgencyFactory()),
     }
-    episodes.taf_member_add(by=north.worker, episode=episode, role="PC", user=users["taf_user"])
-    episodes.taf_member_add(
-        by=north.worker, episode=episode, role="DSL", agency=school, contact_name="Mrs A"
-    )
-    episodes.taf_member_add(
-        by=north.worker, episode=episode, role="Nurse", user=users["taf_practitioner"]
-    )
+    TafMemberFactory(episode=episode, role="PC", user=users["taf_user"])
+    TafMemberFactory(episode=episode, role="DSL", agency=school, contact_name="Mrs A")
+    TafMemberFactory(episode=episode, role="Nurse", user=users["taf_practitioner"])
     assign_perm(access.FAMILY_GRANT, users["view_grant"], family)
     assign_perm(access.FAMILY_CHANGE_GRANT, users["change_grant"], family)
     return {

@@ -9,8 +9,13 @@ from cases.meetings import services as meetings
 from cases.models import TafMember
 from cases.transitions.models import Direction, Transition, TransitionStatus
 from tests.cases.episode_api_helpers import url
-from tests.cases.episode_helpers import allocated_episode, level, new_episode
-from tests.factories import AgencyFactory
+from tests.cases.episode_helpers import allocated_episode, level
+from tests.factories import (
+    AgencyFactory,
+    AllocatedEpisodeFactory,
+    EpisodeAwaitingAllocationFactory,
+    led_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +44,7 @@ def test_schema_validates_and_documents_the_endpoints(as_user, place, tmp_path):
 
 def world_episodes(place, rows):
     for _ in range(rows):
-        allocated_episode(place)
+        AllocatedEpisodeFactory(**led_in(place))
     return "/api/episodes/"
 
 
@@ -55,7 +60,7 @@ def world_taf(place, rows):
 
 def world_meeting(place, rows):
     for _ in range(rows):
-        new_episode(place)
+        EpisodeAwaitingAllocationFactory(locality=place.locality)
     meeting = meetings.meeting_schedule(
         by=place.manager,
         locality=place.locality,
@@ -70,7 +75,7 @@ def world_meeting(place, rows):
 def world_transitions(place, rows):
     down = None
     for _ in range(rows):
-        episode = allocated_episode(place)
+        episode = AllocatedEpisodeFactory(**led_in(place))
         down = Transition.objects.create(
             direction=Direction.UP,
             family=episode.family,
@@ -91,7 +96,7 @@ def world_transitions(place, rows):
 
 def world_level_history(place, rows):
     for _ in range(rows):
-        allocated_episode(place)
+        AllocatedEpisodeFactory(**led_in(place))
     return "/api/level-history/"
 
 

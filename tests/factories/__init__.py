@@ -1,8 +1,13 @@
 """factory_boy factories: the accounts, families and people, and the states the services
 move records through, each built with the rows its services would have written."""
 
-from tests.factories.assessments import AgreedPlanFactory, AssessmentFactory
-from tests.factories.episodes import AllocatedEpisodeFactory, EpisodeAwaitingAllocationFactory
+from tests.factories.assessments import AgreedPlanFactory, AssessmentFactory, DraftPlanFactory
+from tests.factories.episodes import (
+    AllocatedEpisodeFactory,
+    EpisodeAwaitingAllocationFactory,
+    TafMemberFactory,
+    led_in,
+)
 from tests.factories.people import (
     TEST_PASSWORD,
     AgencyFactory,
@@ -21,6 +26,7 @@ __all__ = [
     "AgreedPlanFactory",
     "AllocatedEpisodeFactory",
     "AssessmentFactory",
+    "DraftPlanFactory",
     "EpisodeAwaitingAllocationFactory",
     "FamilyFactory",
     "FamilyWithChildFactory",
@@ -28,6 +34,8 @@ __all__ = [
     "PersonFactory",
     "RequestInScreeningFactory",
     "SubmittedRequestFactory",
+    "TafMemberFactory",
     "TeamFactory",
     "UserFactory",
+    "led_in",
 ]

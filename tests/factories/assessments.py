@@ -22,7 +22,7 @@ from assessments.models import (
     SupportingFamiliesArea,
 )
 from assessments.plans.services import next_review_date
-from cases.models import EpisodeStatus
+from cases.models import EPISODE_MOVES, EpisodeStatus
 from earlyhelp.working_days import add_working_days
 from tests.factories.episodes import AllocatedEpisodeFactory, level
 from tests.factories.people import UserFactory
@@ -100,6 +100,20 @@ class AssessmentFactory(DjangoModelFactory):
     modified_by = factory.SelfAttribute("created_by")
 
     @factory.post_generation
+    def episode_assessing(assessment, create, extracted, **kwargs):
+        """Starting an assessment moves an episode given here still allocated on."""
+        episode = assessment.episode
+        if create and episode.status == EpisodeStatus.ALLOCATED:
+            record_moves(
+                EPISODE_MOVES,
+                episode,
+                [(EpisodeStatus.ASSESSING, assessment.created_by)],
+                after=EpisodeStatus.ALLOCATED,
+            )
+            episode.status, episode.modified_by = EpisodeStatus.ASSESSING, assessment.created_by
+            episode.save(update_fields=["status", "modified_by", "modified_at"])
+
+    @factory.post_generation
     def children(assessment, create, extracted, **kwargs):
         if create:
             assessment.children.set(_household(assessment, extracted, adults=False))
@@ -159,40 +173,36 @@ class AssessmentFactory(DjangoModelFactory):
         )
 
 
-class AgreedPlanFactory(DjangoModelFactory):
-    """The episode's plan, agreed today after its approved assessment: `outcomes` outcomes
-    for the first child, each with `actions__per_outcome` actions (1 each by default) owned
-    by the lead professional; the episode has a plan in place."""
+class DraftPlanFactory(DjangoModelFactory):
+    """The episode's plan, drafted after its approved assessment and filled in: `outcomes`
+    outcomes for the first child (`outcomes__person=` another), each with
+    `actions__per_outcome` actions (1 each by default) owned by the lead professional; the
+    episode is still assessing."""
 
     class Meta:
         model = "assessments.Plan"
         skip_postgeneration_save = True
 
-    episode = factory.SubFactory(AllocatedEpisodeFactory, status=EpisodeStatus.PLAN_IN_PLACE)
+    episode = factory.SubFactory(AllocatedEpisodeFactory, status=EpisodeStatus.ASSESSING)
     assessment = factory.SubFactory(
         AssessmentFactory, approved=True, episode=factory.SelfAttribute("..episode")
     )
     version = 1
-    status = PlanStatus.AGREED
+    status = PlanStatus.DRAFT
     worries = "Mornings are chaotic and the children miss school."
     working_well = "Dad collects the children every day."
     family_words = "We want mornings to be calmer."
     contingency = "If attendance does not improve by half term, we meet again sooner."
     # plan_update is the one save that counts a revision.
     revision = 1
-    agreed_on = factory.LazyFunction(timezone.localdate)
-    agreed_by = factory.SelfAttribute("episode.lead_professional")
-    next_review_on = factory.LazyAttribute(
-        lambda plan: next_review_date(plan.agreed_on, plan.episode.level)
-    )
-    created_by = factory.SelfAttribute("agreed_by")
-    modified_by = factory.SelfAttribute("agreed_by")
+    created_by = factory.SelfAttribute("episode.lead_professional")
+    modified_by = factory.SelfAttribute("created_by")
 
     @factory.post_generation
-    def outcomes(plan, create, extracted, **kwargs):
+    def outcomes(plan, create, extracted, person=None, **kwargs):
         if not create:
             return
-        child = plan.episode.family.members.exclude(record_type="adult").first()
+        child = person or plan.episode.family.members.exclude(record_type="adult").first()
         for number in range(1 if extracted is None else extracted):
             outcome = PlanOutcome.objects.create(
                 plan=plan,
@@ -231,8 +241,19 @@ class AgreedPlanFactory(DjangoModelFactory):
     @factory.post_generation
     def history(plan, create, extracted, **kwargs):
         if create:
-            record_moves(
-                PLAN_MOVES,
-                plan,
-                [(PlanStatus.DRAFT, plan.created_by), (PlanStatus.AGREED, plan.agreed_by)],
-            )
+            agreed = [(PlanStatus.AGREED, plan.agreed_by)] if plan.agreed_on else []
+            record_moves(PLAN_MOVES, plan, [(PlanStatus.DRAFT, plan.created_by), *agreed])
+
+
+class AgreedPlanFactory(DraftPlanFactory):
+    """The draft plan, agreed today by the lead professional; the episode has a plan in
+    place."""
+
+    episode = factory.SubFactory(AllocatedEpisodeFactory, status=EpisodeStatus.PLAN_IN_PLACE)
+    status = PlanStatus.AGREED
+    agreed_on = factory.LazyFunction(timezone.localdate)
+    agreed_by = factory.SelfAttribute("episode.lead_professional")
+    next_review_on = factory.LazyAttribute(
+        lambda plan: next_review_date(plan.agreed_on, plan.episode.level)
+    )
+    modified_by = factory.SelfAttribute("agreed_by")

@@ -29,6 +29,17 @@ def level(rank):
     return Level.objects.get(framework__is_current=True, rank=rank)
 
 
+def led_in(place, path=""):
+    """The arguments that allocate an episode (at `path`, "episode__" for an assessment's or
+    a plan's) to the team of `place` (a tests.cases.episode_helpers.Locality), led by its
+    worker, allocated by its manager, as its `allocated_episode` does through the services."""
+    return {
+        f"{path}team": place.team,
+        f"{path}lead_professional": place.worker,
+        f"{path}allocated_by": place.manager,
+    }
+
+
 class EpisodeAwaitingAllocationFactory(DjangoModelFactory):
     """Opened by the front door at level 3 (`level=` for another)."""
 
@@ -105,3 +116,18 @@ class AllocatedEpisodeFactory(EpisodeAwaitingAllocationFactory):
             after=EpisodeStatus.AWAITING_ALLOCATION,
             at=episode.allocated_at,
         )
+
+
+class TafMemberFactory(DjangoModelFactory):
+    """In the Team Around the Family from today, added by the lead professional: a `user`
+    (for their agency), or a `contact_name` at an `agency`."""
+
+    class Meta:
+        model = "cases.TafMember"
+
+    episode = factory.SubFactory(AllocatedEpisodeFactory)
+    user = None
+    agency = factory.LazyAttribute(lambda member: member.user.agency if member.user else None)
+    role = "Helper"
+    started_on = factory.LazyFunction(timezone.localdate)
+    added_by = factory.SelfAttribute("episode.lead_professional")
