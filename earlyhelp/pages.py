@@ -160,8 +160,9 @@ class ConfirmActionView(ServiceActionView):
 class PageFormAction:
     """One of the several small forms of a page (an episode's, a meeting's), each posting to
     its own address: on success back to the page with a message; otherwise the whole page
-    again, with this form's errors and what was typed. The page view supplies
-    `render_page(**bound)`, which shows the forms in `bound` in place of fresh ones."""
+    again, with this form's errors and what was typed, an audited read like any showing of
+    the page. Mixed into a `RecordPage`, whose `show_page(**bound)` shows the forms in
+    `bound` in place of fresh ones."""
 
     form_key = None  # the context name of the form, to show it again with its errors
 
@@ -187,7 +188,7 @@ class PageFormAction:
         return self.render_invalid(form)
 
     def render_invalid(self, form):
-        return self.render_page(**self.bound(form))
+        return self.show_page(**self.bound(form))
 
 
 class RecordMixin:
@@ -219,7 +220,7 @@ class RecordPage(RecordMixin, View):
         """Records whose contents the page shows."""
         raise NotImplementedError
 
-    def render_page(self, *, status=200, **bound):
+    def render_page(self, **bound):
         raise NotImplementedError
 
     def show_page(self, **kwargs):

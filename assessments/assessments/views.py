@@ -85,7 +85,7 @@ class AssessmentPage(CaseWorkerMixin, RecordPage):
     def shown_records(self):
         return [self.assessment]
 
-    def render_page(self, *, status=200, **bound):
+    def render_page(self, **bound):
         user, assessment = self.request.user, self.assessment
         sections = list(assessment.sections.all())
         complete = sum(1 for section in sections if section.completed)
@@ -132,7 +132,7 @@ class AssessmentPage(CaseWorkerMixin, RecordPage):
             "submitted_by_you": self.may_manage and submitted and not deciding,
             "newer": newer,
         }
-        return render(self.request, self.template_name, context, status=status)
+        return render(self.request, self.template_name, context)
 
 
 class AssessmentDetailView(AssessmentPage, RecordDetailView):
@@ -157,7 +157,7 @@ class AssessmentActionView(AssessmentPage):
         succeeded, target = perform_if_valid(form, self.perform)
         if succeeded:
             return redirect("assessments:detail", uuid=target.uuid)
-        return self.render_page(**{self.action: form})
+        return self.show_page(**{self.action: form})
 
     def perform(self, form):
         raise NotImplementedError

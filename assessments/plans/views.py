@@ -104,7 +104,7 @@ class PlanPage(PlanMixin, RecordPage):
     template_name = "plans/plan_detail.html"
     record_selector = staticmethod(selectors.plan_detail_for)
 
-    def render_page(self, *, status=200, **bound):
+    def render_page(self, **bound):
         user, plan, episode = self.request.user, self.plan, self.episode
         outcomes = list(plan.outcomes.all())
         actions = list(plan.actions.all())
@@ -146,7 +146,7 @@ class PlanPage(PlanMixin, RecordPage):
             "documents": list(documents_for(user, plan)),
             "family_plan_request_url": reverse("assessments:family-plan-request", args=[plan.uuid]),
         }
-        return render(self.request, self.template_name, context, status=status)
+        return render(self.request, self.template_name, context)
 
 
 class PlanDetailView(PlanPage, RecordDetailView):

@@ -131,7 +131,7 @@ class ReviewDetailView(CaseWorkerMixin, RecordDetailView):
     def shown_records(self):
         return [self.review]
 
-    def render_page(self, *, status=200, **bound):
+    def render_page(self, **bound):
         review = self.review
         rows = [
             (progress, RAG_COLOURS.get(progress.rag, "grey")) for progress in review.progress.all()
@@ -148,4 +148,4 @@ class ReviewDetailView(CaseWorkerMixin, RecordDetailView):
             if review.transition_id
             else None,
         }
-        return render(self.request, self.template_name, context, status=status)
+        return render(self.request, self.template_name, context)

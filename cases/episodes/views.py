@@ -123,7 +123,7 @@ class EpisodePage(CaseWorkerMixin, RecordPage):
                 return forms.ReasonForm(data, label=label, required_message=required, **kwargs)
         return forms.ConfirmForm(data, **kwargs)
 
-    def render_page(self, *, status=200, open_form=None, **bound):
+    def render_page(self, *, open_form=None, **bound):
         episode = self.episode
         now = timezone.now()
         actions = self.available_actions()
@@ -179,7 +179,7 @@ class EpisodePage(CaseWorkerMixin, RecordPage):
             "reopen_days": settings.EPISODE_REOPEN_DAYS,
             "transition_pages": url_or_none("transitions:list") is not None,
         }
-        return render(self.request, self.template_name, context, status=status)
+        return render(self.request, self.template_name, context)
 
 
 class EpisodeDetailView(EpisodePage, RecordDetailView):

@@ -141,7 +141,7 @@ class MeetingPage(CaseWorkerMixin, RecordPage):
     def shown_records(self):
         return [self.meeting]
 
-    def render_page(self, *, status=200, **bound):
+    def render_page(self, **bound):
         user = self.request.user
         meeting = self.meeting
         attendees = list(selectors.attendees_of(meeting))
@@ -179,7 +179,7 @@ class MeetingPage(CaseWorkerMixin, RecordPage):
             if form.is_bound
         ]
         _audit_agenda_read(user, meeting, rows)
-        return render(self.request, self.template_name, context, status=status)
+        return render(self.request, self.template_name, context)
 
 
 class MeetingDetailView(MeetingPage, RecordDetailView):

@@ -190,7 +190,7 @@ class TransitionPage(CaseWorkerMixin, RecordPage):
     def shown_records(self):
         return [self.transition]
 
-    def render_page(self, *, status=200, **bound):
+    def render_page(self, **bound):
         transition = self.transition
         context = {
             "transition": transition,
@@ -209,7 +209,7 @@ class TransitionPage(CaseWorkerMixin, RecordPage):
             context["accept_form"] = bound.get("accept_form") or forms.AcceptForm()
             context["reject_form"] = bound.get("reject_form") or forms.RejectForm()
         context["error_forms"] = [form for form in bound.values() if form.errors]
-        return render(self.request, self.template_name, context, status=status)
+        return render(self.request, self.template_name, context)
 
 
 class TransitionDetailView(TransitionPage, RecordDetailView):

@@ -161,7 +161,7 @@ class ScreeningPage(TriageOfficerMixin, RecordPage):
     def shown_records(self):
         return [self.item]
 
-    def render_page(self, *, status=200, **bound):
+    def render_page(self, **bound):
         user = self.request.user
         item = self.item
         framework = threshold_selectors.current_framework()
@@ -247,7 +247,7 @@ class ScreeningPage(TriageOfficerMixin, RecordPage):
             ]
             if form is not None and form.is_bound
         ]
-        return render(self.request, self.template_name, context, status=status)
+        return render(self.request, self.template_name, context)
 
 
 class ScreeningView(ScreeningPage, RecordDetailView):

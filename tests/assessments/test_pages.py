@@ -281,9 +281,14 @@ def test_return_with_comments(client, north, assessment):
     services.assessment_submit(by=north.worker, assessment=assessment)
     client.force_login(north.manager)
     url = reverse("assessments:return", args=[assessment.uuid])
+    reads = AuditEvent.objects.filter(
+        actor=north.manager, action=AuditAction.VIEW, object_id=str(assessment.pk)
+    )
+    assert not reads.exists()
     response = client.post(url, {"return-comments": ""})
     assert response.status_code == 200
     assert "Enter what needs to change" in response.content.decode()
+    assert reads.count() == 1  # the task list shown again with the error is a read of it
     response = client.post(url, {"return-comments": "Say more about Kai's sleep"})
     assert response.status_code == 302
     assessment.refresh_from_db()

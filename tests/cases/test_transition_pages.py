@@ -317,6 +317,18 @@ def test_action_errors_re_render_the_page_with_the_typed_values(client, place):
     assert "Enter why it is not accepted" in page
 
 
+def test_the_page_shown_again_with_errors_is_an_audited_read(client, place):
+    transition = request_step_up(place, allocated_episode(place))
+    client.force_login(place.manager)
+    reads = AuditEvent.objects.filter(
+        actor=place.manager, action="view", object_id=str(transition.pk)
+    )
+    assert not reads.exists()
+    response = client.post(detail_url(transition, "decline"), {"decline-reason": " "})
+    assert "Enter why it is declined" in response.content.decode()
+    assert reads.count() == 1
+
+
 def test_non_manager_gets_403_on_the_actions(client, place):
     episode = allocated_episode(place)
     transition = request_step_up(place, episode)
