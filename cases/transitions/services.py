@@ -140,6 +140,20 @@ def _bounce_back_of(family, at):
     )
 
 
+def _request(by, **fields):
+    """A new transition, asked for by the user: saved with its first status and audited (a
+    step up saying whether it bounces back from an earlier step-down)."""
+    transition = Transition(requested_by=by, **fields)
+    transition.full_clean()
+    transition.save()
+    TRANSITION_MOVES.start(transition, by=by, reason=transition.reason, at=transition.requested_at)
+    detail = {}
+    if transition.direction == Direction.UP:
+        detail["bounce_back"] = transition.bounce_back_of_id is not None
+    _audit(by, transition, "request", **detail)
+    return transition
+
+
 @transaction.atomic
 def step_up_request(
     *,
@@ -179,7 +193,8 @@ def request_step_up_as_decided(
     if episode.team is None:
         raise ServiceError("Allocate the episode before stepping it up")
     now = timezone.now()
-    transition = Transition(
+    return _request(
+        by,
         direction=Direction.UP,
         family=episode.family,
         episode=episode,
@@ -190,15 +205,9 @@ def request_step_up_as_decided(
         handover_notes=handover_notes,
         sending_team=episode.team,
         receiving_team=receiving_team,
-        requested_by=by,
         requested_at=now,
         bounce_back_of=_bounce_back_of(episode.family, now),
     )
-    transition.full_clean()
-    transition.save()
-    TRANSITION_MOVES.start(transition, by=by, reason=reason, at=now)
-    _audit(by, transition, "request", bounce_back=transition.bounce_back_of_id is not None)
-    return transition
 
 
 @transaction.atomic
@@ -230,7 +239,8 @@ def step_down_request(
     if family.transitions.filter(status__in=PENDING).exists():
         raise ServiceError("A step up or step down is already waiting for this family")
     _check_levels(from_level, to_level, direction=Direction.DOWN)
-    transition = Transition(
+    return _request(
+        by,
         direction=Direction.DOWN,
         family=family,
         from_level=from_level,
@@ -240,13 +250,7 @@ def step_down_request(
         handover_notes=handover_notes,
         sending_team=sending_team,
         receiving_team=receiving_team,
-        requested_by=by,
     )
-    transition.full_clean()
-    transition.save()
-    TRANSITION_MOVES.start(transition, by=by, reason=reason, at=transition.requested_at)
-    _audit(by, transition, "request")
-    return transition
 
 
 @transaction.atomic

@@ -59,21 +59,9 @@ REQUEST_FIELDS = [
     "withdrawn_reason",
     "received_at",
     "due_at",
+    # Urgency is shown beside the dates it sets, ahead of the rest of what was sent.
     "urgency",
-    "requester_name",
-    "requester_role",
-    "requester_agency",
-    "requester_agency_name",
-    "requester_email",
-    "requester_phone",
-    "presenting_needs",
-    "concerns",
-    "what_has_been_tried",
-    "consent",
-    "consent_given_by",
-    "consent_covers",
-    "consent_given_on",
-    "consent_not_given_reason",
+    *[field for field in PROFESSIONAL_REQUEST_FIELDS if field != "urgency"],
     "people",
 ]
 
