@@ -2,7 +2,8 @@
 
 An action is a POST on a record the user may see: ask the access policy before reading the
 body (so a refusal never depends on what was sent), parse the body, call one service, answer
-with the record as it now is. `service_action` writes those steps and the schema once.
+with the record as it now is. `service_action` writes those steps and the schema once, and
+`service_create` the same for a create whose body is not the record's serializer.
 """
 
 import functools
@@ -16,7 +17,7 @@ from earlyhelp import access
 
 
 class ServiceActionMixin:
-    """For a viewset whose actions each call one service.
+    """For a viewset whose actions (and create, with `service_create`) each call one service.
 
     `detail_serializer_class` is what an action answers with unless it says otherwise;
     `detail_object(obj)` re-reads the record for that answer (the user has just acted on it:
@@ -125,5 +126,27 @@ def service_action(
             url_path=url_path,
             **options,
         )(handle)
+
+    return decorate
+
+
+def service_create(summary, *, body, status_code=status.HTTP_201_CREATED, description=""):
+    """Make `perform(self, request, **body)` the viewset's create: `body` is the serializer
+    that parses the request, `perform` calls one service and returns the new record, and the
+    answer is the record in full (the viewset's `detail_serializer_class`)."""
+
+    def decorate(perform):
+        @functools.wraps(perform)
+        def create(self, request, *args, **kwargs):
+            record = perform(self, request, **self.parse_body(body))
+            return self.detail_response(record, status_code)
+
+        create.service_action = {
+            "respond": None,
+            "status_code": status_code,
+            "schema": {"summary": summary, "description": description, "request": body},
+            "schema_applied": False,
+        }
+        return create
 
     return decorate

@@ -41,7 +41,12 @@ from assessments.assessments.serializers import (
 from assessments.models import Assessment, AssessmentSection, AssessmentTemplate
 from audit.views import AuditedViewSetMixin
 from earlyhelp import access
-from earlyhelp.api_actions import conflict_response, require_before_body, service_action
+from earlyhelp.api_actions import (
+    conflict_response,
+    require_before_body,
+    service_action,
+    service_create,
+)
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.viewsets import AuditedCaseViewSet, CaseViewSet, RecordViewSet
 
@@ -55,13 +60,6 @@ class ConfiguresTemplates(ConfiguresForWrites):
 @extend_schema_view(
     list=extend_schema(summary="Assessment template versions, newest first"),
     retrieve=extend_schema(summary="An assessment template version"),
-    create=extend_schema(
-        summary="Import a template file as the next version, not yet in use (administrators)",
-        description="A file with faults answers 400 with `errors.content` listing each "
-        'fault as "line N: message".',
-        request=AssessmentTemplateImportSerializer,
-        responses={201: AssessmentTemplateSerializer},
-    ),
 )
 class AssessmentTemplateViewSet(
     AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordViewSet
@@ -72,17 +70,19 @@ class AssessmentTemplateViewSet(
     def detail_queryset(self):
         return AssessmentTemplate.objects.all()
 
-    def create(self, request):
-        body = self.parse_body(AssessmentTemplateImportSerializer)
+    @service_create(
+        "Import a template file as the next version, not yet in use (administrators)",
+        body=AssessmentTemplateImportSerializer,
+        description="A file with faults answers 400 with `errors.content` listing each "
+        'fault as "line N: message".',
+    )
+    def create(self, request, content, source_name):
         try:
-            template = services.template_import(
-                by=request.user, data=body["content"], source_name=body["source_name"]
-            )
+            return services.template_import(by=request.user, data=content, source_name=source_name)
         except TemplateFileError as error:
             raise DjangoValidationError(
                 {"content": [str(problem) for problem in error.problems]}
             ) from error
-        return self.detail_response(template, status.HTTP_201_CREATED)
 
     @service_action(
         "Use this version for new assessments (administrators)",
@@ -98,11 +98,6 @@ class AssessmentTemplateViewSet(
 @extend_schema_view(
     list=extend_schema(summary="Early Help Assessments the user may see"),
     retrieve=extend_schema(summary="An assessment, with the people it covers and its sections"),
-    create=extend_schema(
-        summary="Start the episode's assessment on the current template (lead professional)",
-        request=AssessmentCreateSerializer,
-        responses={201: AssessmentDetailSerializer},
-    ),
 )
 class AssessmentViewSet(AuditedCaseViewSet):
     """Each action answers with the assessment as it now is."""
@@ -122,10 +117,12 @@ class AssessmentViewSet(AuditedCaseViewSet):
         related = Assessment.objects.select_related(*selectors.ASSESSMENT_RELATED)
         return selectors.with_parts(related).get(pk=assessment.pk)
 
-    def create(self, request):
-        body = self.parse_body(AssessmentCreateSerializer)
-        assessment = services.assessment_start(by=request.user, **body)
-        return self.detail_response(assessment, status.HTTP_201_CREATED)
+    @service_create(
+        "Start the episode's assessment on the current template (lead professional)",
+        body=AssessmentCreateSerializer,
+    )
+    def create(self, request, **body):
+        return services.assessment_start(by=request.user, **body)
 
     @service_action("Submit for a manager's approval (lead professional)")
     def submit(self, request, assessment):

@@ -19,6 +19,7 @@ from assessments.documents import services as documents
 from assessments.documents.downloads import plan_document_response
 from assessments.models import FamilyPlanDocument, FamilyPlanDocumentStatus, Plan
 from earlyhelp.api import VisibleRecordField, VisibleRecordFilter
+from earlyhelp.api_actions import service_create
 from earlyhelp.api_fields import choice_text
 from earlyhelp.viewsets import AuditedCaseViewSet
 
@@ -73,14 +74,6 @@ class FamilyPlanDocumentFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(summary="Family plan PDFs the user may see, newest first"),
     retrieve=extend_schema(summary="A family plan PDF: whether it is ready, and where it is"),
-    create=extend_schema(
-        summary="Make the family's copy of the plan in force (lead professional, managers)",
-        description="Answers 202: the PDF is made by a background job. Follow `status` "
-        "until it is `ready`, then download it from `download_url`. If it is `failed` (it "
-        "could not be made, or was not made in time), ask again: that makes a new one.",
-        request=FamilyPlanDocumentRequestSerializer,
-        responses={202: FamilyPlanDocumentSerializer},
-    ),
 )
 class FamilyPlanDocumentViewSet(AuditedCaseViewSet):
     """The family's copy of a plan as a PDF: ask for it, follow its status, download it."""
@@ -95,10 +88,16 @@ class FamilyPlanDocumentViewSet(AuditedCaseViewSet):
         # The user has just asked for it; without a broker it is already made.
         return FamilyPlanDocument.objects.select_related("plan", "requested_by").get(pk=document.pk)
 
-    def create(self, request):
-        body = self.parse_body(FamilyPlanDocumentRequestSerializer)
-        document = documents.plan_document_request(by=request.user, plan=body["plan"])
-        return self.detail_response(document, status.HTTP_202_ACCEPTED)
+    @service_create(
+        "Make the family's copy of the plan in force (lead professional, managers)",
+        body=FamilyPlanDocumentRequestSerializer,
+        status_code=status.HTTP_202_ACCEPTED,
+        description="Answers 202: the PDF is made by a background job. Follow `status` "
+        "until it is `ready`, then download it from `download_url`. If it is `failed` (it "
+        "could not be made, or was not made in time), ask again: that makes a new one.",
+    )
+    def create(self, request, **body):
+        return documents.plan_document_request(by=request.user, **body)
 
     @extend_schema(
         summary="Download the PDF (404 until it is ready)",

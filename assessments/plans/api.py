@@ -37,7 +37,12 @@ from assessments.plans.serializers import (
     PlanUpdateSerializer,
 )
 from earlyhelp import access
-from earlyhelp.api_actions import conflict_response, require_before_body, service_action
+from earlyhelp.api_actions import (
+    conflict_response,
+    require_before_body,
+    service_action,
+    service_create,
+)
 from earlyhelp.exceptions import ServiceError
 from earlyhelp.viewsets import AuditedCaseViewSet
 
@@ -48,11 +53,6 @@ from earlyhelp.viewsets import AuditedCaseViewSet
     list=extend_schema(summary="TAF plans the user may see"),
     retrieve=extend_schema(
         summary="A TAF plan, with its outcomes, actions and the Team Around the Family"
-    ),
-    create=extend_schema(
-        summary="Start the episode's plan from its approved assessment (lead professional)",
-        request=PlanCreateSerializer,
-        responses={201: PlanDetailSerializer},
     ),
     partial_update=extend_schema(
         summary="Change the draft plan's words (lead professional)",
@@ -82,10 +82,12 @@ class PlanViewSet(AuditedCaseViewSet):
             pk=plan.pk
         )
 
-    def create(self, request):
-        body = self.parse_body(PlanCreateSerializer)
-        plan = plans.plan_create(by=request.user, episode=body["episode"])
-        return self.detail_response(plan, status.HTTP_201_CREATED)
+    @service_create(
+        "Start the episode's plan from its approved assessment (lead professional)",
+        body=PlanCreateSerializer,
+    )
+    def create(self, request, **body):
+        return plans.plan_create(by=request.user, **body)
 
     def partial_update(self, request, uuid=None):
         plan = self.get_object()

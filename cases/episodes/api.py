@@ -12,11 +12,10 @@ UUID in a body that does not exist, or may not be used, is a 400 on that field.
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import status
 
 from accounts.filters import UUIDChoiceFilter
 from accounts.models import Locality
-from audit.views import AuditedViewSetMixin
 from cases.episodes import services as episodes
 from cases.episodes.selectors import EPISODE_RELATED, episodes_for, with_details
 from cases.episodes.serializers import (
@@ -45,8 +44,8 @@ from cases.transitions.selectors import TRANSITION_RELATED
 from earlyhelp import access
 from earlyhelp.access import Permission
 from earlyhelp.api import VisibleRecordFilter, status_filter
-from earlyhelp.api_actions import service_action
-from earlyhelp.viewsets import AuditedCaseViewSet, CaseViewSet
+from earlyhelp.api_actions import service_action, service_create
+from earlyhelp.viewsets import AuditedCaseViewSet
 
 # Shared representations
 
@@ -193,21 +192,8 @@ class TafMemberFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(summary="Team Around the Family members of episodes the user may see"),
     retrieve=extend_schema(summary="A TAF member"),
-    create=extend_schema(
-        summary="Add someone to the Team Around the Family (lead professional)",
-        description="A user of the service, or an agency with a named contact: the "
-        "membership opens the family's records to them (or to their agency's users).",
-        request=TafMemberCreateSerializer,
-        responses={201: TafMemberSerializer},
-    ),
 )
-class TafMemberViewSet(
-    AuditedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    CaseViewSet,
-):
+class TafMemberViewSet(AuditedCaseViewSet):
     detail_serializer_class = TafMemberSerializer
     filterset_class = TafMemberFilter
 
@@ -218,10 +204,14 @@ class TafMemberViewSet(
             .order_by("episode_id", "started_on", "id")
         )
 
-    def create(self, request, *args, **kwargs):
-        body = self.parse_body(TafMemberCreateSerializer)
-        member = episodes.taf_member_add(by=request.user, **body)
-        return self.detail_response(member, status.HTTP_201_CREATED)
+    @service_create(
+        "Add someone to the Team Around the Family (lead professional)",
+        body=TafMemberCreateSerializer,
+        description="A user of the service, or an agency with a named contact: the "
+        "membership opens the family's records to them (or to their agency's users).",
+    )
+    def create(self, request, **body):
+        return episodes.taf_member_add(by=request.user, **body)
 
     @service_action("End a TAF membership (lead professional)", body=TafMemberEndSerializer)
     def end(self, request, member, **body):

@@ -25,20 +25,19 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api import LocalityRefSerializer, UserRefSerializer
 from accounts.filters import UUIDChoiceFilter
 from accounts.models import Agency, Locality
-from audit.views import AuditedViewSetMixin
 from cases.episodes.serializers import EpisodeSerializer
 from cases.meetings import services as meetings
 from cases.models import AgendaItem, AllocationMeeting, Attendance, ItemDecision, MeetingAttendee
 from earlyhelp import access
 from earlyhelp.api import UUIDRecordField, VisibleRecordFilter
-from earlyhelp.api_actions import service_action
+from earlyhelp.api_actions import service_action, service_create
 from earlyhelp.api_fields import (
     TeamNameSerializer,
     choices_help,
@@ -46,7 +45,7 @@ from earlyhelp.api_fields import (
     team_field,
     user_field,
 )
-from earlyhelp.viewsets import AuditedCaseViewSet, CaseViewSet
+from earlyhelp.viewsets import AuditedCaseViewSet
 from thresholds.serializers import level_field
 
 
@@ -230,19 +229,8 @@ ATTENDEE_PARAMETER = OpenApiParameter(
 @extend_schema_view(
     list=extend_schema(summary="Allocation meetings the user may see, newest first"),
     retrieve=extend_schema(summary="A meeting, with its attendees and agenda"),
-    create=extend_schema(
-        summary="Schedule a locality's allocation meeting; its agenda builds itself",
-        request=ScheduleSerializer,
-        responses={201: MeetingDetailSerializer},
-    ),
 )
-class MeetingViewSet(
-    AuditedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    CaseViewSet,
-):
+class MeetingViewSet(AuditedCaseViewSet):
     """Each change answers with the meeting as it now is (adding an attendee, with the
     attendee)."""
 
@@ -264,11 +252,12 @@ class MeetingViewSet(
         # The user has just changed it as one who runs it.
         return with_agenda(AllocationMeeting.objects.all(), self.request.user).get(pk=meeting.pk)
 
-    def create(self, request, *args, **kwargs):
-        body = self.parse_body(ScheduleSerializer)
-        return self.detail_response(
-            meetings.meeting_schedule(by=request.user, **body), status.HTTP_201_CREATED
-        )
+    @service_create(
+        "Schedule a locality's allocation meeting; its agenda builds itself",
+        body=ScheduleSerializer,
+    )
+    def create(self, request, **body):
+        return meetings.meeting_schedule(by=request.user, **body)
 
     @service_action(
         "Add to the agenda what has come up since it was built", url_path="build-agenda"
