@@ -6,6 +6,7 @@ lines, written once.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 
 from audit.models import AuditAction
 from audit.services import record
@@ -32,6 +33,12 @@ def require(by, permission, obj=None, message="You do not have permission to do 
 def audit_step(by, obj, step, *, action=AuditAction.CHANGE, **detail):
     """Record a step of a record's workflow in the audit log, naming the step."""
     record(actor=by, action=action, obj=obj, detail={"step": step, **detail})
+
+
+def next_number(rows, field):
+    """The number after the highest `field` of `rows` (1 for none): a new version, or a new
+    last position. The caller holds a lock or a unique constraint against a race."""
+    return (rows.aggregate(highest=Max(field))["highest"] or 0) + 1
 
 
 def save_checked(instance, *, by, validated=False):

@@ -5,12 +5,12 @@ Editing happens on a draft, which is published as a new version.
 """
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import record
 from earlyhelp.exceptions import ServiceError
+from earlyhelp.services import next_number
 from thresholds import loader
 from thresholds.models import Domain, Framework, Indicator, Level
 
@@ -22,7 +22,7 @@ def _actor_label(by):
 
 
 def next_version():
-    return (Framework.objects.aggregate(highest=Max("version"))["highest"] or 0) + 1
+    return next_number(Framework.objects, "version")
 
 
 def _create(*, spec, by, source_name=""):

@@ -9,7 +9,6 @@ the section since, the save is refused with who and when, rather than overwritin
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
@@ -28,7 +27,7 @@ from cases.episodes import services as episode_services
 from cases.models import Episode, EpisodeStatus, Person
 from earlyhelp import access, working_days
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.services import audit_step, locked, require
+from earlyhelp.services import audit_step, locked, next_number, require
 from thresholds.models import Level
 
 RATINGS = {"strength": "Strength", "some_need": "Some need", "significant_need": "Significant need"}
@@ -110,7 +109,7 @@ def assessment_start(
     children, adults = list(children), list(adults)
     _check_people(episode, children, adults)
     template = current_template()
-    version = (episode.assessments.aggregate(last=Max("version"))["last"] or 0) + 1
+    version = next_number(episode.assessments, "version")
     assessment = Assessment.objects.create(
         episode=episode,
         template=template,
@@ -376,7 +375,7 @@ def assessment_new_version(*, by: User, assessment: Assessment) -> Assessment:
     if episode.assessments.exclude(status=AssessmentStatus.APPROVED).exists():
         raise ServiceError(IN_PROGRESS_MESSAGE)
     children, adults = list(assessment.children.all()), list(assessment.adults.all())
-    version = (episode.assessments.aggregate(last=Max("version"))["last"] or 0) + 1
+    version = next_number(episode.assessments, "version")
     new = Assessment.objects.create(
         episode=episode,
         template=assessment.template,
@@ -404,7 +403,7 @@ def template_import(*, by: User | None, data: str | bytes, source_name: str = ""
 
     text = data.decode("utf-8") if isinstance(data, bytes) else data
     spec = loader.parse(text, source_name=source_name)
-    version = (AssessmentTemplate.objects.aggregate(last=Max("version"))["last"] or 0) + 1
+    version = next_number(AssessmentTemplate.objects, "version")
     template = AssessmentTemplate.objects.create(
         version=version,
         name=spec.name,

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Agency, User
@@ -33,7 +32,7 @@ from cases.episodes import services as episode_services
 from cases.models import Episode, EpisodeStatus, Person
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.services import audit_step, locked, require
+from earlyhelp.services import audit_step, locked, next_number, require
 
 Permission = access.Permission
 # Plans are written while the episode is being assessed, or reviewed once in place.
@@ -163,7 +162,7 @@ def plan_outcome_add(
     people = list(people)
     fields = {"description": description, "need": need, "area": area}
     check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
-    position = (plan.outcomes.aggregate(last=Max("position"))["last"] or 0) + 1
+    position = next_number(plan.outcomes, "position")
     outcome = PlanOutcome.objects.create(
         plan=plan, position=position, baseline=baseline, target=target, **fields
     )
@@ -245,7 +244,7 @@ def plan_action_add(
         "due_on": due_on,
     }
     check_action(plan, **fields)
-    position = (plan.actions.aggregate(last=Max("position"))["last"] or 0) + 1
+    position = next_number(plan.actions, "position")
     action = PlanAction.objects.create(plan=plan, position=position, **fields)
     _touch(plan, by)
     _audit_action_step(by, plan, action, "add action")
@@ -381,7 +380,7 @@ def plan_new_version(*, by: User, plan: Plan, from_review=None) -> Plan:
     episode = plan.episode
     if episode.plans.filter(status=PlanStatus.DRAFT).exists():
         raise ServiceError("A new version of this plan is already being written")
-    version = (episode.plans.aggregate(last=Max("version"))["last"] or 0) + 1
+    version = next_number(episode.plans, "version")
     new = Plan.objects.create(
         episode=episode,
         assessment=(

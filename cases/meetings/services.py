@@ -5,7 +5,6 @@ minutes. Once the minutes are completed the meeting is held and no longer change
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Agency, Locality, Team, User
@@ -26,7 +25,7 @@ from cases.models import (
 from cases.transitions import services as transitions
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.services import audit_step, locked
+from earlyhelp.services import audit_step, locked, next_number
 from thresholds.models import Level
 
 Permission = access.Permission
@@ -104,16 +103,16 @@ def _agenda_candidates(meeting):
 
 def _build_agenda(meeting) -> int:
     added = 0
-    position = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
+    position = next_number(meeting.agenda_items, "position")
     seen = set()
     for episode, reason, note in _agenda_candidates(meeting):
         if episode.pk in seen:
             continue
         seen.add(episode.pk)
-        position += 1
         AgendaItem.objects.create(
             meeting=meeting, episode=episode, reason=reason, note=note, position=position
         )
+        position += 1
         added += 1
     return added
 
