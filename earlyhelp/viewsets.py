@@ -53,9 +53,16 @@ class ListAndDetailMixin:
 
 class ServiceCreateMixin(mixins.CreateModelMixin):
     """DRF's create, through one service: `create_service(by=, **body)`, set with
-    `staticmethod`."""
+    `staticmethod`. `create_serializer_class`, if set, parses the body and shows the new
+    record; otherwise the viewset's serializer does."""
 
     create_service = None
+    create_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "create" and self.create_serializer_class is not None:
+            return self.create_serializer_class
+        return super().get_serializer_class()
 
     def perform_create(self, serializer):
         serializer.instance = self.create_service(by=self.request.user, **serializer.validated_data)
@@ -97,6 +104,18 @@ class AuditedCaseViewSet(
     # Case records listed and read, each list and read audited; actions and writes are the
     # subclass's. A comment, not a docstring: drf-spectacular describes a viewset with the
     # first docstring among its parents, which must stay AuditedViewSetMixin's.
+    pass
+
+
+class AuditedCaseCreateViewSet(
+    AuditedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    ServiceCreateMixin,
+    CaseViewSet,
+):
+    # Case records listed and read, audited, and added through one service (`create_service`).
+    # A comment, not a docstring, as on AuditedCaseViewSet.
     pass
 
 

@@ -11,7 +11,6 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
-from audit.views import AuditedViewSetMixin
 from cases.families import selectors, services
 from cases.families.serializers import (
     FamilyDetailSerializer,
@@ -27,11 +26,7 @@ from cases.models import Family, FamilyMembership, Person, Relationship
 from earlyhelp import access
 from earlyhelp.api import VisibleRecordFilter
 from earlyhelp.api_actions import service_action
-from earlyhelp.viewsets import (
-    CaseRecordViewSet,
-    CaseViewSet,
-    ServiceCreateMixin,
-)
+from earlyhelp.viewsets import AuditedCaseCreateViewSet, CaseRecordViewSet
 
 Permission = access.Permission
 
@@ -97,13 +92,7 @@ class FamilyViewSet(CaseRecordViewSet):
     retrieve=extend_schema(summary="A household membership"),
     create=extend_schema(summary="Add a person to a family"),
 )
-class MembershipViewSet(
-    AuditedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    ServiceCreateMixin,
-    CaseViewSet,
-):
+class MembershipViewSet(AuditedCaseCreateViewSet):
     # Memberships and relationships have no UUID: they are parts of the family's record.
     lookup_field = "pk"
     detail_serializer_class = MembershipSerializer
@@ -129,14 +118,7 @@ class MembershipViewSet(
     create=extend_schema(summary="Record how two members of a family are related"),
     destroy=extend_schema(summary="Remove a relationship recorded in error"),
 )
-class RelationshipViewSet(
-    AuditedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    ServiceCreateMixin,
-    mixins.DestroyModelMixin,
-    CaseViewSet,
-):
+class RelationshipViewSet(AuditedCaseCreateViewSet, mixins.DestroyModelMixin):
     lookup_field = "pk"
     detail_serializer_class = RelationshipSerializer
     filterset_class = RelationshipFilter
@@ -161,24 +143,14 @@ class RelationshipViewSet(
         responses={201: NoteSerializer},
     ),
 )
-class NoteViewSet(
-    AuditedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    ServiceCreateMixin,
-    CaseViewSet,
-):
+class NoteViewSet(AuditedCaseCreateViewSet):
     detail_serializer_class = NoteSerializer
     filter_backends = []
+    create_serializer_class = NoteCreateSerializer
     create_service = staticmethod(services.note_add)
 
     def detail_queryset(self):
         return selectors.all_notes_for(self.request.user)
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return NoteCreateSerializer
-        return super().get_serializer_class()
 
     def list(self, request, *args, **kwargs):
         query = NoteQuerySerializer(

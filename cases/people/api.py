@@ -125,6 +125,7 @@ class PersonViewSet(CaseRecordViewSet):
     list_serializer_class = PersonSerializer
     detail_serializer_class = PersonDetailSerializer
     filterset_class = PersonFilter
+    create_serializer_class = PersonCreateSerializer
     create_service = staticmethod(services.person_create)
     update_service = staticmethod(services.person_update)
 
@@ -133,11 +134,6 @@ class PersonViewSet(CaseRecordViewSet):
 
     def detail_queryset(self):
         return selectors.person_detail_for(self.request.user)
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return PersonCreateSerializer
-        return super().get_serializer_class()
 
     def detail_object(self, person):
         return self.detail_queryset().get(pk=person.pk)
