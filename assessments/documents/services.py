@@ -22,13 +22,12 @@ from assessments.models import (
     Plan,
     PlanAction,
     PlanOutcome,
-    PlanStatus,
 )
+from assessments.plans import services as plans
 from audit.models import AuditAction
 from audit.services import record
 from cases.models import FamilyMembership, RecordType, TafMember
 from earlyhelp import access, pdf
-from earlyhelp.exceptions import ServiceError
 from earlyhelp.services import locked, require
 from outbox import services as outbox
 
@@ -50,12 +49,11 @@ def plan_document_request(*, by: User, plan: Plan) -> FamilyPlanDocument:
         plan.episode,
         message="Only the lead professional or a manager can print the family's copy of the plan",
     )
-    if plan.status != PlanStatus.AGREED:
-        raise ServiceError(
-            "Agree the plan before printing the family's copy"
-            if plan.status == PlanStatus.DRAFT
-            else "This version of the plan has been replaced: print the current one"
-        )
+    plans.require_in_force(
+        plan,
+        if_draft="Agree the plan before printing the family's copy",
+        if_replaced="This version of the plan has been replaced: print the current one",
+    )
     for queued in plan.documents.filter(status=FamilyPlanDocumentStatus.QUEUED):
         if not queued.is_stale:
             return queued

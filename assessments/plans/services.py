@@ -68,6 +68,13 @@ def _editable(by, plan) -> Plan:
     return plan
 
 
+def require_in_force(plan, *, if_draft, if_replaced):
+    """Refuse unless the plan is the one in force (agreed), saying what to do first (a draft)
+    or where to go instead (a version since replaced)."""
+    if plan.status != PlanStatus.AGREED:
+        raise ServiceError(if_draft if plan.status == PlanStatus.DRAFT else if_replaced)
+
+
 def _touch(plan, by):
     plan.modified_by = by
     plan.save(update_fields=["modified_by", "modified_at"])
@@ -301,12 +308,11 @@ def plan_action_set_status(*, by: User, action: PlanAction, status: str) -> Plan
         action,
         message="Only the action's owner or the lead professional can do this",
     )
-    if action.plan.status != PlanStatus.AGREED:
-        raise ServiceError(
-            "Actions are worked once the plan is agreed"
-            if action.plan.status == PlanStatus.DRAFT
-            else "This version of the plan has been replaced: update the current one"
-        )
+    require_in_force(
+        action.plan,
+        if_draft="Actions are worked once the plan is agreed",
+        if_replaced="This version of the plan has been replaced: update the current one",
+    )
     if status not in ActionStatus.values:
         raise ValidationError({"status": ACTION_STATUS_MESSAGE})
     previous = action.status

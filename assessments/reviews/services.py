@@ -168,12 +168,11 @@ def review_record(
         episode,
         message="Only the lead professional can record a review",
     )
-    if plan.status != PlanStatus.AGREED:
-        raise ServiceError(
-            "Reviews are of the plan in force: agree the plan first"
-            if plan.status == PlanStatus.DRAFT
-            else "This version of the plan has been replaced: review the current one"
-        )
+    plans.require_in_force(
+        plan,
+        if_draft="Reviews are of the plan in force: agree the plan first",
+        if_replaced="This version of the plan has been replaced: review the current one",
+    )
     if episode.status not in REVIEWABLE:
         raise ServiceError(
             f"The episode is {episode.get_status_display().lower()}: it is not reviewed now"
