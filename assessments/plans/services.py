@@ -9,6 +9,7 @@ it when agreed.
 """
 
 from datetime import date, timedelta
+from typing import NotRequired, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -153,26 +154,31 @@ def plan_update(
 # Outcomes
 
 
+class OutcomeDetails(TypedDict):
+    """What an outcome says: adding one and changing one take the same."""
+
+    description: str
+    people: list[Person]
+    need: str
+    area: str
+    baseline: int
+    target: int
+
+
+def _checked_outcome(plan, details: OutcomeDetails):
+    """The outcome's own fields and its people, once the checks pass."""
+    fields = dict(details)
+    people = list(fields.pop("people"))
+    check_outcome(plan, people=people, **fields)
+    return fields, people
+
+
 @transaction.atomic
-def plan_outcome_add(
-    *,
-    by: User,
-    plan: Plan,
-    description: str,
-    people: list[Person],
-    need: str,
-    area: str,
-    baseline: int,
-    target: int,
-) -> PlanOutcome:
+def plan_outcome_add(*, by: User, plan: Plan, **details: Unpack[OutcomeDetails]) -> PlanOutcome:
     plan = _editable(by, plan)
-    people = list(people)
-    fields = {"description": description, "need": need, "area": area}
-    check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
+    fields, people = _checked_outcome(plan, details)
     position = next_number(plan.outcomes, "position")
-    outcome = PlanOutcome.objects.create(
-        plan=plan, position=position, baseline=baseline, target=target, **fields
-    )
+    outcome = PlanOutcome.objects.create(plan=plan, position=position, **fields)
     outcome.people.set(people)
     _touch(plan, by)
     audit_step(by, plan, "add outcome", outcome=str(outcome.uuid))
@@ -181,23 +187,13 @@ def plan_outcome_add(
 
 @transaction.atomic
 def plan_outcome_change(
-    *,
-    by: User,
-    outcome: PlanOutcome,
-    description: str,
-    people: list[Person],
-    need: str,
-    area: str,
-    baseline: int,
-    target: int,
+    *, by: User, outcome: PlanOutcome, **details: Unpack[OutcomeDetails]
 ) -> PlanOutcome:
     plan = _editable(by, outcome.plan)
     outcome = locked(outcome)
-    people = list(people)
-    fields = {"description": description, "need": need, "area": area}
-    check_outcome(plan, people=people, baseline=baseline, target=target, **fields)
-    outcome.description, outcome.need, outcome.area = description, need, area
-    outcome.baseline, outcome.target = baseline, target
+    fields, people = _checked_outcome(plan, details)
+    for name, value in fields.items():
+        setattr(outcome, name, value)
     outcome.save()
     outcome.people.set(people)
     _touch(plan, by)
@@ -229,27 +225,25 @@ def _audit_action_step(by, plan, action, step, **detail):
     record(actor=by, action=AuditAction.CHANGE, obj=plan, detail=detail)
 
 
+class ActionDetails(TypedDict):
+    """What an action says: adding one and changing one take the same. What is left out is
+    as in ACTION_DEFAULTS (no outcome, no owner named)."""
+
+    description: str
+    due_on: date
+    outcome: NotRequired[PlanOutcome | None]
+    owner_user: NotRequired[User | None]
+    owner_agency: NotRequired[Agency | None]
+    owner_name: NotRequired[str]
+
+
+ACTION_DEFAULTS = {"outcome": None, "owner_user": None, "owner_agency": None, "owner_name": ""}
+
+
 @transaction.atomic
-def plan_action_add(
-    *,
-    by: User,
-    plan: Plan,
-    description: str,
-    due_on: date,
-    outcome: PlanOutcome | None = None,
-    owner_user: User | None = None,
-    owner_agency: Agency | None = None,
-    owner_name: str = "",
-) -> PlanAction:
+def plan_action_add(*, by: User, plan: Plan, **details: Unpack[ActionDetails]) -> PlanAction:
     plan = _editable(by, plan)
-    fields = {
-        "description": description,
-        "outcome": outcome,
-        "owner_user": owner_user,
-        "owner_agency": owner_agency,
-        "owner_name": owner_name,
-        "due_on": due_on,
-    }
+    fields = {**ACTION_DEFAULTS, **details}
     check_action(plan, **fields)
     position = next_number(plan.actions, "position")
     action = PlanAction.objects.create(plan=plan, position=position, **fields)
@@ -260,27 +254,12 @@ def plan_action_add(
 
 @transaction.atomic
 def plan_action_change(
-    *,
-    by: User,
-    action: PlanAction,
-    description: str,
-    due_on: date,
-    outcome: PlanOutcome | None = None,
-    owner_user: User | None = None,
-    owner_agency: Agency | None = None,
-    owner_name: str = "",
+    *, by: User, action: PlanAction, **details: Unpack[ActionDetails]
 ) -> PlanAction:
     plan = _editable(by, action.plan)
     action = locked(action)
-    fields = {
-        "description": description,
-        "outcome": outcome,
-        "owner_user": owner_user,
-        "owner_agency": owner_agency,
-        "owner_name": owner_name,
-        "due_on": due_on,
-    }
-    check_action(plan, **fields, new_owner=owner_user != action.owner_user)
+    fields = {**ACTION_DEFAULTS, **details}
+    check_action(plan, **fields, new_owner=fields["owner_user"] != action.owner_user)
     for name, value in fields.items():
         setattr(action, name, value)
     action.save()
