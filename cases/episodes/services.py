@@ -33,7 +33,7 @@ from cases.models.episode import OPEN_EPISODE_MESSAGE
 from cases.transitions.models import TransitionStatus
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.services import audit_step, locked, require
+from earlyhelp.services import audit_step, locked, require, validate
 from thresholds.models import Level, LevelChangeCause
 
 Permission = access.Permission
@@ -78,7 +78,7 @@ def open_episode(
         created_by=by,
         modified_by=by,
     )
-    episode.full_clean()
+    validate(episode)
     episode.save()
     EPISODE_MOVES.start(episode, by=by, reason=reason, at=at)
     record_level_change(
@@ -305,7 +305,7 @@ def taf_member_add(
         started_on=started_on or timezone.localdate(),
         added_by=by,
     )
-    member.full_clean()
+    validate(member)
     member.save()
     audit_step(by, episode, "add TAF member", member=str(member.uuid))
     return member
@@ -320,7 +320,7 @@ def taf_member_end(*, by: User, member: TafMember, ended_on=None) -> TafMember:
     if member.ended_on is not None and member.ended_on <= timezone.localdate():
         raise ServiceError(f"{member.name} has already left the TAF")
     member.ended_on = ended_on
-    member.full_clean()
+    validate(member)
     member.save(update_fields=["ended_on"])
     audit_step(by, episode, "end TAF member", member=str(member.uuid))
     return member

@@ -25,7 +25,7 @@ from cases.models import (
 from cases.transitions import services as transitions
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.services import audit_step, locked, next_number
+from earlyhelp.services import audit_step, locked, next_number, validate
 from thresholds.models import Level
 
 Permission = access.Permission
@@ -64,7 +64,7 @@ def meeting_schedule(
         created_by=by,
         modified_by=by,
     )
-    meeting.full_clean()
+    validate(meeting)
     meeting.save()
     MeetingAttendee.objects.create(meeting=meeting, user=chair, attendance=Attendance.PRESENT)
     record(actor=by, action=AuditAction.CREATE, obj=meeting, detail={"locality": locality.name})

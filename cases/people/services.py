@@ -36,6 +36,7 @@ from earlyhelp.services import (
     require_own_team,
     save_changes,
     save_checked,
+    validate,
 )
 
 Permission = access.Permission
@@ -70,7 +71,7 @@ def person_create(
     require(by, Permission.CREATE_CASE_RECORDS)
     require_own_team(by, owning_team)
     person = Person(owning_team=owning_team, **fields)
-    person.full_clean()
+    validate(person)
     if not confirmed_not_duplicate:
         matches = search.likely_duplicates_of(person)
         if matches:
@@ -152,7 +153,7 @@ def person_address_add(*, by: User, person: Person, **fields) -> PersonAddress:
     """Add an address. A new current address ends the previous current one."""
     _require_change(by, person)
     address = PersonAddress(person=person, **fields)
-    address.full_clean()
+    validate(address)
     if address.moved_out is None:
         for previous in person.addresses.filter(moved_out__isnull=True):
             previous.moved_out = address.moved_in or timezone.localdate()

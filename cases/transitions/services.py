@@ -29,7 +29,7 @@ from cases.models import EPISODE_MOVES, ClosureReason, Episode, EpisodeStatus, F
 from cases.transitions.models import TRANSITION_MOVES, Direction, Transition, TransitionStatus
 from earlyhelp import access, working_days
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.services import audit_step, locked, require
+from earlyhelp.services import audit_step, locked, require, validate
 from thresholds.models import Level, LevelChangeCause
 
 BOUNCE_BACK_WINDOW_DAYS = 365
@@ -144,7 +144,7 @@ def _request(by, **fields):
     """A new transition, asked for by the user: saved with its first status and audited (a
     step up saying whether it bounces back from an earlier step-down)."""
     transition = Transition(requested_by=by, **fields)
-    transition.full_clean()
+    validate(transition)
     transition.save()
     TRANSITION_MOVES.start(transition, by=by, reason=transition.reason, at=transition.requested_at)
     detail = {}

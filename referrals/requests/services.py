@@ -15,7 +15,7 @@ from audit.models import AuditAction, AuditEvent
 from audit.services import record
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.services import audit_step, locked, require
+from earlyhelp.services import audit_step, locked, require, validate
 from outbox import services as outbox
 from referrals import tasks, timescales
 from referrals.models import (
@@ -69,7 +69,7 @@ def _build_people(people):
             raise ValueError(f"Unknown person fields: {', '.join(sorted(unknown))}")
         person = RequestPerson(position=position, **data)
         try:
-            person.full_clean(exclude=["request", "matched_person"])
+            validate(person, exclude=["request", "matched_person"])
         except ValidationError as error:
             errors += [f"Person {position}: {message}" for message in error.messages]
         built.append(person)
@@ -128,7 +128,7 @@ def request_submit(
         **fields,
     )
     try:
-        request.full_clean(exclude=["reference", "due_at", "requested_by"])
+        validate(request, exclude=["reference", "due_at", "requested_by"])
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, [])

@@ -18,7 +18,7 @@ from cases.people import search
 from cases.people import services as people_services
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from earlyhelp.services import audit_step, locked
+from earlyhelp.services import audit_step, locked, validate
 from referrals.models import (
     CHILD_ROLES,
     REQUEST_MOVES,
@@ -304,7 +304,7 @@ def screening_record_consent(
     request.consent_covers = fields.get("consent_covers", "")
     request.consent_given_on = fields.get("consent_given_on")
     request.consent_not_given_reason = fields.get("consent_not_given_reason", "")
-    request.full_clean(exclude=["reference", "requested_by"])
+    validate(request, exclude=["reference", "requested_by"])
     start_screening(request, by)
     save_request(request, by, "status", "assigned_to", "assigned_at", "consent", *sorted(allowed))
     audit_step(by, request, "record consent", consent=consent)
@@ -328,7 +328,7 @@ def screening_check_add(*, by: User, request: RequestForSupport, **fields) -> Sc
     request = locked(request)
     require_screening(by, request)
     check = ScreeningCheck(request=request, created_by=by, modified_by=by, **fields)
-    check.full_clean()
+    validate(check)
     check.save()
     start_screening(request, by)
     save_request(request, by, "status", "assigned_to", "assigned_at")
@@ -347,7 +347,7 @@ def screening_check_answer(
     check.answer = answer
     check.answered_at = answered_at or timezone.now()
     check.modified_by = by
-    check.full_clean()
+    validate(check)
     check.save()
     audit_step(by, request, "answer check", check=str(check.uuid))
     return check
