@@ -165,9 +165,11 @@ class PageFormAction:
     `bound` in place of fresh ones."""
 
     form_key = None  # the context name of the form, to show it again with its errors
+    form_class = None
+    prefix = None  # the form's prefix on the page, where its field names would clash
 
     def make_form(self, data):
-        raise NotImplementedError
+        return self.form_class(data, prefix=self.prefix)
 
     def perform(self, form):
         """Call the service with what the form parsed; answer with the success message."""

@@ -354,9 +354,7 @@ class FamilyCreateView(ScreeningFormView):
 
 class CheckAddView(ScreeningFormView):
     form_key = "check_form"
-
-    def make_form(self, data):
-        return forms.CheckForm(data=data, prefix="check")
+    form_class, prefix = forms.CheckForm, "check"
 
     def perform(self, form):
         services.screening_check_add(
@@ -382,9 +380,7 @@ class CheckAnswerView(ScreeningFormView):
 
 class ConsentView(ScreeningFormView):
     form_key = "consent_form"
-
-    def make_form(self, data):
-        return forms.ConsentForm(data=data, prefix="consent")
+    form_class, prefix = forms.ConsentForm, "consent"
 
     def perform(self, form):
         data = form.cleaned_data
@@ -402,9 +398,7 @@ class ConsentView(ScreeningFormView):
 
 class NotesView(ScreeningFormView):
     form_key = "notes_form"
-
-    def make_form(self, data):
-        return forms.NotesForm(data=data)
+    form_class = forms.NotesForm
 
     def perform(self, form):
         services.screening_notes_save(
