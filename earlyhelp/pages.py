@@ -253,3 +253,15 @@ class FormPage(CaseWorkerMixin, ServiceFormView):
 
     # A form is posted: PUT is refused (405), not taken for a POST as FormView would.
     http_method_names = [name for name in ServiceFormView.http_method_names if name != "put"]
+
+
+class CreateRecordPage(FormPage):
+    """A page that creates a family or person record: for the roles that may."""
+
+    refusal = ""  # why someone whose role may not is turned away
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not access.can(user, access.Permission.CREATE_CASE_RECORDS):
+            raise PermissionDenied(self.refusal)
+        return super().dispatch(request, *args, **kwargs)
