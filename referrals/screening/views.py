@@ -383,15 +383,8 @@ class ConsentView(ScreeningFormView):
     form_class, prefix = forms.ConsentForm, "consent"
 
     def perform(self, form):
-        data = form.cleaned_data
         services.screening_record_consent(
-            by=self.request.user,
-            request=self.item,
-            consent=data["consent"],
-            consent_given_by=data["consent_given_by"],
-            consent_covers=data["consent_covers"],
-            consent_given_on=data["consent_given_on"],
-            consent_not_given_reason=data["consent_not_given_reason"],
+            by=self.request.user, request=self.item, **form.cleaned_data
         )
         return "Consent recorded"
 
