@@ -105,14 +105,19 @@ class AgencyListView(_DirectoryList):
     template_name = "accounts/agency_list.html"
 
 
-class _TeamsOfDetail(ServiceUserMixin, AuditedDetailMixin, DetailView):
-    """An agency or locality page: its details and its teams."""
+class _DirectoryDetail(ServiceUserMixin, AuditedDetailMixin, DetailView):
+    """One record of the directory, named by its uuid, among those `selector` lets the user
+    see."""
 
     slug_field = slug_url_kwarg = "uuid"
     selector = None
 
     def get_queryset(self):
         return type(self).selector(self.request.user)
+
+
+class _TeamsOfDetail(_DirectoryDetail):
+    """An agency or locality page: its details and its teams."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -147,13 +152,10 @@ class TeamListView(_DirectoryList):
     template_name = "accounts/team_list.html"
 
 
-class TeamDetailView(ServiceUserMixin, AuditedDetailMixin, DetailView):
+class TeamDetailView(_DirectoryDetail):
     model = Team
-    slug_field = slug_url_kwarg = "uuid"
+    selector = staticmethod(selectors.team_detail_for)
     template_name = "accounts/team_detail.html"
-
-    def get_queryset(self):
-        return selectors.team_detail_for(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -170,11 +172,8 @@ class UserListView(_DirectoryList):
     template_name = "accounts/user_list.html"
 
 
-class UserDetailView(ServiceUserMixin, AuditedDetailMixin, DetailView):
+class UserDetailView(_DirectoryDetail):
     model = User
-    slug_field = slug_url_kwarg = "uuid"
+    selector = staticmethod(selectors.user_detail_for)
     context_object_name = "colleague"
     template_name = "accounts/user_detail.html"
-
-    def get_queryset(self):
-        return selectors.user_detail_for(self.request.user)

@@ -165,9 +165,11 @@ class PageFormAction:
     `bound` in place of fresh ones."""
 
     form_key = None  # the context name of the form, to show it again with its errors
+    form_class = None
+    prefix = None  # the form's prefix on the page, where its field names would clash
 
     def make_form(self, data):
-        raise NotImplementedError
+        return self.form_class(data, prefix=self.prefix)
 
     def perform(self, form):
         """Call the service with what the form parsed; answer with the success message."""
@@ -251,3 +253,15 @@ class FormPage(CaseWorkerMixin, ServiceFormView):
 
     # A form is posted: PUT is refused (405), not taken for a POST as FormView would.
     http_method_names = [name for name in ServiceFormView.http_method_names if name != "put"]
+
+
+class CreateRecordPage(FormPage):
+    """A page that creates a family or person record: for the roles that may."""
+
+    refusal = ""  # why someone whose role may not is turned away
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not access.can(user, access.Permission.CREATE_CASE_RECORDS):
+            raise PermissionDenied(self.refusal)
+        return super().dispatch(request, *args, **kwargs)

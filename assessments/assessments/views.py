@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from assessments.assessments import forms, selectors, services
@@ -24,9 +25,9 @@ from earlyhelp.exceptions import ServiceError
 from earlyhelp.pages import (
     CaseWorkerMixin,
     FormPage,
+    PageFormAction,
     RecordDetailView,
     RecordPage,
-    perform_if_valid,
 )
 from earlyhelp.services import require
 
@@ -139,71 +140,61 @@ class AssessmentDetailView(AssessmentPage, RecordDetailView):
     """The assessment's task list."""
 
 
-class AssessmentActionView(AssessmentPage):
-    """POST one of the task list's forms; on success back to the task list."""
+class AssessmentActionView(PageFormAction, AssessmentPage):
+    """POST one of the task list's forms: on success to the task list of the assessment the
+    service answers with (for a new version, the new one), else the page again."""
 
-    action = None
     form_class = ConfirmForm
-    prefix = None
     # Asked before the form is read, so a user who may not do this gets 403, not the form
     # back with errors; the service asks again (it is the authority).
     required = None
+    # Called with the assessment and what the form parsed; answers with an assessment.
+    service = None
+    done = ""  # the success message
 
     def post(self, request, uuid):
         self.load()
         if self.required is not None:
             require(request.user, self.required, self.assessment.episode)
-        form = self.form_class(request.POST, prefix=self.prefix)
-        succeeded, target = perform_if_valid(form, self.perform)
-        if succeeded:
-            return redirect("assessments:detail", uuid=target.uuid)
-        return self.show_page(**{self.action: form})
+        return self.submit()
 
     def perform(self, form):
-        raise NotImplementedError
+        self.result = self.service(
+            by=self.request.user, assessment=self.assessment, **form.cleaned_data
+        )
+        return self.done
+
+    def success_url(self):
+        return reverse("assessments:detail", kwargs={"uuid": self.result.uuid})
 
 
 class SubmitView(AssessmentActionView):
-    action, prefix = "submit", "submit"
-
-    def perform(self, form):
-        assessment = services.assessment_submit(by=self.request.user, assessment=self.assessment)
-        messages.success(self.request, "Assessment submitted for approval")
-        return assessment
+    form_key = prefix = "submit"
+    service = staticmethod(services.assessment_submit)
+    done = "Assessment submitted for approval"
 
 
 class ApproveView(AssessmentActionView):
-    action, prefix = "approve", "approve"
-
-    def perform(self, form):
-        assessment = services.assessment_approve(by=self.request.user, assessment=self.assessment)
-        messages.success(self.request, "Assessment approved")
-        return assessment
+    form_key = prefix = "approve"
+    service = staticmethod(services.assessment_approve)
+    done = "Assessment approved"
 
 
 class ReturnView(AssessmentActionView):
-    action, prefix, form_class = "return", "return", forms.ReturnForm
+    form_key = prefix = "return"
+    form_class = forms.ReturnForm
     required = Permission.MANAGE_EPISODE
-
-    def perform(self, form):
-        assessment = services.assessment_return(
-            by=self.request.user,
-            assessment=self.assessment,
-            comments=form.cleaned_data["comments"],
-        )
-        messages.success(self.request, "Assessment returned to the lead professional")
-        return assessment
+    service = staticmethod(services.assessment_return)
+    done = "Assessment returned to the lead professional"
 
 
 class NewVersionView(AssessmentActionView):
-    action, prefix = "new_version", "new-version"
+    form_key, prefix = "new_version", "new-version"
+    service = staticmethod(services.assessment_new_version)
 
     def perform(self, form):
-        new = services.assessment_new_version(by=self.request.user, assessment=self.assessment)
-        messages.success(
-            self.request, f"Version {new.version} started from version {new.version - 1}"
-        )
-        return new
+        super().perform(form)
+        return f"Version {self.result.version} started from version {self.result.version - 1}"
 
 
 # A section

@@ -26,12 +26,12 @@ from earlyhelp.exceptions import ServiceError
 from earlyhelp.pages import (
     CaseWorkerMixin,
     ConfirmActionView,
+    PageFormAction,
     RecordDetailView,
     RecordMixin,
     RecordPage,
     ServiceActionView,
     ServiceFormView,
-    perform_if_valid,
 )
 
 Permission = access.Permission
@@ -153,51 +153,41 @@ class PlanDetailView(PlanPage, RecordDetailView):
     """The plan page."""
 
 
-class PlanActionView(PlanPage):
-    """POST one of the plan page's forms: on success to the plan, else show its errors."""
+class PlanActionView(PageFormAction, PlanPage):
+    """POST one of the plan page's forms: on success to the plan the service answers with
+    (for a new version, the new one), else the page again with the form's errors."""
 
-    key = None
-    prefix = None
     form_class = ConfirmForm
 
     def post(self, request, uuid):
         self.load()
         self.require_work()
-        form = self.form_class(request.POST, prefix=self.prefix)
-        succeeded, target = perform_if_valid(form, self.perform)
-        if succeeded:
-            return to_plan(target)
-        return self.show_page(**{self.key: form})
+        return self.submit()
 
-    def perform(self, form):
-        raise NotImplementedError
+    def success_url(self):
+        return plan_url(self.result)
 
 
 class AgreeView(PlanActionView):
-    key, prefix, form_class = "agree", "agree", forms.AgreeForm
+    form_key = prefix = "agree"
+    form_class = forms.AgreeForm
 
     def perform(self, form):
-        plan = services.plan_agree(
+        self.result = services.plan_agree(
             by=self.request.user, plan=self.plan, agreed_on=form.cleaned_data["agreed_on"]
         )
-        messages.success(
-            self.request,
-            f"Plan agreed. The next review is due on {plan.next_review_on:%-d %B %Y}.",
-        )
-        return plan
+        return f"Plan agreed. The next review is due on {self.result.next_review_on:%-d %B %Y}."
 
 
 class NewVersionView(PlanActionView):
-    key, prefix = "new_version", "new-version"
+    form_key, prefix = "new_version", "new-version"
 
     def perform(self, form):
-        new = services.plan_new_version(by=self.request.user, plan=self.plan)
-        messages.success(
-            self.request,
-            f"Version {new.version} started. Version {self.plan.version} stays in force "
-            "until the new one is agreed.",
+        self.result = services.plan_new_version(by=self.request.user, plan=self.plan)
+        return (
+            f"Version {self.result.version} started. Version {self.plan.version} stays in force "
+            "until the new one is agreed."
         )
-        return new
 
 
 class ActionStatusView(PlanMixin, ServiceActionView):

@@ -193,6 +193,10 @@ class EpisodeActionView(PageFormAction, EpisodePage):
     action = None
     permission = Permission.WORK_ON_EPISODE
     refusal = "Only the lead professional or a manager can do this"
+    # An action whose form's fields are its service's arguments, and whose success message
+    # is the same whatever came of it, names the two; the others write their own `perform`.
+    service = None
+    done = ""
 
     def check(self):
         if not access.can(self.request.user, self.permission, self.episode):
@@ -211,6 +215,10 @@ class EpisodeActionView(PageFormAction, EpisodePage):
     def make_form(self, data):
         return self.make_action_form(self.action, data)
 
+    def perform(self, form):
+        self.service(by=self.request.user, episode=self.episode, **form.cleaned_data)
+        return self.done
+
     def success_url(self):
         return reverse("episodes:detail", kwargs={"uuid": self.episode.uuid})
 
@@ -225,64 +233,39 @@ class _ManagerAction(EpisodeActionView):
 
 class AllocateView(_ManagerAction):
     action = "allocate"
+    service = staticmethod(services.episode_allocate)
+    done = "Allocated to"
 
     def perform(self, form):
-        data = form.cleaned_data
-        services.episode_allocate(
-            by=self.request.user,
-            episode=self.episode,
-            lead_professional=data["lead_professional"],
-            team=data["team"],
-            reason=data["reason"],
-        )
-        return f"Allocated to {data['lead_professional'].get_full_name()}"
+        super().perform(form)
+        return f"{self.done} {form.cleaned_data['lead_professional'].get_full_name()}"
 
 
-class ReallocateView(_ManagerAction):
+class ReallocateView(AllocateView):
     action = "reallocate"
-
-    def perform(self, form):
-        data = form.cleaned_data
-        services.episode_reallocate(
-            by=self.request.user,
-            episode=self.episode,
-            lead_professional=data["lead_professional"],
-            team=data["team"],
-            reason=data["reason"],
-        )
-        return f"Reallocated to {data['lead_professional'].get_full_name()}"
+    service = staticmethod(services.episode_reallocate)
+    done = "Reallocated to"
 
 
 class StartAssessmentView(EpisodeActionView):
     action = "start_assessment"
-
-    def perform(self, form):
-        services.episode_start_assessment(by=self.request.user, episode=self.episode)
-        return "Assessment started"
+    service = staticmethod(services.episode_start_assessment)
+    done = "Assessment started"
 
 
 class FlagView(EpisodeActionView):
     action = "flag"
-
-    def perform(self, form):
-        services.episode_flag(
-            by=self.request.user, episode=self.episode, reason=form.cleaned_data["reason"]
-        )
-        return "Flagged for discussion at the next allocation meeting"
+    service = staticmethod(services.episode_flag)
+    done = "Flagged for discussion at the next allocation meeting"
 
 
 class ChangeLevelView(_ManagerAction):
     action = "change_level"
+    service = staticmethod(services.episode_change_level)
 
     def perform(self, form):
-        level = form.cleaned_data["level"]
-        services.episode_change_level(
-            by=self.request.user,
-            episode=self.episode,
-            level=level,
-            reason=form.cleaned_data["reason"],
-        )
-        return f"Level changed to {level.name}"
+        super().perform(form)
+        return f"Level changed to {form.cleaned_data['level'].name}"
 
 
 class TafMemberAddView(EpisodeActionView):
@@ -359,30 +342,20 @@ class RequestClosureView(EpisodeActionView):
 
 class ApproveClosureView(_ManagerAction):
     action = "approve_closure"
-
-    def perform(self, form):
-        services.episode_approve_closure(by=self.request.user, episode=self.episode)
-        return "Closure approved: the episode is closed"
+    service = staticmethod(services.episode_approve_closure)
+    done = "Closure approved: the episode is closed"
 
 
 class DeclineClosureView(_ManagerAction):
     action = "decline_closure"
-
-    def perform(self, form):
-        services.episode_decline_closure(
-            by=self.request.user, episode=self.episode, reason=form.cleaned_data["reason"]
-        )
-        return "Closure declined: the episode stays open"
+    service = staticmethod(services.episode_decline_closure)
+    done = "Closure declined: the episode stays open"
 
 
 class ReopenView(_ManagerAction):
     action = "reopen"
-
-    def perform(self, form):
-        services.episode_reopen(
-            by=self.request.user, episode=self.episode, reason=form.cleaned_data["reason"]
-        )
-        return "Episode reopened"
+    service = staticmethod(services.episode_reopen)
+    done = "Episode reopened"
 
 
 # My cases

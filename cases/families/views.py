@@ -2,7 +2,6 @@
 Thin: forms parse, services change, selectors read."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -15,7 +14,7 @@ from cases.families import forms, selectors, services
 from cases.models import CaseNote, Family, FamilyMembership, NoteType, Relationship
 from cases.people import selectors as people_selectors
 from earlyhelp import access
-from earlyhelp.pages import CaseWorkerMixin, ConfirmActionView, FormPage
+from earlyhelp.pages import CaseWorkerMixin, ConfirmActionView, CreateRecordPage, FormPage
 
 Permission = access.Permission
 
@@ -40,16 +39,10 @@ class FamilyListView(CaseWorkerMixin, TemplateView):
         )
 
 
-class FamilyCreateView(FormPage):
+class FamilyCreateView(CreateRecordPage):
     template_name = "cases/family_form.html"
     form_class = forms.FamilyForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not access.can(
-            request.user, Permission.CREATE_CASE_RECORDS
-        ):
-            raise PermissionDenied("Your role cannot create family records.")
-        return super().dispatch(request, *args, **kwargs)
+    refusal = "Your role cannot create family records."
 
     def form_kwargs(self):
         return {"user": self.request.user}
@@ -63,21 +56,34 @@ class FamilyCreateView(FormPage):
         return redirect("cases:family-detail", uuid=family.uuid)
 
 
-class FamilyEditView(FormPage):
-    template_name = "cases/family_form.html"
-    form_class = forms.FamilyForm
+class _FamilyFormPage(FormPage):
+    """A form that changes a family (its details, notes, members or relationships)."""
+
+    permission = Permission.CHANGE_CASE_RECORD
 
     def setup_objects(self):
-        self.family = selectors.get_family(self.request.user, self.kwargs["uuid"], for_change=True)
+        self.family = selectors.get_family(
+            self.request.user, self.kwargs["uuid"], for_change=True, permission=self.permission
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(family=self.family, **kwargs)
+
+    def back_to_family(self, message):
+        """Say what was done, on the family's page."""
+        messages.success(self.request, message)
+        return redirect("cases:family-detail", uuid=self.family.uuid)
+
+
+class FamilyEditView(_FamilyFormPage):
+    template_name = "cases/family_form.html"
+    form_class = forms.FamilyForm
 
     def form_kwargs(self):
         return {"user": self.request.user, "instance": self.family}
 
     def shown_records(self):
         return [self.family]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(family=self.family, **kwargs)
 
     def perform(self, form):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -87,8 +93,7 @@ class FamilyEditView(FormPage):
             owning_team=form.cleaned_data["owning_team"],
             **fields,
         )
-        messages.success(self.request, "Family details saved")
-        return redirect("cases:family-detail", uuid=self.family.uuid)
+        return self.back_to_family("Family details saved")
 
 
 class ChronologyFilter:
@@ -188,20 +193,6 @@ class NoteListView(CaseWorkerMixin, TemplateView):
         )
 
 
-class _FamilyFormPage(FormPage):
-    """A form that changes a family (its notes, members or relationships)."""
-
-    permission = Permission.CHANGE_CASE_RECORD
-
-    def setup_objects(self):
-        self.family = selectors.get_family(
-            self.request.user, self.kwargs["uuid"], for_change=True, permission=self.permission
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(family=self.family, **kwargs)
-
-
 class NoteAddView(_FamilyFormPage):
     template_name = "cases/note_form.html"
     form_class = forms.NoteForm
@@ -223,8 +214,7 @@ class NoteAddView(_FamilyFormPage):
             is_significant=data["is_significant"],
             is_restricted=data["is_restricted"],
         )
-        messages.success(self.request, "Note added")
-        return redirect("cases:family-detail", uuid=self.family.uuid)
+        return self.back_to_family("Note added")
 
 
 class MemberAddView(_FamilyFormPage):
@@ -253,8 +243,7 @@ class MemberAddView(_FamilyFormPage):
             joined_on=form.cleaned_data["joined_on"],
             lives_at_family_address=form.cleaned_data["lives_at_family_address"],
         )
-        messages.success(self.request, f"{self.person.full_name} added to {self.family.name}")
-        return redirect("cases:family-detail", uuid=self.family.uuid)
+        return self.back_to_family(f"{self.person.full_name} added to {self.family.name}")
 
 
 class MemberLeaveView(_FamilyFormPage):
@@ -276,8 +265,7 @@ class MemberLeaveView(_FamilyFormPage):
         services.family_member_leave(
             by=self.request.user, membership=self.membership, left_on=form.cleaned_data["left_on"]
         )
-        messages.success(self.request, f"{self.membership.person.full_name} has left the household")
-        return redirect("cases:family-detail", uuid=self.family.uuid)
+        return self.back_to_family(f"{self.membership.person.full_name} has left the household")
 
 
 class RelationshipAddView(_FamilyFormPage):
@@ -288,18 +276,8 @@ class RelationshipAddView(_FamilyFormPage):
         return {"family": self.family}
 
     def perform(self, form):
-        data = form.cleaned_data
-        services.relationship_add(
-            by=self.request.user,
-            family=self.family,
-            from_person=data["from_person"],
-            to_person=data["to_person"],
-            relationship_type=data["relationship_type"],
-            description=data["description"],
-            has_parental_responsibility=data["has_parental_responsibility"],
-        )
-        messages.success(self.request, "Relationship added")
-        return redirect("cases:family-detail", uuid=self.family.uuid)
+        services.relationship_add(by=self.request.user, family=self.family, **form.cleaned_data)
+        return self.back_to_family("Relationship added")
 
 
 class RelationshipRemoveView(CaseWorkerMixin, ConfirmActionView):

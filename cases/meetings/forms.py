@@ -64,6 +64,7 @@ class ScheduleForm(GovUKMessagesMixin, forms.Form):
 
 class AttendeeForm(GovUKMessagesMixin, forms.Form):
     mark_optional_fields = False
+    prefix = "attendee"
 
     user = forms.ModelChoiceField(
         queryset=None,
@@ -92,7 +93,6 @@ class AttendeeForm(GovUKMessagesMixin, forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "attendee")
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = selectors.practice_users()
         self.fields["user"].label_from_instance = _user_label

@@ -234,10 +234,8 @@ class RefreshAgendaView(MeetingChangeView):
 
 class AttendeeAddView(MeetingFormView):
     form_key = "attendee_form"
+    form_class = forms.AttendeeForm
     anchor = "#attendees"
-
-    def make_form(self, data):
-        return forms.AttendeeForm(data=data)
 
     def perform(self, form):
         attendee = services.meeting_attendee_add(
@@ -296,10 +294,8 @@ class ItemDecideView(MeetingFormView):
 
 class MinutesView(MeetingFormView):
     form_key = "minutes_form"
+    form_class = forms.MinutesForm
     anchor = "#minutes"
-
-    def make_form(self, data):
-        return forms.MinutesForm(data=data)
 
     def perform(self, form):
         complete = self.request.POST.get("action") == "complete"

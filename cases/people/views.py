@@ -17,21 +17,15 @@ from cases.families import services as family_services
 from cases.models import Person, PersonMerge
 from cases.people import forms, search, selectors, services
 from earlyhelp import access
-from earlyhelp.pages import CaseWorkerMixin, FormPage
+from earlyhelp.pages import CaseWorkerMixin, CreateRecordPage, FormPage
 
 Permission = access.Permission
 
 
-class PersonCreateView(FormPage):
+class PersonCreateView(CreateRecordPage):
     template_name = "cases/person_create.html"
     form_class = forms.PersonCreateForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not access.can(
-            request.user, Permission.CREATE_CASE_RECORDS
-        ):
-            raise PermissionDenied("Your role cannot create person records.")
-        return super().dispatch(request, *args, **kwargs)
+    refusal = "Your role cannot create person records."
 
     def setup_objects(self):
         family_uuid = self.request.GET.get("family") or self.request.POST.get("family")

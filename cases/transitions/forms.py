@@ -37,6 +37,7 @@ class _HandoverFields(GovUKMessagesMixin, forms.Form):
     reason = text_area(
         "Why does the family need this change?",
         help_text="What has changed for the family, and what the receiving team needs to know.",
+        required_message=REASON_MESSAGE,
     )
     evidence = text_area(
         "Evidence",
@@ -48,10 +49,6 @@ class _HandoverFields(GovUKMessagesMixin, forms.Form):
         required=False,
         help_text="Who the family knows, what is in place now and what should happen first.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].error_messages["required"] = REASON_MESSAGE
 
 
 class StepUpForm(_HandoverFields):
@@ -125,31 +122,24 @@ class ApproveForm(forms.Form):
 
 
 class DeclineForm(GovUKMessagesMixin, forms.Form):
-    reason = text_area("Why are you declining it?", rows=3)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "decline")
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].error_messages["required"] = services.DECLINE_REASON_MESSAGE
+    prefix = "decline"
+    reason = text_area(
+        "Why are you declining it?", rows=3, required_message=services.DECLINE_REASON_MESSAGE
+    )
 
 
 class AcceptForm(GovUKMessagesMixin, forms.Form):
+    prefix = "accept"
     notes = text_area(
         "Notes", required=False, rows=3, help_text="For example, who will take it on."
     )
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "accept")
-        super().__init__(*args, **kwargs)
-
 
 class RejectForm(GovUKMessagesMixin, forms.Form):
-    reason = text_area("Why are you not accepting it?", rows=3)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "reject")
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].error_messages["required"] = services.REJECT_REASON_MESSAGE
+    prefix = "reject"
+    reason = text_area(
+        "Why are you not accepting it?", rows=3, required_message=services.REJECT_REASON_MESSAGE
+    )
 
 
 class TransitionFilterForm(FilterForm):

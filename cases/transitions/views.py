@@ -219,7 +219,6 @@ class TransitionDetailView(TransitionPage, RecordDetailView):
 class TransitionActionView(PageFormAction, TransitionPage):
     """POST one action: on success back to the page, else show the form's errors."""
 
-    form_class = None
     permission = None
     denied = ""
 
@@ -231,9 +230,6 @@ class TransitionActionView(PageFormAction, TransitionPage):
         if not self.allowed():
             raise PermissionDenied(self.denied)
         return self.submit()
-
-    def make_form(self, data):
-        return self.form_class(data=data)
 
     def success_url(self):
         return reverse("transitions:detail", kwargs={"uuid": self.transition.uuid})

@@ -171,16 +171,8 @@ class ConsentForm(GovUKMessagesMixin, forms.Form):
 
     @classmethod
     def initial_for(cls, request_for_support):
-        return {
-            name: getattr(request_for_support, name)
-            for name in (
-                "consent",
-                "consent_given_by",
-                "consent_covers",
-                "consent_given_on",
-                "consent_not_given_reason",
-            )
-        }
+        # Each field is named after the request's own.
+        return {name: getattr(request_for_support, name) for name in cls.base_fields}
 
 
 class NotesForm(forms.Form):

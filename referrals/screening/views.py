@@ -354,9 +354,7 @@ class FamilyCreateView(ScreeningFormView):
 
 class CheckAddView(ScreeningFormView):
     form_key = "check_form"
-
-    def make_form(self, data):
-        return forms.CheckForm(data=data, prefix="check")
+    form_class, prefix = forms.CheckForm, "check"
 
     def perform(self, form):
         services.screening_check_add(
@@ -382,29 +380,18 @@ class CheckAnswerView(ScreeningFormView):
 
 class ConsentView(ScreeningFormView):
     form_key = "consent_form"
-
-    def make_form(self, data):
-        return forms.ConsentForm(data=data, prefix="consent")
+    form_class, prefix = forms.ConsentForm, "consent"
 
     def perform(self, form):
-        data = form.cleaned_data
         services.screening_record_consent(
-            by=self.request.user,
-            request=self.item,
-            consent=data["consent"],
-            consent_given_by=data["consent_given_by"],
-            consent_covers=data["consent_covers"],
-            consent_given_on=data["consent_given_on"],
-            consent_not_given_reason=data["consent_not_given_reason"],
+            by=self.request.user, request=self.item, **form.cleaned_data
         )
         return "Consent recorded"
 
 
 class NotesView(ScreeningFormView):
     form_key = "notes_form"
-
-    def make_form(self, data):
-        return forms.NotesForm(data=data)
+    form_class = forms.NotesForm
 
     def perform(self, form):
         services.screening_notes_save(
