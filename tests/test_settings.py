@@ -66,3 +66,21 @@ def test_settings_read_from_the_environment():
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert settings.CELERY_BROKER_URL == os.environ["REDIS_URL"]
     assert settings.CACHES["default"]["LOCATION"] == os.environ["REDIS_URL"]
+
+
+def test_loading_every_url_does_not_import_the_pdf_converter():
+    """WeasyPrint takes about a second to import; a process pays it when it makes a PDF,
+    not when it starts (earlyhelp/pdf.py)."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, django; django.setup(); import earlyhelp.urls; "
+            "print(sorted(name for name in sys.modules if name.split('.')[0] == 'weasyprint'))",
+        ],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "earlyhelp.settings", "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "[]"

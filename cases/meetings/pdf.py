@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.models import Attendance
 
 # The converter is shared with the family plan PDF; the meeting views use it from here.
-from earlyhelp.pdf import LocalFilesOnly, html_to_pdf  # noqa: F401
+from earlyhelp.pdf import html_to_pdf  # noqa: F401
 
 
 def meeting_context(meeting, attendees, rows, *, show_minutes=False):
