@@ -39,7 +39,7 @@ from cases.families import services as case_services
 from cases.meetings import services as meetings
 from referrals.screening import services as referrals
 from tests.assessments.plan_helpers import agreed_plan
-from tests.cases.episode_helpers import make_locality, new_episode
+from tests.cases.episode_helpers import make_locality, new_episode, schedule_meeting
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
 from tests.openapi import generated_schema
 from tests.referrals.screening_helpers import make_triage_officer, submit_request
@@ -142,12 +142,8 @@ def _build_world():
         contact_name="Priya Shah",
     )
     new_episode(place)  # awaiting allocation: on the meeting's agenda
-    meeting = meetings.meeting_schedule(
-        by=place.manager,
-        locality=place.locality,
-        starts_at=timezone.now() + datetime.timedelta(days=2),
-        chair=place.manager,
-        venue="Family hub, meeting room 2",
+    meeting = schedule_meeting(
+        place.manager, place.locality, days=2, venue="Family hub, meeting room 2"
     )
     meetings.meeting_attendee_add(by=place.manager, meeting=meeting, user=place.worker)
 

@@ -30,9 +30,15 @@ from cases.models import FamilyMembership, RelationshipType
 from cases.people import services as people_services
 from cases.transitions import services as transitions
 from referrals.screening import services as referral_services
-from tests.cases.episode_helpers import level, make_locality
+from tests.assessments.plan_helpers import approved_assessment, update_words
+from tests.cases.episode_helpers import (
+    allocated_episode,
+    make_locality,
+    request_step_down,
+    request_step_up,
+    schedule_meeting,
+)
 from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory, UserFactory
-from tests.factories.assessments import answer
 from tests.referrals.screening_helpers import submit_request
 from thresholds.models import LevelChange
 
@@ -112,27 +118,6 @@ def _person(family, given, *, record_type="child", born=None):
     )
 
 
-def _approve_assessment(place, episode, by):
-    members = list(episode.family.members.all())
-    assessment = assessment_services.assessment_start(
-        by=by,
-        episode=episode,
-        children=[p for p in members if p.record_type != "adult"],
-        adults=[p for p in members if p.record_type == "adult"],
-    )
-    for section in assessment.sections.all():
-        spec = assessment_services.section_spec_for(assessment, section)
-        assessment_services.assessment_section_save(
-            by=by,
-            section=section,
-            answers={question.key: answer(question) for question in spec.questions},
-            expected_revision=section.revision,
-            complete=True,
-        )
-    assessment_services.assessment_submit(by=by, assessment=assessment)
-    return assessment_services.assessment_approve(by=place.manager, assessment=assessment)
-
-
 def build() -> Scenario:
     now = timezone.now()
     today = timezone.localdate()
@@ -195,12 +180,7 @@ def build() -> Scenario:
 
     # The closed episode: the housing officer left its TAF weeks before it closed.
     with time_machine.travel(now - datetime.timedelta(days=40), tick=False):
-        closed = episodes.open_episode(
-            by=None, family=family, locality=north.locality, level=level(3), cause="front_door"
-        )
-        closed = episodes.episode_allocate(
-            by=manager, episode=closed, lead_professional=lead, team=north.team
-        )
+        closed = allocated_episode(north, family=family)
         former = episodes.taf_member_add(
             by=lead, episode=closed, user=users[FORMER_TAF], role="Housing officer"
         )
@@ -216,12 +196,7 @@ def build() -> Scenario:
     closed = episodes.episode_approve_closure(by=manager, episode=closed)
 
     # The open episode, with the school in its TAF and the housing officer gone again.
-    episode = episodes.open_episode(
-        by=None, family=family, locality=north.locality, level=level(3), cause="front_door"
-    )
-    episode = episodes.episode_allocate(
-        by=manager, episode=episode, lead_professional=lead, team=north.team
-    )
+    episode = allocated_episode(north, family=family)
     taf_member = episodes.taf_member_add(
         by=lead, episode=episode, user=users[TAF], role="Designated safeguarding lead"
     )
@@ -240,17 +215,14 @@ def build() -> Scenario:
     )
 
     # Assessment, plan (an action for the lead, one for the school), review, PDF.
-    assessment = _approve_assessment(north, episode, lead)
+    assessment = approved_assessment(north, episode)
     section = assessment.sections.order_by("pk").first()
     # Its second version, a draft, to compare with the first.
     assessment_v2 = assessment_services.assessment_new_version(by=lead, assessment=assessment)
     plan = plans.plan_create(by=lead, episode=episode)
-    plan = plans.plan_update(
-        by=lead,
-        plan=plan,
-        expected_revision=plan.revision,
-        worries=plan.worries,
-        working_well=plan.working_well,
+    plan = update_words(
+        plan,
+        lead,
         family_words="Rosalind: we want mornings to be calmer for Ottilie.",
         contingency="If attendance does not improve by half term, we meet again sooner.",
     )
@@ -323,13 +295,7 @@ def build() -> Scenario:
     # The allocation meeting: the episode flagged, deferred, minutes complete; the police
     # officer sent apologies.
     episodes.episode_flag(by=lead, episode=episode, reason="Rosalind asked for a different worker")
-    meeting = meetings.meeting_schedule(
-        by=manager,
-        locality=north.locality,
-        starts_at=now - datetime.timedelta(hours=2),
-        chair=manager,
-        venue="Brackenford Family Hub",
-    )
+    meeting = schedule_meeting(manager, north.locality, hours=-2)
     police_attendee = meetings.meeting_attendee_add(
         by=manager, meeting=meeting, user=users[PARTNER], attendance="apologies"
     )
@@ -350,11 +316,9 @@ def build() -> Scenario:
 
     # Step up of the open episode (approved, waiting for social care), and the
     # Featherstonehaugh family stepped down by social care (waiting for its manager).
-    step_up = transitions.step_up_request(
-        by=lead,
-        episode=episode,
-        to_level=level(4),
-        receiving_team=north.social_care_team,
+    step_up = request_step_up(
+        north,
+        episode,
         reason="Ottilie disclosed being hit at home.",
         handover_notes="Rosalind knows; the school DSL has the chronology.",
     )
@@ -363,13 +327,9 @@ def build() -> Scenario:
         name="Featherstonehaugh family", owning_team=north.social_care_team
     )
     _person(stepped_down, "Peregrine", born=datetime.date(2016, 5, 9))
-    step_down = transitions.step_down_request(
-        by=north.social_worker,
-        family=stepped_down,
-        from_level=level(4),
-        to_level=level(3),
-        sending_team=north.social_care_team,
-        receiving_team=north.team,
+    step_down = request_step_down(
+        north,
+        stepped_down,
         reason="Child in need plan for Peregrine ended; needs remain at school and home.",
     )
 

@@ -7,15 +7,6 @@ from audit.models import AuditEvent
 from tests.factories import AgencyFactory, LocalityFactory, TeamFactory, UserFactory
 
 
-@pytest.fixture
-def as_user(api_client):
-    def sign_in(user):
-        api_client.force_authenticate(user)
-        return api_client
-
-    return sign_in
-
-
 def test_api_needs_authentication_with_the_common_error_format(api_client, db):
     response = api_client.get("/api/me/")
     assert response.status_code in (401, 403)

@@ -1,16 +1,11 @@
 """Fixtures shared by the tests of the assessments app."""
 
 import pytest
-from django.utils import timezone
 
-from tests.assessments.plan_helpers import built_agreed_plan
-from tests.dates import years_before
+from tests.assessments.plan_helpers import built_agreed_plan, family_of_three
 from tests.factories import (
     AllocatedEpisodeFactory,
     AssessmentFactory,
-    FamilyFactory,
-    PersonFactory,
-    TeamFactory,
     led_in,
 )
 
@@ -29,28 +24,7 @@ def place(north):
 
 @pytest.fixture
 def family():
-    family = FamilyFactory(owning_team=TeamFactory())
-    today = timezone.localdate()
-    PersonFactory(
-        given_name="Mia",
-        family_name="Okafor",
-        date_of_birth=years_before(today, 9),
-        families=[family],
-    )
-    PersonFactory(
-        given_name="Kai",
-        family_name="Okafor",
-        date_of_birth=years_before(today, 3),
-        families=[family],
-    )
-    PersonFactory(
-        given_name="Grace",
-        family_name="Okafor",
-        record_type="adult",
-        date_of_birth=None,
-        families=[family],
-    )
-    return family
+    return family_of_three()
 
 
 @pytest.fixture

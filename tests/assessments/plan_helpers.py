@@ -71,6 +71,15 @@ def approved_assessment(place, episode):
     return services.assessment_approve(by=place.manager, assessment=assessment)
 
 
+def update_words(plan, by, **words):
+    """The plan's words changed through the service: those given, the others as they are."""
+    kept = {
+        name: getattr(plan, name)
+        for name in ("worries", "working_well", "family_words", "contingency")
+    }
+    return plans.plan_update(by=by, plan=plan, expected_revision=plan.revision, **{**kept, **words})
+
+
 def draft_plan(place, *, family=None, outcomes=1, actions_per_outcome=1):
     """An allocated episode with an approved assessment and a draft plan with outcomes
     (for Mia) and actions (owned by the lead professional)."""
@@ -78,12 +87,9 @@ def draft_plan(place, *, family=None, outcomes=1, actions_per_outcome=1):
     episode = allocated_episode(place, family=family)
     approved_assessment(place, episode)
     plan = plans.plan_create(by=place.worker, episode=episode)
-    plan = plans.plan_update(
-        by=place.worker,
-        plan=plan,
-        expected_revision=plan.revision,
-        worries=plan.worries,
-        working_well=plan.working_well,
+    plan = update_words(
+        plan,
+        place.worker,
         family_words="We want mornings to be calmer.",
         contingency="If attendance does not improve by half term, we meet again sooner.",
     )

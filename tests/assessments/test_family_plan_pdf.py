@@ -19,7 +19,7 @@ from audit.models import AuditAction, AuditEvent
 from cases.models import TafMember
 from earlyhelp import pdf
 from earlyhelp.exceptions import ServiceError
-from tests.assessments.plan_helpers import built_agreed_plan, built_draft_plan
+from tests.assessments.plan_helpers import built_agreed_plan, built_draft_plan, update_words
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -74,15 +74,7 @@ def long_date(day):
 
 def test_the_family_copy_shows_the_plan_in_plain_words(place, django_capture_on_commit_callbacks):
     plan = built_draft_plan(place)
-    plan = plans.plan_update(
-        by=place.worker,
-        plan=plan,
-        expected_revision=plan.revision,
-        worries=plan.worries,
-        working_well=plan.working_well,
-        family_words=MARKUP,
-        contingency=plan.contingency,
-    )
+    plan = update_words(plan, place.worker, family_words=MARKUP)
     plan = plans.plan_agree(by=place.worker, plan=plan)
     episode = plan.episode
     TafMember.objects.create(

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.storage import default_storage
 
-from accounts.models import User
 from assessments.documents import services as documents
 from assessments.models import FamilyPlanDocument, FamilyPlanDocumentStatus
 from earlyhelp import pdf
@@ -49,15 +48,6 @@ def working_pdf(monkeypatch):
     monkeypatch.setattr(pdf, "html_to_pdf", lambda html: FAKE_PDF)
 
 
-@pytest.fixture
-def api(api_client):
-    def sign_in(user):
-        api_client.force_authenticate(User.objects.get(pk=user.pk))
-        return api_client
-
-    return sign_in
-
-
 def ask(capture, by, plan, *, run_job=True):
     with capture(execute=run_job):
         document = documents.plan_document_request(by=by, plan=plan)
@@ -73,13 +63,13 @@ def plan_page(client, user, plan):
 
 
 def test_a_rendering_failure_is_failed_shown_with_a_retry_and_asking_again_makes_a_new_one(
-    client, api, place, plan, broken_pdf, monkeypatch, django_capture_on_commit_callbacks
+    client, as_user, place, plan, broken_pdf, monkeypatch, django_capture_on_commit_callbacks
 ):
     failed = ask(django_capture_on_commit_callbacks, place.worker, plan)
 
     assert failed.status == FamilyPlanDocumentStatus.FAILED
     assert failed.error == "WeasyPrint could not lay out the page"
-    body = api(place.worker).get(f"/api/family-plans/{failed.uuid}/").json()
+    body = as_user(place.worker).get(f"/api/family-plans/{failed.uuid}/").json()
     assert (body["status"], body["download_url"]) == ("failed", None)
     html = plan_page(client, place.worker, plan)
     assert TRY_AGAIN in html
@@ -110,7 +100,7 @@ def test_a_failure_to_store_the_file_is_failed_not_left_queued(
 
 
 def test_a_job_that_never_finishes_counts_as_failed_after_the_limit(
-    client, api, clock, place, plan, working_pdf, settings, django_capture_on_commit_callbacks
+    client, as_user, clock, place, plan, working_pdf, settings, django_capture_on_commit_callbacks
 ):
     assert settings.FAMILY_PLAN_PDF_STALE_MINUTES == 10
     # The job is lost: the worker died, or the broker dropped it.
@@ -118,15 +108,15 @@ def test_a_job_that_never_finishes_counts_as_failed_after_the_limit(
     assert lost.status == FamilyPlanDocumentStatus.QUEUED
 
     clock.move_to(ASKED_AT + timedelta(minutes=9), tick=False)
-    assert api(place.worker).get(f"/api/family-plans/{lost.uuid}/").json()["status"] == "queued"
+    assert as_user(place.worker).get(f"/api/family-plans/{lost.uuid}/").json()["status"] == "queued"
     assert "Being prepared" in plan_page(client, place.worker, plan)
     # A second click while it may still be made answers with the same one.
     assert ask(django_capture_on_commit_callbacks, place.worker, plan, run_job=False) == lost
 
     clock.move_to(ASKED_AT + timedelta(minutes=11), tick=False)
-    body = api(place.worker).get(f"/api/family-plans/{lost.uuid}/").json()
+    body = as_user(place.worker).get(f"/api/family-plans/{lost.uuid}/").json()
     assert (body["status"], body["status_display"]) == ("failed", "Could not be made")
-    listed = api(place.worker).get(f"/api/family-plans/?plan={plan.uuid}").json()["results"]
+    listed = as_user(place.worker).get(f"/api/family-plans/?plan={plan.uuid}").json()["results"]
     assert [row["status"] for row in listed] == ["failed"]
     html = plan_page(client, place.worker, plan)
     assert TRY_AGAIN in html and "Being prepared" not in html
@@ -141,15 +131,15 @@ def test_a_job_that_never_finishes_counts_as_failed_after_the_limit(
 
 
 def test_the_limit_is_a_setting(
-    api, clock, place, plan, working_pdf, settings, django_capture_on_commit_callbacks
+    as_user, clock, place, plan, working_pdf, settings, django_capture_on_commit_callbacks
 ):
     settings.FAMILY_PLAN_PDF_STALE_MINUTES = 30
     lost = ask(django_capture_on_commit_callbacks, place.worker, plan, run_job=False)
 
     clock.move_to(ASKED_AT + timedelta(minutes=29), tick=False)
-    assert api(place.worker).get(f"/api/family-plans/{lost.uuid}/").json()["status"] == "queued"
+    assert as_user(place.worker).get(f"/api/family-plans/{lost.uuid}/").json()["status"] == "queued"
     assert ask(django_capture_on_commit_callbacks, place.worker, plan, run_job=False) == lost
 
     clock.move_to(ASKED_AT + timedelta(minutes=31), tick=False)
-    assert api(place.worker).get(f"/api/family-plans/{lost.uuid}/").json()["status"] == "failed"
+    assert as_user(place.worker).get(f"/api/family-plans/{lost.uuid}/").json()["status"] == "failed"
     assert ask(django_capture_on_commit_callbacks, place.worker, plan, run_job=False) != lost

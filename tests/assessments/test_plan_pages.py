@@ -26,6 +26,7 @@ from tests.assessments.plan_helpers import (
     url,
 )
 from tests.conftest import client_for
+from tests.form_pages import shown_again_with_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -207,9 +208,7 @@ def test_outcome_error_keeps_what_was_typed(client, place):
     data = outcome_post(mia, description="Mia reads every evening")
     del data["baseline"]
     response = client_for(client, place.worker).post(url("outcome-add", plan.uuid), data)
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "govuk-error-summary" in page
+    page = shown_again_with_errors(response)
     assert "Enter where things are now as a whole number from 0 to 10" in page
     assert "Mia reads every evening" in page
     assert not plan.outcomes.exists()
@@ -221,9 +220,7 @@ def test_review_error_keeps_what_was_typed(client, place):
     data = review_post(plan, child_views="", summary="Mornings are much calmer now")
     del data[f"progress-{outcome.uuid}-rag"]
     response = client_for(client, place.worker).post(url("review-record", plan.uuid), data)
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "govuk-error-summary" in page
+    page = shown_again_with_errors(response)
     assert "Enter the child&#x27;s views, or why they could not be gathered" in page
     assert "choose red, amber or green" in page
     assert f'href="#id_progress-{outcome.uuid}-rag_0"' in page

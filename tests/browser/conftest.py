@@ -12,6 +12,14 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.factories import TEST_PASSWORD  # noqa: E402
 
+# Each module's pytestmark: the live server needs committed rows, so every test is
+# transactional and reloads the reference data the flush removes.
+BROWSER_TEST = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
+
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"

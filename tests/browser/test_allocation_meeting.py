@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Role
 from cases.episodes.services import open_episode
 from cases.models import AllocationMeeting, EpisodeStatus
-from tests.browser.conftest import axe_violations, fill_date, screenshot, sign_in
+from tests.browser.conftest import BROWSER_TEST, axe_violations, fill_date, screenshot, sign_in
 from tests.factories import (
     AgencyFactory,
     FamilyFactory,
@@ -20,25 +20,20 @@ from tests.factories import (
 )
 from thresholds.models import Level
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("reference_data"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
 def north():
     locality = LocalityFactory(name="North Brackenford")
     team = TeamFactory(name="Early Help North", locality=locality)
-    manager = UserFactory(
+    manager = UserFactory.manager_of(
+        team,
+        Role.LOCALITY_MANAGER,
         email="morgan.hale@brackenshire.example",
         full_name="Morgan Hale",
-        roles=[Role.LOCALITY_MANAGER],
-        agency=team.agency,
-        manages=[team],
     )
-    UserFactory(full_name="Priya Shah", roles=[Role.PRACTITIONER], agency=team.agency, teams=[team])
+    UserFactory.member_of(team, Role.PRACTITIONER, full_name="Priya Shah")
     family = FamilyFactory(name="The Mensah family", owning_team=team)
     episode = open_episode(
         by=None,

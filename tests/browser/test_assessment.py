@@ -17,16 +17,12 @@ from assessments.models import (
     Review,
 )
 from tests.assessments.assessment_helpers import complete_everything
-from tests.browser.conftest import axe_violations, screenshot, sign_in
+from tests.browser.conftest import BROWSER_TEST, axe_violations, screenshot, sign_in
 from tests.cases.episode_helpers import allocated_episode, make_locality
 from tests.dates import years_before
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("reference_data"),
-]
+pytestmark = BROWSER_TEST
 
 CHILD_DEVELOPMENT = [
     "Health",

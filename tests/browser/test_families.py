@@ -3,25 +3,17 @@
 import pytest
 
 from accounts.models import Role
-from tests.browser.conftest import axe_violations, fill_date, screenshot, sign_in
+from tests.browser.conftest import BROWSER_TEST, axe_violations, fill_date, screenshot, sign_in
 from tests.factories import TeamFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("reference_data"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
 def practitioner():
     team = TeamFactory(name="Early Help North", email="earlyhelp.north@brackenshire.example")
-    return UserFactory(
-        email="chloe@brackenshire.example",
-        full_name="Chloe Bennett",
-        roles=[Role.PRACTITIONER],
-        agency=team.agency,
-        teams=[team],
+    return UserFactory.member_of(
+        team, Role.PRACTITIONER, email="chloe@brackenshire.example", full_name="Chloe Bennett"
     )
 
 

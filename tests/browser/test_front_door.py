@@ -8,7 +8,14 @@ import pytest
 from accounts.models import Role
 from cases.models import Episode
 from referrals.models import Decision, RequestForSupport
-from tests.browser.conftest import axe_violations, fill_date, new_page, screenshot, sign_in
+from tests.browser.conftest import (
+    BROWSER_TEST,
+    axe_violations,
+    fill_date,
+    new_page,
+    screenshot,
+    sign_in,
+)
 from tests.factories import (
     FamilyFactory,
     LocalityFactory,
@@ -18,11 +25,7 @@ from tests.factories import (
 )
 from thresholds.models import Indicator
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("reference_data"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -41,19 +44,17 @@ def people():
     front_door = TeamFactory(name="Front door (MASH)")
     return {
         "family": family,
-        "teacher": UserFactory(
+        "teacher": UserFactory.member_of(
+            school,
+            Role.PRACTITIONER,
             email="sam.teacher@brackenford.example",
             full_name="Sam Okoro",
-            roles=[Role.PRACTITIONER],
-            agency=school.agency,
-            teams=[school],
         ),
-        "officer": UserFactory(
+        "officer": UserFactory.member_of(
+            front_door,
+            Role.TRIAGE_OFFICER,
             email="asha.patel@brackenshire.example",
             full_name="Asha Patel",
-            roles=[Role.TRIAGE_OFFICER],
-            agency=front_door.agency,
-            teams=[front_door],
         ),
     }
 

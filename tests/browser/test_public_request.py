@@ -1,16 +1,11 @@
 """A parent asks for help without signing in, corrects a mistake, and gets a reference."""
 
-import pytest
 from django.core import mail
 
 from referrals.models import RequestForSupport
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import BROWSER_TEST, axe_violations, screenshot
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("reference_data"),
-]
+pytestmark = BROWSER_TEST
 
 
 def test_a_parent_asks_for_help_and_gets_a_reference(live_server, page):

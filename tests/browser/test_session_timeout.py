@@ -15,15 +15,11 @@ from django.utils import timezone
 
 from assessments.assessments import services
 from assessments.models import AssessmentSection
-from tests.browser.conftest import axe_violations, screenshot, sign_in, sign_in_here
+from tests.browser.conftest import BROWSER_TEST, axe_violations, screenshot, sign_in, sign_in_here
 from tests.cases.episode_helpers import allocated_episode, make_locality
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("reference_data"),
-]
+pytestmark = BROWSER_TEST
 
 SESSION_SECONDS = 60
 WARNING_SECONDS = 30

@@ -3,25 +3,20 @@
 import pytest
 
 from accounts.models import Role
-from tests.browser.conftest import axe_violations, screenshot, sign_in_here
+from tests.browser.conftest import BROWSER_TEST, axe_violations, screenshot, sign_in_here
 from tests.factories import TeamFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("reference_data"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
 def practitioner():
     team = TeamFactory(name="Early Help North")
-    return UserFactory(
+    return UserFactory.member_of(
+        team,
+        Role.PRACTITIONER,
         email="chloe.bennett@brackenshire.example",
         full_name="Chloe Bennett",
-        roles=[Role.PRACTITIONER],
-        agency=team.agency,
-        teams=[team],
     )
 
 

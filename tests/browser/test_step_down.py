@@ -6,7 +6,7 @@ import pytest
 from accounts.models import AgencyType, Role
 from cases.models import EpisodeStatus
 from cases.transitions.models import Transition, TransitionStatus
-from tests.browser.conftest import axe_violations, new_page, screenshot, sign_in
+from tests.browser.conftest import BROWSER_TEST, axe_violations, new_page, screenshot, sign_in
 from tests.factories import (
     AgencyFactory,
     FamilyFactory,
@@ -16,11 +16,7 @@ from tests.factories import (
 )
 from thresholds.models import Level
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("reference_data"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -37,30 +33,16 @@ def people():
     return {
         "family": FamilyFactory(name="The Haddad family", owning_team=social_care),
         "early_help": early_help,
-        "social_worker": UserFactory(
-            full_name="Rana Saleh",
-            roles=[Role.SOCIAL_WORKER],
-            agency=social_care.agency,
-            teams=[social_care],
+        "social_worker": UserFactory.member_of(
+            social_care, Role.SOCIAL_WORKER, full_name="Rana Saleh"
         ),
-        "csc_manager": UserFactory(
-            full_name="Tom Barker",
-            roles=[Role.SOCIAL_WORKER],
-            agency=social_care.agency,
-            manages=[social_care],
+        "csc_manager": UserFactory.manager_of(
+            social_care, Role.SOCIAL_WORKER, full_name="Tom Barker"
         ),
-        "locality_manager": UserFactory(
-            full_name="Grace Adeyemi",
-            roles=[Role.LOCALITY_MANAGER],
-            agency=early_help.agency,
-            manages=[early_help],
+        "locality_manager": UserFactory.manager_of(
+            early_help, Role.LOCALITY_MANAGER, full_name="Grace Adeyemi"
         ),
-        "worker": UserFactory(
-            full_name="Priya Shah",
-            roles=[Role.PRACTITIONER],
-            agency=early_help.agency,
-            teams=[early_help],
-        ),
+        "worker": UserFactory.member_of(early_help, Role.PRACTITIONER, full_name="Priya Shah"),
     }
 
 

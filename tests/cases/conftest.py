@@ -1,17 +1,14 @@
 """Fixtures shared by the tests of the cases app."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from accounts.models import Role
 from cases.episodes.services import open_episode
 from cases.families import services
-from cases.meetings import services as meetings
 from cases.models import Relationship
 from tests.cases.case_api_helpers import NHS_NUMBER, create_person, years_ago
 from tests.cases.episode_api_helpers import make_place
+from tests.cases.episode_helpers import schedule_meeting
 from tests.factories import FamilyFactory, LocalityFactory, PersonFactory, TeamFactory, UserFactory
 from thresholds.models import Level
 
@@ -93,13 +90,7 @@ def make_episode(locality, eh_team, level3):
 @pytest.fixture
 def meeting(manager, locality, make_episode):
     make_episode("The Mensah family")
-    return meetings.meeting_schedule(
-        by=manager,
-        locality=locality,
-        starts_at=timezone.now() - datetime.timedelta(hours=1),
-        chair=manager,
-        venue="Room 2, Brackenford Hub",
-    )
+    return schedule_meeting(manager, locality, hours=-1, venue="Room 2, Brackenford Hub")
 
 
 @pytest.fixture

@@ -1,10 +1,16 @@
 """Set-up shared by the episode, meeting and transition tests: a locality with an early
-help team and its manager, a social care team, and episodes made through the services."""
+help team and its manager, a social care team, and episodes, meetings and step up or down
+requests made through the services."""
 
+import datetime
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from accounts.models import AgencyType, Role
 from cases.episodes import services as episodes
+from cases.meetings import services as meetings
+from cases.transitions import services as transitions
 from tests.factories import AgencyFactory, FamilyFactory, LocalityFactory, TeamFactory, UserFactory
 from thresholds.models import Level
 
@@ -71,3 +77,45 @@ def allocated_episode(place, **extra):
     return episodes.episode_allocate(
         by=place.manager, episode=episode, lead_professional=place.worker, team=place.team
     )
+
+
+def schedule_meeting(manager, locality, *, days=0, hours=0, venue="Brackenford Family Hub"):
+    """An allocation meeting in the locality, chaired by the manager who schedules it,
+    starting `days` and `hours` from now."""
+    return meetings.meeting_schedule(
+        by=manager,
+        locality=locality,
+        starts_at=timezone.now() + datetime.timedelta(days=days, hours=hours),
+        chair=manager,
+        venue=venue,
+    )
+
+
+def request_step_up(place, episode, **overrides):
+    """A step up to the place's social care team, asked for by the lead professional."""
+    fields = {
+        "by": place.worker,
+        "episode": episode,
+        "to_level": level(4),
+        "receiving_team": place.social_care_team,
+        "reason": "Disclosure of physical harm at school.",
+        "handover_notes": "Mum knows; school DSL has the chronology.",
+        **overrides,
+    }
+    return transitions.step_up_request(**fields)
+
+
+def request_step_down(place, family, **overrides):
+    """A step down from the place's social care team to its early help team, asked for by
+    the social worker."""
+    fields = {
+        "by": place.social_worker,
+        "family": family,
+        "from_level": level(4),
+        "to_level": level(3),
+        "sending_team": place.social_care_team,
+        "receiving_team": place.team,
+        "reason": "Child in need plan ended; needs remain across school and home.",
+        **overrides,
+    }
+    return transitions.step_down_request(**fields)

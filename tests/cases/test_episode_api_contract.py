@@ -9,7 +9,7 @@ from cases.meetings import services as meetings
 from cases.models import TafMember
 from cases.transitions.models import Direction, Transition, TransitionStatus
 from tests.cases.episode_api_helpers import url
-from tests.cases.episode_helpers import allocated_episode, level
+from tests.cases.episode_helpers import allocated_episode, level, schedule_meeting
 from tests.factories import (
     AgencyFactory,
     AllocatedEpisodeFactory,
@@ -61,13 +61,7 @@ def world_taf(place, rows):
 def world_meeting(place, rows):
     for _ in range(rows):
         EpisodeAwaitingAllocationFactory(locality=place.locality)
-    meeting = meetings.meeting_schedule(
-        by=place.manager,
-        locality=place.locality,
-        starts_at=timezone.now(),
-        chair=place.manager,
-        venue="Hall",
-    )
+    meeting = schedule_meeting(place.manager, place.locality, venue="Hall")
     meetings.meeting_attendee_add(by=place.manager, meeting=meeting, user=place.worker)
     return f"/api/meetings/{meeting.uuid}/"
 

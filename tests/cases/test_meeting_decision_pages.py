@@ -4,14 +4,15 @@ deferring, stepping up, and the minutes."""
 import datetime
 import re
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AgencyType
 from cases.episodes.services import episode_allocate, episode_flag
-from cases.meetings import services as meetings
 from cases.models import AgendaReason, AllocationMeeting, EpisodeStatus, ItemDecision
 from cases.transitions.models import Transition
+from tests.cases.episode_helpers import schedule_meeting
 from tests.cases.meeting_page_helpers import decide_url, detail, messages_of
 from tests.factories import AgencyFactory, TeamFactory
 from thresholds.models import Level
@@ -168,53 +169,46 @@ def test_held_meeting_is_read_only(client, manager, meeting, worker):
     assert response.status_code == 302
 
 
-def test_step_up_needs_an_allocated_episode(client, manager, meeting, level3):
-    social_care = TeamFactory(
+@pytest.fixture
+def social_care():
+    return TeamFactory(
         name="Children's Services North",
         agency=AgencyFactory(agency_type=AgencyType.CHILDRENS_SOCIAL_CARE),
     )
+
+
+def step_up_to(team):
+    """The decision form's fields for a step up to the team, at the first statutory level."""
     statutory = Level.objects.filter(framework__is_current=True, statutory=True).first()
+    return {
+        "decision": "step_up",
+        "receiving_team": team.pk,
+        "to_level": statutory.pk,
+        "notes": "Risk has grown",
+    }
+
+
+def test_step_up_needs_an_allocated_episode(client, manager, meeting, level3, social_care):
     item = meeting.agenda_items.get()
     client.force_login(manager)
-    response = client.post(
-        decide_url(item),
-        {
-            "decision": "step_up",
-            "receiving_team": social_care.pk,
-            "to_level": statutory.pk,
-            "notes": "Risk has grown",
-        },
-    )
+    response = client.post(decide_url(item), step_up_to(social_care))
     assert response.status_code == 200
     assert "Allocate the episode first" in response.content.decode()
 
 
-def test_step_up_of_a_flagged_episode(client, manager, worker, eh_team, locality, make_episode):
+def test_step_up_of_a_flagged_episode(
+    client, manager, worker, eh_team, locality, make_episode, social_care
+):
     episode = make_episode("The Okafor family")
     episode_allocate(by=manager, episode=episode, lead_professional=worker, team=eh_team)
     episode_flag(by=manager, episode=episode, reason="Worries are growing")
-    meeting = meetings.meeting_schedule(
-        by=manager, locality=locality, starts_at=timezone.now(), chair=manager, venue="Room 2"
-    )
+    meeting = schedule_meeting(manager, locality, venue="Room 2")
     item = meeting.agenda_items.get()
     assert item.reason == AgendaReason.FLAGGED
-    social_care = TeamFactory(
-        name="Children's Services North",
-        agency=AgencyFactory(agency_type=AgencyType.CHILDRENS_SOCIAL_CARE),
-    )
-    statutory = Level.objects.filter(framework__is_current=True, statutory=True).first()
     client.force_login(manager)
     page = client.get(detail(meeting)).content.decode()
     assert "Worries are growing" in page and "Children&#x27;s Services North" in page
-    response = client.post(
-        decide_url(item),
-        {
-            "decision": "step_up",
-            "receiving_team": social_care.pk,
-            "to_level": statutory.pk,
-            "notes": "Risk has grown",
-        },
-    )
+    response = client.post(decide_url(item), step_up_to(social_care))
     assert response.status_code == 302, response.content.decode()
     transition = Transition.objects.get(episode=episode)
     assert transition.receiving_team == social_care and transition.status == "approved"

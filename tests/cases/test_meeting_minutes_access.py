@@ -20,6 +20,7 @@ from accounts.models import AgencyType, Role, User
 from cases.episodes.services import open_episode
 from cases.meetings import services as meetings
 from cases.models import AllocationMeeting, TafMember
+from tests.cases.episode_helpers import schedule_meeting
 from tests.factories import AgencyFactory, FamilyFactory, LocalityFactory, TeamFactory, UserFactory
 from thresholds.models import Level
 
@@ -83,13 +84,7 @@ def north(db):
 
 def meeting_under_way(north):
     """A meeting the locality manager chairs, started an hour ago, nothing decided yet."""
-    return meetings.meeting_schedule(
-        by=north["manager"],
-        locality=north["locality"],
-        starts_at=timezone.now() - datetime.timedelta(hours=1),
-        chair=north["manager"],
-        venue="Room 2",
-    )
+    return schedule_meeting(north["manager"], north["locality"], hours=-1, venue="Room 2")
 
 
 def held_meeting(north, *, chair):

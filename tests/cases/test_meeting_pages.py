@@ -12,6 +12,7 @@ from accounts.models import Role
 from audit.models import AuditEvent
 from cases.meetings import services as meetings
 from cases.models import AgendaItem, AgendaReason, AllocationMeeting, MeetingAttendee
+from tests.cases.episode_helpers import schedule_meeting
 from tests.cases.meeting_page_helpers import decide_url, detail, messages_of
 from tests.factories import AgencyFactory, LocalityFactory, TeamFactory, UserFactory
 
@@ -23,13 +24,7 @@ def test_list_shows_visible_meetings_with_schedule_button(client, manager, meeti
     other_manager = UserFactory(
         roles=[Role.LOCALITY_MANAGER], manages=[TeamFactory(locality=other)]
     )
-    meetings.meeting_schedule(
-        by=other_manager,
-        locality=other,
-        starts_at=timezone.now() + datetime.timedelta(days=3),
-        chair=other_manager,
-        venue="Elsewhere",
-    )
+    schedule_meeting(other_manager, other, days=3, venue="Elsewhere")
     client.force_login(manager)
     page = client.get(reverse("meetings:list")).content.decode()
     assert "North Brackenford" in page and "South Brackenford" not in page
@@ -45,20 +40,8 @@ def test_list_shows_visible_meetings_with_schedule_button(client, manager, meeti
 
 
 def test_list_orders_upcoming_first_then_past(client, manager, locality, meeting):
-    soon = meetings.meeting_schedule(
-        by=manager,
-        locality=locality,
-        starts_at=timezone.now() + datetime.timedelta(days=1),
-        chair=manager,
-        venue="A",
-    )
-    later = meetings.meeting_schedule(
-        by=manager,
-        locality=locality,
-        starts_at=timezone.now() + datetime.timedelta(days=7),
-        chair=manager,
-        venue="B",
-    )
+    soon = schedule_meeting(manager, locality, days=1, venue="A")
+    later = schedule_meeting(manager, locality, days=7, venue="B")
     client.force_login(manager)
     response = client.get(reverse("meetings:list"))
     assert [m.pk for m in response.context["page_obj"].object_list] == [
@@ -244,13 +227,7 @@ def test_outsider_gets_404(client, meeting):
 
 def test_meeting_page_escapes_user_text(client, manager, locality, make_episode):
     make_episode("<script>alert(1)</script> family")
-    meeting = meetings.meeting_schedule(
-        by=manager,
-        locality=locality,
-        starts_at=timezone.now(),
-        chair=manager,
-        venue="<script>bad()</script>",
-    )
+    meeting = schedule_meeting(manager, locality, venue="<script>bad()</script>")
     client.force_login(manager)
     page = client.get(detail(meeting)).content.decode()
     assert "<script>alert(1)" not in page and "<script>bad()" not in page
@@ -266,13 +243,7 @@ def test_meeting_page_query_count_does_not_grow(
 ):
     for n in range(size):
         make_episode(f"Family {n}", priority=n % 3 == 0)
-    meeting = meetings.meeting_schedule(
-        by=manager,
-        locality=locality,
-        starts_at=timezone.now(),
-        chair=manager,
-        venue="Room 2",
-    )
+    meeting = schedule_meeting(manager, locality, venue="Room 2")
     for n in range(size):
         meetings.meeting_attendee_add(by=manager, meeting=meeting, name=f"Guest {n}")
     AgendaItem.objects.filter(meeting=meeting, position=1).update(

@@ -1,11 +1,8 @@
 """The allocation meeting's agenda and minutes PDFs: audited, escaped, offline, and saying
 what the meeting decided."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
 from audit.models import AuditEvent
@@ -13,6 +10,7 @@ from cases.meetings import pdf as meeting_pdf
 from cases.meetings import services as meetings
 from cases.meetings.views import _agenda_rows
 from earlyhelp.pdf import local_files_fetcher
+from tests.cases.episode_helpers import schedule_meeting
 
 # PDFs
 
@@ -32,13 +30,7 @@ def test_pdfs_download_and_are_audited(client, manager, meeting, kind):
 
 def test_pdf_html_escapes_user_text(manager, locality, make_episode):
     make_episode("<script>alert(1)</script> family")
-    meeting = meetings.meeting_schedule(
-        by=manager,
-        locality=locality,
-        starts_at=timezone.now() - datetime.timedelta(hours=1),
-        chair=manager,
-        venue="<img src=x>",
-    )
+    meeting = schedule_meeting(manager, locality, hours=-1, venue="<img src=x>")
     item = meeting.agenda_items.get()
     meetings.agenda_item_decide(
         by=manager, item=item, decision="nfa", notes="<b>no</b> further action"

@@ -1,8 +1,6 @@
 """Allocation meetings: the agenda builds itself, each item gets one decision, carried out
 at once, and completed minutes close the meeting."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -13,19 +11,15 @@ from cases.models import AllocationMeeting, EpisodeStatus
 from cases.transitions.models import TransitionStatus
 from earlyhelp import access
 from earlyhelp.exceptions import ServiceError
-from tests.cases.episode_helpers import allocated_episode, level, make_locality, new_episode
+from tests.cases.episode_helpers import (
+    allocated_episode,
+    level,
+    make_locality,
+    new_episode,
+    schedule_meeting,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def schedule(place, *, days=0, hours=-1):
-    return meetings.meeting_schedule(
-        by=place.manager,
-        locality=place.locality,
-        starts_at=timezone.now() + datetime.timedelta(days=days, hours=hours),
-        chair=place.manager,
-        venue="Brackenford Family Hub",
-    )
 
 
 def decide(place, item, decision, **extra):
@@ -39,7 +33,7 @@ def test_the_agenda_has_the_localitys_waiting_and_flagged_episodes_only(north):
     allocated_episode(north)  # nothing to discuss
     new_episode(make_locality("South"))  # another locality's
 
-    meeting = schedule(north)
+    meeting = schedule_meeting(north.manager, north.locality, hours=-1)
 
     items = {item.episode: item for item in meeting.agenda_items.all()}
     assert set(items) == {waiting, flagged}
@@ -61,14 +55,14 @@ def test_only_the_localitys_managers_run_its_meetings(north):
             chair=south.manager,
             venue="Online",
         )
-    meeting = schedule(north)
+    meeting = schedule_meeting(north.manager, north.locality, hours=-1)
     with pytest.raises(PermissionDenied):
         meetings.meeting_build_agenda(by=north.worker, meeting=meeting)
 
 
 def test_each_decision_is_carried_out(north):
     to_allocate, to_refer, to_close, to_defer = (new_episode(north) for _ in range(4))
-    meeting = schedule(north)
+    meeting = schedule_meeting(north.manager, north.locality, hours=-1)
     items = {item.episode: item for item in meeting.agenda_items.all()}
 
     decide(north, items[to_allocate], "allocate", lead_professional=north.worker, team=north.team)
@@ -91,14 +85,14 @@ def test_each_decision_is_carried_out(north):
     assert (to_close.status, to_close.closure_reason) == ("closed", "no_further_action")
     assert to_defer.status == EpisodeStatus.AWAITING_ALLOCATION
 
-    next_meeting = schedule(north, days=14)
+    next_meeting = schedule_meeting(north.manager, north.locality, days=14, hours=-1)
     assert [item.episode for item in next_meeting.agenda_items.all()] == [to_defer]
 
 
 def test_a_meeting_can_step_an_allocated_episode_up(north):
     flagged = allocated_episode(north)
     episodes.episode_flag(by=north.worker, episode=flagged, reason="Escalating concerns")
-    [item] = schedule(north).agenda_items.all()
+    [item] = schedule_meeting(north.manager, north.locality, hours=-1).agenda_items.all()
 
     decide(
         north,
@@ -117,7 +111,7 @@ def test_a_meeting_can_step_an_allocated_episode_up(north):
 
 def test_an_item_is_decided_once_and_decisions_need_their_details(north):
     new_episode(north)
-    [item] = schedule(north).agenda_items.all()
+    [item] = schedule_meeting(north.manager, north.locality, hours=-1).agenda_items.all()
     with pytest.raises(ValidationError) as error:
         decide(north, item, "allocate")
     assert set(error.value.message_dict) == {"lead_professional", "team"}
@@ -132,7 +126,7 @@ def test_an_item_is_decided_once_and_decisions_need_their_details(north):
 
 def test_completed_minutes_need_every_item_decided_and_then_nothing_changes(north):
     new_episode(north)
-    meeting = schedule(north)
+    meeting = schedule_meeting(north.manager, north.locality, hours=-1)
     with pytest.raises(ServiceError, match="1 agenda item is not decided"):
         meetings.meeting_record_minutes(
             by=north.manager, meeting=meeting, minutes="Quorate.", complete=True
@@ -152,7 +146,7 @@ def test_completed_minutes_need_every_item_decided_and_then_nothing_changes(nort
 
 
 def test_minutes_cannot_be_completed_before_the_meeting(north):
-    meeting = schedule(north, days=3)
+    meeting = schedule_meeting(north.manager, north.locality, days=3, hours=-1)
     with pytest.raises(ServiceError, match="has not started"):
         meetings.meeting_record_minutes(
             by=north.manager, meeting=meeting, minutes="Early", complete=True
@@ -160,7 +154,7 @@ def test_minutes_cannot_be_completed_before_the_meeting(north):
 
 
 def test_the_meeting_is_seen_by_its_locality_managers_chair_and_attendees(north):
-    meeting = schedule(north)
+    meeting = schedule_meeting(north.manager, north.locality, hours=-1)
     attendee = north.worker
     meetings.meeting_attendee_add(by=north.manager, meeting=meeting, user=attendee)
     south = make_locality("South")

@@ -15,8 +15,15 @@ from cases.episodes import services as episodes
 from cases.models import Episode, EpisodeStatus
 from cases.transitions import services as transitions
 from cases.transitions.models import Direction, Transition, TransitionStatus
-from tests.cases.episode_helpers import allocated_episode, level, make_locality
+from tests.cases.episode_helpers import (
+    allocated_episode,
+    level,
+    make_locality,
+    request_step_down,
+    request_step_up,
+)
 from tests.factories import FamilyFactory, TeamFactory, UserFactory
+from tests.form_pages import shown_again_with_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -58,28 +65,6 @@ def step_down_data(place, **extra):
         "handover_notes": "Father is the main contact",
         **extra,
     }
-
-
-def request_step_down(place, family):
-    return transitions.step_down_request(
-        by=place.social_worker,
-        family=family,
-        from_level=level(4),
-        to_level=level(3),
-        sending_team=place.social_care_team,
-        receiving_team=place.team,
-        reason="Plan ended",
-    )
-
-
-def request_step_up(place, episode):
-    return transitions.step_up_request(
-        by=place.worker,
-        episode=episode,
-        to_level=level(4),
-        receiving_team=place.social_care_team,
-        reason="Harm disclosed",
-    )
 
 
 # Step up
@@ -271,10 +256,8 @@ def test_step_down_form_errors_keep_what_was_typed(client, place, csc_family):
     client.force_login(place.social_worker)
     url = reverse("transitions:step-down-request", args=[csc_family.uuid])
     response = client.post(url, step_down_data(place, to_level="", evidence="Strategy notes"))
-    page = response.content.decode()
-    assert response.status_code == 200
+    page = shown_again_with_errors(response)
     assert "<title>Error: " in page
-    assert "govuk-error-summary" in page
     assert "Choose the level of need to step down to" in page
     assert "Strategy notes" in page
     assert escape("Child protection plan ended; needs family support") in page

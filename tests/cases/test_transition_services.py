@@ -8,46 +8,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cases.episodes import services as episodes
-from cases.meetings import services as meetings
 from cases.models import Episode, EpisodeStatus
 from cases.transitions import services as transitions
 from cases.transitions.models import Transition, TransitionStatus
 from earlyhelp.exceptions import ServiceError
-from tests.cases.episode_helpers import allocated_episode, level
+from tests.cases.episode_helpers import (
+    allocated_episode,
+    level,
+    request_step_down,
+    request_step_up,
+    schedule_meeting,
+)
 from tests.factories import FamilyFactory
 from thresholds.models import LevelChange
 
 pytestmark = pytest.mark.django_db
 
 
-def step_up(place, episode, **extra):
-    return transitions.step_up_request(
-        by=place.worker,
-        episode=episode,
-        to_level=level(4),
-        receiving_team=place.social_care_team,
-        reason="Disclosure of physical harm at school.",
-        handover_notes="Mum knows; school DSL has the chronology.",
-        **extra,
-    )
-
-
-def step_down(place, family, **extra):
-    return transitions.step_down_request(
-        by=place.social_worker,
-        family=family,
-        from_level=level(4),
-        to_level=level(3),
-        sending_team=place.social_care_team,
-        receiving_team=place.team,
-        reason="Child in need plan ended; needs remain across school and home.",
-        **extra,
-    )
-
-
 def test_a_step_up_leaves_the_episode_with_the_sender_until_social_care_accepts(north):
     episode = allocated_episode(north)
-    transition = step_up(north, episode)
+    transition = request_step_up(north, episode)
 
     with pytest.raises(PermissionDenied):
         transitions.transition_approve(by=north.worker, transition=transition)
@@ -71,7 +51,7 @@ def test_a_step_up_leaves_the_episode_with_the_sender_until_social_care_accepts(
 
 def test_while_a_step_up_waits_the_episode_cannot_be_closed(north):
     episode = allocated_episode(north)
-    step_up(north, episode)
+    request_step_up(north, episode)
     with pytest.raises(ServiceError, match="stays open until it is accepted"):
         episodes.episode_request_closure(
             by=north.worker,
@@ -84,7 +64,7 @@ def test_while_a_step_up_waits_the_episode_cannot_be_closed(north):
 
 def test_a_step_up_not_accepted_leaves_the_episode_going(north):
     episode = allocated_episode(north)
-    transition = step_up(north, episode)
+    transition = request_step_up(north, episode)
     transitions.transition_approve(by=north.manager, transition=transition)
     with pytest.raises(ValidationError):
         transitions.transition_reject(
@@ -122,7 +102,7 @@ def test_an_approved_step_down_opens_an_episode_first_on_the_next_agenda(north):
         cause="front_door",
         at=timezone.now() - datetime.timedelta(days=10),
     )
-    transition = step_down(north, family)
+    transition = request_step_down(north, family)
     transitions.transition_approve(by=north.social_care_manager, transition=transition)
 
     transition.refresh_from_db()
@@ -131,12 +111,8 @@ def test_an_approved_step_down_opens_an_episode_first_on_the_next_agenda(north):
     assert episode.locality == north.locality and episode.level == level(3)
     assert transition.status == TransitionStatus.APPROVED
 
-    meeting = meetings.meeting_schedule(
-        by=north.manager,
-        locality=north.locality,
-        starts_at=timezone.now() + datetime.timedelta(days=2),
-        chair=north.manager,
-        venue="Brackenford Family Hub, room 2",
+    meeting = schedule_meeting(
+        north.manager, north.locality, days=2, venue="Brackenford Family Hub, room 2"
     )
     agenda = list(meeting.agenda_items.order_by("position"))
     assert [item.episode for item in agenda] == [episode, waiting]
@@ -153,7 +129,7 @@ def test_an_approved_step_down_opens_an_episode_first_on_the_next_agenda(north):
 def test_a_step_down_not_accepted_closes_its_episode_and_stays_with_social_care(north):
     family = FamilyFactory(owning_team=north.social_care_team)
     transition = transitions.transition_approve(
-        by=north.social_care_manager, transition=step_down(north, family)
+        by=north.social_care_manager, transition=request_step_down(north, family)
     )
     transitions.transition_reject(
         by=north.manager, transition=transition, reason="Family lives in South: send it there."
@@ -167,7 +143,7 @@ def stepped_down_and_allocated(north, *, days_ago):
     """A step down approved `days_ago` days ago, and the episode it opened, allocated."""
     family = FamilyFactory(owning_team=north.social_care_team)
     down = transitions.transition_approve(
-        by=north.social_care_manager, transition=step_down(north, family)
+        by=north.social_care_manager, transition=request_step_down(north, family)
     )
     episode = episodes.episode_allocate(
         by=north.manager, episode=down.episode, lead_professional=north.worker, team=north.team
@@ -181,7 +157,7 @@ def stepped_down_and_allocated(north, *, days_ago):
 def test_a_step_up_within_12_months_of_a_step_down_is_a_bounce_back(north):
     down, episode = stepped_down_and_allocated(north, days_ago=120)
 
-    up = step_up(north, episode)
+    up = request_step_up(north, episode)
 
     assert up.bounce_back_of_id == down.pk
     assert Transition.objects.filter(bounce_back_of__isnull=False).count() == 1
@@ -189,13 +165,13 @@ def test_a_step_up_within_12_months_of_a_step_down_is_a_bounce_back(north):
 
 def test_a_step_up_long_after_a_step_down_is_not_a_bounce_back(north):
     _, episode = stepped_down_and_allocated(north, days_ago=400)
-    assert step_up(north, episode).bounce_back_of is None
+    assert request_step_up(north, episode).bounce_back_of is None
 
 
 def test_an_approved_transition_not_accepted_in_time_is_flagged(north, settings):
     settings.TRANSITION_ACCEPTANCE_WORKING_DAYS = 5
     episode = allocated_episode(north)
-    transition = step_up(north, episode)
+    transition = request_step_up(north, episode)
     transitions.transition_approve(by=north.manager, transition=transition)
     assert not transitions.is_waiting_too_long(transition)
 
@@ -206,20 +182,14 @@ def test_an_approved_transition_not_accepted_in_time_is_flagged(north, settings)
     assert transitions.is_waiting_too_long(transition)
     assert transitions.waiting_too_long_in(north.locality) == [transition]
 
-    meeting = meetings.meeting_schedule(
-        by=north.manager,
-        locality=north.locality,
-        starts_at=timezone.now() + datetime.timedelta(days=1),
-        chair=north.manager,
-        venue="Online",
-    )
+    meeting = schedule_meeting(north.manager, north.locality, days=1, venue="Online")
     [item] = meeting.agenda_items.all()
     assert item.episode == episode and "not accepted in time" in item.note
 
 
 def test_every_move_of_a_transition_is_recorded_with_who_and_why(north):
     episode = allocated_episode(north)
-    transition = step_up(north, episode)
+    transition = request_step_up(north, episode)
     transitions.transition_approve(by=north.manager, transition=transition)
     transitions.transition_accept(
         by=north.social_care_manager, transition=transition, notes="Allocated to a social worker."
@@ -238,7 +208,7 @@ def test_every_move_of_a_transition_is_recorded_with_who_and_why(north):
 
 def test_a_declined_step_down_records_why(north):
     family = FamilyFactory(owning_team=north.social_care_team)
-    transition = step_down(north, family)
+    transition = request_step_down(north, family)
     with pytest.raises(ServiceError):
         transitions.transition_accept(by=north.manager, transition=transition)
     transitions.transition_decline(

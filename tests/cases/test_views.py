@@ -14,6 +14,7 @@ from cases.models import CaseNote, Family, FamilyMembership, Person
 from tests.cases.case_page_helpers import add_episodes
 from tests.dates import years_before
 from tests.factories import FamilyFactory, PersonFactory, UserFactory
+from tests.form_pages import shown_again_with_errors
 
 TODAY = timezone.localdate()
 
@@ -99,9 +100,7 @@ def test_bad_input_keeps_everything_typed(client, practitioner, team):
         "owning_team": team.pk,
     }
     response = client.post(reverse("cases:person-create"), typed)
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "govuk-error-summary" in page
+    page = shown_again_with_errors(response)
     assert "Enter a real NHS number: the check digit is wrong" in page
     assert 'href="#id_nhs_number"' in page
     assert 'value="Tomek"' in page and 'value="Wiśniewski"' in page

@@ -75,6 +75,16 @@ class UserFactory(DjangoModelFactory):
             for team in extracted:
                 team.managers.add(user)
 
+    @classmethod
+    def member_of(cls, team, role, **kwargs):
+        """Someone in the team with the role, employed by the team's agency."""
+        return cls(roles=[role], agency=team.agency, teams=[team], **kwargs)
+
+    @classmethod
+    def manager_of(cls, team, role, **kwargs):
+        """Someone who manages the team with the role, employed by the team's agency."""
+        return cls(roles=[role], agency=team.agency, manages=[team], **kwargs)
+
 
 class FamilyFactory(DjangoModelFactory):
     class Meta:

@@ -22,7 +22,7 @@ from referrals.requests import services as referral_services
 from tests.factories import UserFactory
 from tests.outbox.helpers import professional_post
 from tests.outbox.redis_server import free_port
-from tests.referrals.request_helpers import RequestFactory, public_post
+from tests.referrals.request_helpers import RequestFactory, post_public_until_refused, public_post
 
 pytestmark = pytest.mark.django_db
 
@@ -281,12 +281,10 @@ def test_the_public_form_saves_the_request_when_the_cache_is_down(client, cache_
 
 def test_without_the_cache_the_rate_limit_counts_saved_requests(client, cache_down, settings):
     settings.REFERRALS_PUBLIC_RATE_LIMIT = 2
-    url = reverse("referrals:public-request")
-    for _ in range(2):
-        assert client.post(url, public_post(), REMOTE_ADDR="203.0.113.9").status_code == 302
-    refused = client.post(url, public_post(), REMOTE_ADDR="203.0.113.9")
+    refused = post_public_until_refused(client, 2)
     assert refused.status_code == 429
     assert RequestForSupport.objects.count() == 2
+    url = reverse("referrals:public-request")
     assert client.post(url, public_post(), REMOTE_ADDR="198.51.100.7").status_code == 302
     assert RequestForSupport.objects.count() == 3
 

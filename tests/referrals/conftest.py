@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.factories import FamilyFactory, PersonFactory
-from tests.referrals.screening_api_helpers import MIA_BORN
+from tests.referrals.screening_api_helpers import okafor_household
 from tests.referrals.screening_helpers import make_triage_officer, submit_request
 
 
@@ -27,24 +26,8 @@ def request_for_support(practitioner):
 def family(team):
     """A household owned by the triage officer's team, so the decided request stays open
     to them."""
-    family = FamilyFactory(name="Okafor family", owning_team=team)
-    PersonFactory(
-        given_name="Mia",
-        family_name="Okafor",
-        date_of_birth=MIA_BORN,
-        families=[family],
-        owning_team=team,
-    )
+    family, _ = okafor_household(team)
     return family
-
-
-@pytest.fixture
-def client_as(api_client):
-    def login(user):
-        api_client.force_authenticate(user)
-        return api_client
-
-    return login
 
 
 @pytest.fixture

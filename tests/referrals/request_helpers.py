@@ -4,6 +4,7 @@ what the professional and public forms post."""
 import datetime
 
 import factory
+from django.urls import reverse
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -28,6 +29,17 @@ class RequestFactory(DjangoModelFactory):
     due_at = factory.LazyFunction(timezone.now)
 
 
+# The child both forms ask about, as typed into the first person's fields.
+MIA_TYPED = {
+    "person-1-role": "child",
+    "person-1-given_name": "Mia",
+    "person-1-family_name": "Okafor",
+    "person-1-date_of_birth_day": "3",
+    "person-1-date_of_birth_month": "4",
+    "person-1-date_of_birth_year": "2016",
+}
+
+
 def child(**extra):
     return {"role": "child", "given_name": "Mia", "family_name": "Okafor", **extra}
 
@@ -41,12 +53,7 @@ def professional_post(**overrides):
         "requester_agency_name": "Brackenford Primary",
         "requester_email": "sam@school.example",
         "requester_phone": "",
-        "person-1-role": "child",
-        "person-1-given_name": "Mia",
-        "person-1-family_name": "Okafor",
-        "person-1-date_of_birth_day": "3",
-        "person-1-date_of_birth_month": "4",
-        "person-1-date_of_birth_year": "2016",
+        **MIA_TYPED,
         "person-1-postcode": "bk1 2ab",
         "presenting_needs": ["neglect"],
         "concerns": "Often hungry.",
@@ -71,12 +78,7 @@ def public_post(**overrides):
         "requester_role": "Mum",
         "requester_email": "grace@home.example",
         "requester_phone": "07700 900123",
-        "person-1-role": "child",
-        "person-1-given_name": "Mia",
-        "person-1-family_name": "Okafor",
-        "person-1-date_of_birth_day": "3",
-        "person-1-date_of_birth_month": "4",
-        "person-1-date_of_birth_year": "2016",
+        **MIA_TYPED,
         "person-1-address_line_1": "12 Mill Lane",
         "person-1-town": "Brackenford",
         "person-1-postcode": "BK1 2AB",
@@ -93,3 +95,12 @@ def public_post(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def post_public_until_refused(client, limit, address="203.0.113.9"):
+    """Sends the public form from one address as often as the limit allows, each one
+    accepted, and once more: that last answer."""
+    url = reverse("referrals:public-request")
+    for _ in range(limit):
+        assert client.post(url, public_post(), REMOTE_ADDR=address).status_code == 302
+    return client.post(url, public_post(), REMOTE_ADDR=address)

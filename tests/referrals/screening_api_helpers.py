@@ -4,9 +4,24 @@ import datetime
 
 from referrals.models import Outcome
 from referrals.screening import services as screening_services
+from tests.factories import FamilyFactory, PersonFactory
 from tests.referrals.screening_helpers import indicators_at, level, submit_request
 
 MIA_BORN = datetime.date(2017, 3, 14)
+
+
+def okafor_household(owning_team):
+    """The Okafor family with Mia in it, as the request about Mia names her: the family and
+    Mia."""
+    family = FamilyFactory(name="Okafor family", owning_team=owning_team)
+    mia = PersonFactory(
+        given_name="Mia",
+        family_name="Okafor",
+        date_of_birth=MIA_BORN,
+        families=[family],
+        owning_team=owning_team,
+    )
+    return family, mia
 
 
 def request_about_mia(by):

@@ -70,6 +70,18 @@ def decide(by, request, outcome=Outcome.TAF, rank=3, **extra):
     return decisions.request_decide(by=by, request=request, data=data)
 
 
+def decide_no_further_action(by, request):
+    """Decided at level 1, which no indicator suggests: needs met by universal services."""
+    return decide(
+        by,
+        request,
+        Outcome.NFA,
+        rank=1,
+        rationale="Needs met by the school.",
+        level_override_reason="No indicators apply.",
+    )
+
+
 def match_child(by, request, person):
     child = request.people.get(role="child")
     return match(by, child, person)

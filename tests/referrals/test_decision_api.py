@@ -18,10 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_decision_taf_opens_an_episode_awaiting_allocation(
-    client_as, triage_officer, request_for_support, family
+    as_user, triage_officer, request_for_support, family
 ):
     ready_for_taf(triage_officer, request_for_support, family)
-    client = client_as(triage_officer)
+    client = as_user(triage_officer)
     assert client.get(url(request_for_support, "decision")).status_code == 404
 
     response = client.post(url(request_for_support, "decision"), taf_payload())
@@ -54,7 +54,7 @@ def test_decision_taf_opens_an_episode_awaiting_allocation(
     assert "cannot be decided again" in second.json()["errors"]["non_field_errors"][0]
 
 
-def test_decision_refused_without_consent(client_as, triage_officer, request_for_support, family):
+def test_decision_refused_without_consent(as_user, triage_officer, request_for_support, family):
     ready_for_taf(triage_officer, request_for_support, family)
     screening_services.screening_record_consent(
         by=triage_officer,
@@ -62,14 +62,14 @@ def test_decision_refused_without_consent(client_as, triage_officer, request_for
         consent=Consent.NOT_GIVEN,
         consent_not_given_reason="Declined",
     )
-    response = client_as(triage_officer).post(url(request_for_support, "decision"), taf_payload())
+    response = as_user(triage_officer).post(url(request_for_support, "decision"), taf_payload())
     assert response.status_code == 400
     assert response.json()["errors"]["outcome"] == [decisions.CONSENT_REFUSAL]
     assert not Episode.objects.exists()
 
 
-def test_decision_field_errors(client_as, triage_officer, request_for_support):
-    response = client_as(triage_officer).post(
+def test_decision_field_errors(as_user, triage_officer, request_for_support):
+    response = as_user(triage_officer).post(
         url(request_for_support, "decision"),
         {"outcome": "signposting", "level": "not-a-uuid", "single_agency": "nope"},
     )
@@ -79,9 +79,9 @@ def test_decision_field_errors(client_as, triage_officer, request_for_support):
 
 
 def test_decision_nfa_without_indicators_needs_a_reason(
-    client_as, triage_officer, request_for_support
+    as_user, triage_officer, request_for_support
 ):
-    client = client_as(triage_officer)
+    client = as_user(triage_officer)
     payload = {"outcome": "nfa", "level": str(level(1).uuid), "rationale": "Needs are met."}
     response = client.post(url(request_for_support, "decision"), payload)
     assert response.status_code == 400

@@ -9,6 +9,7 @@ from audit.models import AuditAction, AuditEvent
 from cases.models import Episode, EpisodeStatus
 from referrals.models import Decision
 from referrals.screening.decisions import services as decisions
+from tests.form_pages import shown_again_with_errors
 from tests.referrals.screening_helpers import level
 from tests.referrals.triage_page_helpers import decide_data, indicators_at, screened, screening_url
 
@@ -56,9 +57,7 @@ def test_decide_without_consent_keeps_typed_values(
     response = officer_client.post(
         screening_url(item, "decide"), decide_data(rationale="My careful reasons")
     )
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "govuk-error-summary" in html
+    html = shown_again_with_errors(response)
     assert escape(decisions.CONSENT_REFUSAL) in html
     assert response.context["form"].errors["outcome"] == [decisions.CONSENT_REFUSAL]
     assert "My careful reasons" in html

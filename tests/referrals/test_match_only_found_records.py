@@ -12,7 +12,7 @@ from cases.models import CaseNote, NoteType
 from referrals.models import RequestForSupport
 from referrals.screening import services as services
 from tests.factories import FamilyFactory, PersonFactory, TeamFactory, UserFactory
-from tests.referrals.screening_api_helpers import MIA_BORN, request_about_mia
+from tests.referrals.screening_api_helpers import okafor_household, request_about_mia
 from tests.referrals.screening_helpers import submit_request
 
 pytestmark = pytest.mark.django_db
@@ -53,15 +53,7 @@ def hughes():
 @pytest.fixture
 def okafor():
     """The family the request is about, owned by a team the officer is not in."""
-    family = FamilyFactory(name="Okafor family", owning_team=TeamFactory())
-    mia = PersonFactory(
-        given_name="Mia",
-        family_name="Okafor",
-        date_of_birth=MIA_BORN,
-        families=[family],
-        owning_team=family.owning_team,
-    )
-    return family, mia
+    return okafor_household(TeamFactory())
 
 
 @pytest.fixture

@@ -11,7 +11,13 @@ from django.urls import reverse
 
 from referrals import timescales
 from referrals.models import RequestForSupport, RequestPerson, Source
-from tests.referrals.request_helpers import PDF, PNG, professional_post, public_post
+from tests.referrals.request_helpers import (
+    PDF,
+    PNG,
+    post_public_until_refused,
+    professional_post,
+    public_post,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -180,13 +186,11 @@ def test_a_filled_honeypot_succeeds_silently_without_saving(
 
 def test_public_form_is_rate_limited_per_address(client, settings):
     settings.REFERRALS_PUBLIC_RATE_LIMIT = 2
-    url = reverse("referrals:public-request")
-    for _ in range(2):
-        assert client.post(url, public_post(), REMOTE_ADDR="203.0.113.9").status_code == 302
-    refused = client.post(url, public_post(), REMOTE_ADDR="203.0.113.9")
+    refused = post_public_until_refused(client, 2)
     assert refused.status_code == 429
     assert "try again" in refused.content.decode()
     assert RequestForSupport.objects.count() == 2
+    url = reverse("referrals:public-request")
     assert client.post(url, public_post(), REMOTE_ADDR="198.51.100.7").status_code == 302
 
 

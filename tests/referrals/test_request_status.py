@@ -8,7 +8,6 @@ from earlyhelp.exceptions import ServiceError
 from referrals.models import (
     ALLOWED_MOVES,
     REQUEST_MOVES,
-    Outcome,
     RequestForSupport,
     RequestStatusChange,
     Source,
@@ -16,8 +15,11 @@ from referrals.models import (
 )
 from referrals.requests import services as request_services
 from referrals.screening import services as screening_services
-from referrals.screening.decisions import services as decisions
-from tests.referrals.screening_helpers import indicators_at, level, make_triage_officer
+from tests.referrals.screening_helpers import (
+    decide_no_further_action,
+    indicators_at,
+    make_triage_officer,
+)
 from tests.referrals.screening_helpers import submit_request as submit
 from tests.status_moves import assert_move_refused, illegal_moves
 
@@ -144,16 +146,7 @@ def test_deciding_records_the_move_with_the_outcome_at_the_moment_of_the_decisio
     officer, request_for_support
 ):
     screening_services.request_claim(by=officer, request=request_for_support)
-    decision = decisions.request_decide(
-        by=officer,
-        request=request_for_support,
-        data=decisions.DecisionInput(
-            outcome=Outcome.NFA,
-            level=level(1),
-            rationale="Needs met by the school.",
-            level_override_reason="No indicators apply.",
-        ),
-    )
+    decision = decide_no_further_action(officer, request_for_support)
 
     change = RequestStatusChange.objects.filter(request=request_for_support).latest("id")
     assert (change.from_status, change.to_status) == (Status.IN_SCREENING, Status.DECIDED)

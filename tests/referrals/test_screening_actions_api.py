@@ -9,8 +9,13 @@ import pytest
 from audit.models import AuditAction, AuditEvent
 from referrals.models import ScreeningCheck
 from referrals.screening import services as screening_services
-from tests.factories import AgencyFactory, FamilyFactory, PersonFactory, TeamFactory
-from tests.referrals.screening_api_helpers import MIA_BORN, child_of, request_about_mia, url
+from tests.factories import AgencyFactory, FamilyFactory, TeamFactory
+from tests.referrals.screening_api_helpers import (
+    child_of,
+    okafor_household,
+    request_about_mia,
+    url,
+)
 from tests.referrals.screening_helpers import indicators_at, level, submit_request
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +24,7 @@ pytestmark = pytest.mark.django_db
 # Screening
 
 
-def test_screening_view(client_as, triage_officer, request_for_support, family):
+def test_screening_view(as_user, triage_officer, request_for_support, family):
     screening_services.screening_match_person(
         by=triage_officer,
         request_person=child_of(request_for_support),
@@ -32,7 +37,7 @@ def test_screening_view(client_as, triage_officer, request_for_support, family):
         by=triage_officer, request=request_for_support, notes="Rang"
     )
 
-    response = client_as(triage_officer).get(url(request_for_support, "screening"))
+    response = as_user(triage_officer).get(url(request_for_support, "screening"))
 
     assert response.status_code == 200
     body = response.json()
@@ -52,9 +57,9 @@ def test_screening_view(client_as, triage_officer, request_for_support, family):
     ).exists()
 
 
-def test_match_and_undo(client_as, triage_officer, request_for_support, family):
+def test_match_and_undo(as_user, triage_officer, request_for_support, family):
     mia = family.members.get(given_name="Mia")
-    client = client_as(triage_officer)
+    client = as_user(triage_officer)
     child = child_of(request_for_support)
 
     response = client.post(
@@ -73,9 +78,9 @@ def test_match_and_undo(client_as, triage_officer, request_for_support, family):
     assert child.matched_person is None
 
 
-def test_match_field_errors(client_as, triage_officer, practitioner, request_for_support):
+def test_match_field_errors(as_user, triage_officer, practitioner, request_for_support):
     other_request = submit_request(practitioner)
-    client = client_as(triage_officer)
+    client = as_user(triage_officer)
 
     response = client.post(
         url(request_for_support, "match"),
@@ -89,18 +94,11 @@ def test_match_field_errors(client_as, triage_officer, practitioner, request_for
 
 
 def test_candidates_include_records_the_officer_cannot_open_yet_which_can_be_matched(
-    client_as, triage_officer, practitioner
+    as_user, triage_officer, practitioner
 ):
-    elsewhere = FamilyFactory(name="Okafor family", owning_team=TeamFactory())
-    mia = PersonFactory(
-        given_name="Mia",
-        family_name="Okafor",
-        date_of_birth=MIA_BORN,
-        families=[elsewhere],
-        owning_team=elsewhere.owning_team,
-    )
+    elsewhere, mia = okafor_household(TeamFactory())
     request_for_support = request_about_mia(practitioner)
-    client = client_as(triage_officer)
+    client = as_user(triage_officer)
 
     response = client.get(url(request_for_support, "candidates"))
 
@@ -123,10 +121,10 @@ def test_candidates_include_records_the_officer_cannot_open_yet_which_can_be_mat
 
 
 def test_create_person_answers_409_with_matches_then_creates(
-    client_as, team, triage_officer, practitioner, family
+    as_user, team, triage_officer, practitioner, family
 ):
     request_for_support = request_about_mia(practitioner)
-    client = client_as(triage_officer)
+    client = as_user(triage_officer)
     payload = {
         "request_person": child_of(request_for_support).pk,
         "owning_team": str(team.uuid),
@@ -147,8 +145,8 @@ def test_create_person_answers_409_with_matches_then_creates(
     assert child["matched_person"] != str(family.members.get(given_name="Mia").uuid)
 
 
-def test_link_and_create_family(client_as, team, triage_officer, practitioner, family):
-    client = client_as(triage_officer)
+def test_link_and_create_family(as_user, team, triage_officer, practitioner, family):
+    client = as_user(triage_officer)
     linked = submit_request(practitioner)
     response = client.post(url(linked, "family"), {"family": str(family.uuid)})
     assert response.status_code == 200, response.json()
@@ -186,8 +184,8 @@ def test_link_and_create_family(client_as, team, triage_officer, practitioner, f
     assert response.json()["family_name"] == "Quill family"
 
 
-def test_consent_and_notes(client_as, triage_officer, request_for_support):
-    client = client_as(triage_officer)
+def test_consent_and_notes(as_user, triage_officer, request_for_support):
+    client = as_user(triage_officer)
 
     response = client.post(url(request_for_support, "consent"), {"consent": "not_given"})
     assert response.status_code == 400
@@ -205,24 +203,24 @@ def test_consent_and_notes(client_as, triage_officer, request_for_support):
     assert response.json()["screening_notes"] == "Called GP"
 
 
-def test_indicators_answer_the_suggested_level(client_as, triage_officer, request_for_support):
+def test_indicators_answer_the_suggested_level(as_user, triage_officer, request_for_support):
     chosen = indicators_at(2) + indicators_at(3)
-    response = client_as(triage_officer).put(
+    response = as_user(triage_officer).put(
         url(request_for_support, "indicators"), {"indicators": [str(i.uuid) for i in chosen]}
     )
     assert response.status_code == 200, response.json()
     assert response.json()["suggested_level"]["uuid"] == str(level(3).uuid)
     assert set(request_for_support.indicators.all()) == set(chosen)
 
-    response = client_as(triage_officer).post(
+    response = as_user(triage_officer).post(
         url(request_for_support, "indicators"), {"indicators": ["not-a-uuid"]}
     )
     assert response.status_code == 400
     assert "indicators" in response.json()["errors"]
 
 
-def test_checks_add_list_and_answer(client_as, triage_officer, request_for_support):
-    client = client_as(triage_officer)
+def test_checks_add_list_and_answer(as_user, triage_officer, request_for_support):
+    client = as_user(triage_officer)
     agency = AgencyFactory(name="Brackenford Health Visiting")
 
     response = client.post(url(request_for_support, "checks"), {"question": "Known to you?"})

@@ -9,9 +9,8 @@ from django.utils import timezone
 from audit.models import AuditAction, AuditEvent
 from referrals.models import Outcome, RequestForSupport, Status
 from referrals.screening import services as screening_services
-from referrals.screening.decisions import services as decisions
 from tests.referrals.screening_api_helpers import ready_for_taf, taf_payload, url
-from tests.referrals.screening_helpers import level, make_triage_officer, submit_request
+from tests.referrals.screening_helpers import decide, make_triage_officer, submit_request
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_queue_is_open_requests_in_due_order_with_rag_and_children(
-    client_as, triage_officer, practitioner
+    as_user, triage_officer, practitioner
 ):
     routine = submit_request(practitioner, urgency="routine")
     urgent = submit_request(practitioner, urgency="urgent")
@@ -28,7 +27,7 @@ def test_queue_is_open_requests_in_due_order_with_rag_and_children(
     decided = submit_request(practitioner, urgency="urgent")
     RequestForSupport.objects.filter(pk=decided.pk).update(status=Status.DECIDED)
 
-    response = client_as(triage_officer).get("/api/triage-queue/")
+    response = as_user(triage_officer).get("/api/triage-queue/")
 
     assert response.status_code == 200
     body = response.json()
@@ -46,7 +45,7 @@ def test_queue_is_open_requests_in_due_order_with_rag_and_children(
     assert row["status"] == "submitted"
 
 
-def test_queue_filters(client_as, triage_officer, practitioner):
+def test_queue_filters(as_user, triage_officer, practitioner):
     mine = submit_request(practitioner, urgency="routine")
     screening_services.request_claim(by=triage_officer, request=mine)
     other = submit_request(practitioner, urgency="urgent")
@@ -54,7 +53,7 @@ def test_queue_filters(client_as, triage_officer, practitioner):
     RequestForSupport.objects.filter(pk=overdue.pk).update(
         due_at=timezone.now() - datetime.timedelta(hours=1)
     )
-    client = client_as(triage_officer)
+    client = as_user(triage_officer)
 
     def uuids(**params):
         response = client.get("/api/triage-queue/", params)
@@ -72,9 +71,9 @@ def test_queue_filters(client_as, triage_officer, practitioner):
     assert "status" in response.json()["errors"]
 
 
-def test_queue_row_shows_who_is_screening(client_as, triage_officer, request_for_support):
+def test_queue_row_shows_who_is_screening(as_user, triage_officer, request_for_support):
     screening_services.request_claim(by=triage_officer, request=request_for_support)
-    row = client_as(triage_officer).get("/api/triage-queue/").json()["results"][0]
+    row = as_user(triage_officer).get("/api/triage-queue/").json()["results"][0]
     assert row["assigned_to"] == {
         "uuid": str(triage_officer.uuid),
         "full_name": triage_officer.full_name,
@@ -82,14 +81,14 @@ def test_queue_row_shows_who_is_screening(client_as, triage_officer, request_for
     assert row["status"] == "in_screening"
 
 
-def test_queue_is_for_triage_officers(client_as, practitioner, request_for_support):
-    response = client_as(practitioner).get("/api/triage-queue/")
+def test_queue_is_for_triage_officers(as_user, practitioner, request_for_support):
+    response = as_user(practitioner).get("/api/triage-queue/")
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
 
 
-def test_queue_list_is_audited(client_as, triage_officer, request_for_support):
-    client_as(triage_officer).get("/api/triage-queue/", {"urgency": "soon"})
+def test_queue_list_is_audited(as_user, triage_officer, request_for_support):
+    as_user(triage_officer).get("/api/triage-queue/", {"urgency": "soon"})
     event = AuditEvent.objects.get(actor=triage_officer, action=AuditAction.LIST)
     assert event.detail["ids"] == [str(request_for_support.pk)]
     assert event.detail["filters"] == {"urgency": "soon"}
@@ -98,27 +97,25 @@ def test_queue_list_is_audited(client_as, triage_officer, request_for_support):
 # Claiming and assigning
 
 
-def test_claim(client_as, triage_officer, request_for_support):
-    response = client_as(triage_officer).post(url(request_for_support, "claim"))
+def test_claim(as_user, triage_officer, request_for_support):
+    response = as_user(triage_officer).post(url(request_for_support, "claim"))
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["status"] == "in_screening"
     assert body["assigned_to"]["uuid"] == str(triage_officer.uuid)
 
 
-def test_claiming_someone_elses_request_is_400(
-    client_as, team, triage_officer, request_for_support
-):
+def test_claiming_someone_elses_request_is_400(as_user, team, triage_officer, request_for_support):
     other = make_triage_officer(team)
     screening_services.request_claim(by=other, request=request_for_support)
-    response = client_as(triage_officer).post(url(request_for_support, "claim"))
+    response = as_user(triage_officer).post(url(request_for_support, "claim"))
     assert response.status_code == 400
     assert "already screening" in response.json()["errors"]["non_field_errors"][0]
 
 
-def test_assign(client_as, team, triage_officer, practitioner, request_for_support):
+def test_assign(as_user, team, triage_officer, practitioner, request_for_support):
     other = make_triage_officer(team)
-    client = client_as(triage_officer)
+    client = as_user(triage_officer)
 
     response = client.post(url(request_for_support, "assign"), {"assigned_to": str(other.uuid)})
     assert response.status_code == 200, response.json()
@@ -134,17 +131,11 @@ def test_assign(client_as, team, triage_officer, practitioner, request_for_suppo
 
 
 def test_requester_sees_status_and_outcome_only(
-    client_as, triage_officer, practitioner, request_for_support, family
+    as_user, triage_officer, practitioner, request_for_support, family
 ):
     ready_for_taf(triage_officer, request_for_support, family)
-    decisions.request_decide(
-        by=triage_officer,
-        request=request_for_support,
-        data=decisions.DecisionInput(
-            outcome=Outcome.TAF, level=level(3), rationale="Several needs."
-        ),
-    )
-    client = client_as(practitioner)
+    decide(triage_officer, request_for_support, Outcome.TAF, rank=3, rationale="Several needs.")
+    client = as_user(practitioner)
 
     body = client.get(url(request_for_support)).json()
     assert body["status"] == "decided"
@@ -158,26 +149,26 @@ def test_requester_sees_status_and_outcome_only(
 
 
 def test_triage_officer_gets_assignment_and_decision_summary(
-    client_as, triage_officer, request_for_support
+    as_user, triage_officer, request_for_support
 ):
     screening_services.request_claim(by=triage_officer, request=request_for_support)
-    body = client_as(triage_officer).get(url(request_for_support)).json()
+    body = as_user(triage_officer).get(url(request_for_support)).json()
     assert body["assigned_to"]["uuid"] == str(triage_officer.uuid)
     assert body["decision"] is None
 
 
-def test_non_triage_users_get_403(client_as, practitioner, request_for_support):
-    client = client_as(practitioner)
+def test_non_triage_users_get_403(as_user, practitioner, request_for_support):
+    client = as_user(practitioner)
     assert client.post(url(request_for_support, "claim")).status_code == 403
     assert client.post(url(request_for_support, "decision"), taf_payload()).status_code == 403
     assert client.put(url(request_for_support, "indicators"), {"indicators": []}).status_code == 403
     assert not AuditEvent.objects.filter(actor=practitioner, action=AuditAction.CHANGE).exists()
 
 
-def test_requests_the_officer_cannot_see_are_404(client_as, triage_officer, practitioner):
+def test_requests_the_officer_cannot_see_are_404(as_user, triage_officer, practitioner):
     decided = submit_request(practitioner)
     RequestForSupport.objects.filter(pk=decided.pk).update(status=Status.DECIDED)
-    client = client_as(triage_officer)
+    client = as_user(triage_officer)
     assert client.post(url(decided, "claim")).status_code == 404
     assert client.get(url(decided, "screening")).status_code == 404
     assert client.get(url(decided, "decision")).status_code == 404
@@ -187,13 +178,13 @@ def test_requests_the_officer_cannot_see_are_404(client_as, triage_officer, prac
     )
 
 
-def test_analysts_get_403(client_as, analyst, request_for_support):
-    response = client_as(analyst).get(url(request_for_support, "screening"))
+def test_analysts_get_403(as_user, analyst, request_for_support):
+    response = as_user(analyst).get(url(request_for_support, "screening"))
     assert response.status_code == 403
 
 
-def test_schema_documents_the_triage_endpoints(client_as, practitioner):
-    paths = client_as(practitioner).get("/api/schema/", {"format": "json"}).json()["paths"]
+def test_schema_documents_the_triage_endpoints(as_user, practitioner):
+    paths = as_user(practitioner).get("/api/schema/", {"format": "json"}).json()["paths"]
     for path in [
         "/api/triage-queue/",
         "/api/requests/{uuid}/screening/",

@@ -39,10 +39,10 @@ def _matched_requests(count, practitioner, officer, team):
 
 @pytest.mark.parametrize("rows", [2, 50])
 def test_queue_queries_do_not_grow_with_rows(
-    client_as, django_assert_max_num_queries, team, triage_officer, practitioner, rows
+    as_user, django_assert_max_num_queries, team, triage_officer, practitioner, rows
 ):
     _matched_requests(rows, practitioner, triage_officer, team)
-    client = client_as(triage_officer)
+    client = as_user(triage_officer)
     with django_assert_max_num_queries(8):
         response = client.get("/api/triage-queue/", {"page_size": 100})
     assert response.json()["count"] == rows
@@ -50,7 +50,7 @@ def test_queue_queries_do_not_grow_with_rows(
 
 @pytest.mark.parametrize("rows", [2, 50])
 def test_screening_queries_do_not_grow_with_rows(
-    client_as, django_assert_max_num_queries, team, triage_officer, practitioner, rows
+    as_user, django_assert_max_num_queries, team, triage_officer, practitioner, rows
 ):
     family = FamilyFactory(owning_team=team)
     people = [
@@ -80,7 +80,7 @@ def test_screening_queries_do_not_grow_with_rows(
         opened_at=timezone.now() - datetime.timedelta(days=60),
         closed_at=timezone.now() - datetime.timedelta(days=30),
     )
-    client = client_as(triage_officer)
+    client = as_user(triage_officer)
     with django_assert_max_num_queries(12):
         response = client.get(url(request, "screening"))
     assert response.status_code == 200
@@ -92,7 +92,7 @@ def test_screening_queries_do_not_grow_with_rows(
 
 @pytest.mark.parametrize("rows", [2, 50])
 def test_decision_queries_do_not_grow_with_rows(
-    client_as, django_assert_max_num_queries, triage_officer, request_for_support, family, rows
+    as_user, django_assert_max_num_queries, triage_officer, request_for_support, family, rows
 ):
     screening_services.screening_match_person(
         by=triage_officer,
@@ -104,7 +104,7 @@ def test_decision_queries_do_not_grow_with_rows(
     screening_services.screening_indicators_set(
         by=triage_officer, request=request_for_support, indicators=chosen
     )
-    client = client_as(triage_officer)
+    client = as_user(triage_officer)
     assert client.post(url(request_for_support, "decision"), taf_payload()).status_code == 201
     with django_assert_max_num_queries(10):
         response = client.get(url(request_for_support, "decision"))
@@ -114,14 +114,14 @@ def test_decision_queries_do_not_grow_with_rows(
 
 @pytest.mark.parametrize("rows", [2, 50])
 def test_candidates_queries_do_not_grow_with_matching_records(
-    client_as, django_assert_max_num_queries, team, triage_officer, practitioner, rows
+    as_user, django_assert_max_num_queries, team, triage_officer, practitioner, rows
 ):
     for _ in range(rows):
         PersonFactory(given_name="Mia", family_name="Okafor", owning_team=TeamFactory())
     request = submit_request(
         practitioner, people=[{"role": "child", "given_name": "Mia", "family_name": "Okafor"}]
     )
-    client = client_as(triage_officer)
+    client = as_user(triage_officer)
     # Measured: 16 queries with 2 matching records, 14 with 50 (search work, not per record).
     with django_assert_max_num_queries(16):
         response = client.get(url(request, "candidates"))
@@ -131,14 +131,17 @@ def test_candidates_queries_do_not_grow_with_matching_records(
 
 @pytest.mark.parametrize("rows", [2, 50])
 def test_checks_list_queries_do_not_grow_with_rows(
-    client_as, django_assert_max_num_queries, triage_officer, request_for_support, rows
+    api_client, django_assert_max_num_queries, triage_officer, request_for_support, rows
 ):
     agency = AgencyFactory()
     for n in range(rows):
         screening_services.screening_check_add(
             by=triage_officer, request=request_for_support, agency=agency, question=f"Q{n}"
         )
-    client = client_as(triage_officer)
+    # Signed in as the very object that added the checks, as when this budget was set: a
+    # fresh copy of the officer (as_user) takes one query more.
+    api_client.force_authenticate(triage_officer)
+    client = api_client
     with django_assert_max_num_queries(7):
         response = client.get(url(request_for_support, "checks"))
     assert response.status_code == 200

@@ -7,11 +7,10 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from earlyhelp.exceptions import ServiceError
-from referrals.models import Outcome, RequestForSupport, Status
+from referrals.models import RequestForSupport, Status
 from referrals.requests import services as request_services
-from referrals.screening.decisions import services as decisions
 from tests.factories import TeamFactory, UserFactory
-from tests.referrals.screening_helpers import level, make_triage_officer
+from tests.referrals.screening_helpers import decide_no_further_action, make_triage_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -62,16 +61,7 @@ def test_a_reason_is_needed(practitioner, request_for_support):
 
 def test_a_decided_request_cannot_be_withdrawn(team, practitioner, request_for_support):
     officer = make_triage_officer(team)
-    decisions.request_decide(
-        by=officer,
-        request=request_for_support,
-        data=decisions.DecisionInput(
-            outcome=Outcome.NFA,
-            level=level(1),
-            rationale="Needs met by the school.",
-            level_override_reason="No indicators apply.",
-        ),
-    )
+    decide_no_further_action(officer, request_for_support)
     with pytest.raises(ServiceError, match="can no longer be withdrawn"):
         request_services.request_withdraw(
             by=practitioner, request=request_for_support, reason="Late"
