@@ -37,6 +37,10 @@ from referrals.models import OPEN_STATUSES, RequestForSupport, RequestPerson
 
 # Visibility.
 
+# A grant of change includes reading (DESIGN section 7).
+FAMILY_GRANTS = (access.FAMILY_GRANT, access.FAMILY_CHANGE_GRANT)
+PERSON_GRANTS = (access.PERSON_GRANT, access.PERSON_CHANGE_GRANT)
+
 
 def families_visible(user, queryset):
     """Families whose case records the user may see (those they may change are
@@ -44,11 +48,7 @@ def families_visible(user, queryset):
     if not access.has_role(user, *access.PRACTICE_ROLES):
         return queryset.none()
     teams = access.case_team_ids(user)
-    rule = (
-        Q(owning_team__in=teams)
-        | Q(pk__in=access.granted_ids(user, access.FAMILY_GRANT, Family))
-        | Q(pk__in=access.granted_ids(user, access.FAMILY_CHANGE_GRANT, Family))
-    )
+    rule = Q(owning_team__in=teams) | Q(pk__in=access.granted_ids(user, FAMILY_GRANTS, Family))
     rule |= Q(pk__in=Episode.objects.open().filter(_working_on(user, teams)).values("family"))
     rule |= Q(pk__in=_recently_closed_episodes(user).values("family"))
     # A step up or step down waiting for a team, or accepted by it, is theirs to read.
@@ -135,8 +135,7 @@ def people_visible(user, queryset):
     rule = (
         Q(owning_team__in=access.case_team_ids(user))
         | Q(pk__in=FamilyMembership.objects.filter(family__in=families).values("person"))
-        | Q(pk__in=access.granted_ids(user, access.PERSON_GRANT, Person))
-        | Q(pk__in=access.granted_ids(user, access.PERSON_CHANGE_GRANT, Person))
+        | Q(pk__in=access.granted_ids(user, PERSON_GRANTS, Person))
     )
     if access.has_role(user, Role.TRIAGE_OFFICER):
         rule |= Q(pk__in=_matched_in_screening())

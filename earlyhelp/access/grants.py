@@ -21,15 +21,17 @@ FAMILY_CHANGE_GRANT = "cases.change_family"
 PERSON_CHANGE_GRANT = "cases.change_person"
 
 
-def granted_ids(user, codename, model):
-    """Ids of `model` records granted to `user` by a guardian object permission, as a
-    subquery. Content types come from Django's in-process cache, so unlike guardian's
-    get_objects_for_user this costs no query of its own."""
-    permission = codename.split(".", 1)[1]
+def granted_ids(user, codenames, model):
+    """Ids of `model` records granted to `user` by a guardian object permission (one
+    codename, or several: a grant of any of them), as a subquery. Content types come from
+    Django's in-process cache, so unlike guardian's get_objects_for_user this costs no query
+    of its own."""
+    if isinstance(codenames, str):
+        codenames = (codenames,)
     return (
         UserObjectPermission.objects.filter(
             user=user,
-            permission__codename=permission,
+            permission__codename__in=[codename.split(".", 1)[1] for codename in codenames],
             content_type=ContentType.objects.get_for_model(model),
         )
         .annotate(granted_pk=Cast("object_pk", IntegerField()))
